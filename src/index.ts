@@ -1,0 +1,11 @@
+/**
+ * vcluster-fleet: declare loft-sh vclusters in TypeScript and synthesize every host-cluster object
+ * they need. This module only re-exports the public API.
+ */
+export * from './naming';
+export * from './platform';
+export * from './presets';
+export * from './validation';
+export * from './vcluster';
+export * from './vcluster-chart';
+export * from './vcluster/exposure';

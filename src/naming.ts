@@ -1,0 +1,162 @@
+/**
+ * Every name this project gives an object, derived in one place.
+ *
+ * Names are a contract with live clusters: the vcluster chart runs a StatefulSet named after its
+ * Helm release, and the Argo CD Application owning it carries the resources finalizer, so renaming
+ * either deletes the cluster. These derivations keep the names the original platform gave live
+ * objects (for `vcluster-media`: release `vcluster-media`, Application `vcluster-vcluster-media`,
+ * cluster Secret `cluster-vcluster-media`, 1Password item `vcluster-media-kubeconfig`, kubeconfig
+ * Secret `vc-vcluster-media`). Changing any of them is a breaking change for every running vcluster.
+ */
+import { Problems } from './validation';
+
+/** Helm release names are limited to 53 characters. */
+export const MAX_RELEASE_NAME = 53;
+/** Object names used as DNS labels or label values are limited to 63 characters. */
+export const MAX_NAME = 63;
+
+/** The inputs every name is derived from. */
+export interface NamingProps {
+  /** The vcluster's name `N` (= Helm release). */
+  readonly name: string;
+  /** Host namespace `T`. @default - the vcluster name */
+  readonly namespace?: string;
+  /** Argo CD AppProject `P`. @default `vcluster-<name>` */
+  readonly project?: string;
+  /** Site base domain `BD`, for the Argo CD cluster name `N.BDS`. */
+  readonly baseDomain: string;
+}
+
+/** The derived names of one vcluster. */
+export class VClusterNames {
+  /** Helm release and StatefulSet: `N`. */
+  public readonly release: string;
+  /** Host namespace: `T`. */
+  public readonly namespace: string;
+  /** Argo CD AppProject: `P`, by default `vcluster-N`. */
+  public readonly project: string;
+  /** Argo CD Application installing the chart: `vcluster-N`. */
+  public readonly application: string;
+  /** Argo CD cluster Secret (made by an ExternalSecret): `cluster-N`. */
+  public readonly clusterSecret: string;
+  /** ExternalSecret that renders the Argo CD cluster Secret: `N-argocd-cluster`. */
+  public readonly clusterExternalSecret: string;
+  /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
+  public readonly argocdClusterName: string;
+  /** The kubeconfig Secret the chart writes: `vc-N`. */
+  public readonly kubeconfigSecret: string;
+  /** 1Password item holding the kubeconfig: `N-kubeconfig`. */
+  public readonly onePasswordItem: string;
+  /** PushSecret copying `vc-N` into 1Password: `N-kubeconfig-push`. */
+  public readonly pushSecret: string;
+  /** ExternalSecret bringing the kubeconfig back for people: `N-kubeconfig`. */
+  public readonly kubeconfigExternalSecret: string;
+  /** Secret that ExternalSecret writes: `N-kubeconfig-external`. */
+  public readonly kubeconfigExternalTarget: string;
+  /** Job strategy: the one-shot sync Job `vcluster-N-kubeconfig-sync`. */
+  public readonly syncJob: string;
+  /** Job strategy: ServiceAccount, Role and RoleBinding `N-kubeconfig-sync`. */
+  public readonly syncServiceAccount: string;
+  /** Job strategy: ExternalSecret (and its Secret) with the 1Password Connect token: `N-onepassword-token`. */
+  public readonly onePasswordToken: string;
+  /** Control-plane Service the chart creates: `N`. */
+  public readonly service: string;
+  /** Gateway exposure: the route for the API: `N-api`. */
+  public readonly apiRoute: string;
+  /** Deployed etcd: StatefulSet `N-etcd`. */
+  public readonly etcd: string;
+  /** Deployed etcd: headless Service `N-etcd-headless`. */
+  public readonly etcdHeadless: string;
+  /** etcd PKI: the merged Secret `N-etcd-certs` (never `N-certs`, the chart's own PKI Secret). */
+  public readonly etcdCerts: string;
+  /** etcd PKI: prefix of the CA/server/peer Certificates and Issuers, `N-etcd`. */
+  public readonly etcdPkiPrefix: string;
+  /** etcd PKI: ServiceAccount, Role, RoleBinding and Job `N-etcd-certs-merge`. */
+  public readonly etcdCertsMerge: string;
+  /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
+  public readonly chartClusterRole: string;
+  /** Host label value the syncer puts on synced PVs: `N-x-T`. */
+  public readonly managedBy: string;
+  /** Bootstrap Application syncing this vcluster's dist/ folder: `fleet-N`. */
+  public readonly bootstrapApplication: string;
+
+  constructor(props: NamingProps) {
+    const n = props.name;
+    this.release = n;
+    this.namespace = props.namespace ?? n;
+    this.project = props.project ?? `vcluster-${n}`;
+    this.application = `vcluster-${n}`;
+    this.clusterSecret = `cluster-${n}`;
+    this.clusterExternalSecret = `${n}-argocd-cluster`;
+    this.argocdClusterName = `${n}.${props.baseDomain.replace(/\./g, '-')}`;
+    this.kubeconfigSecret = `vc-${n}`;
+    this.onePasswordItem = `${n}-kubeconfig`;
+    this.pushSecret = `${n}-kubeconfig-push`;
+    this.kubeconfigExternalSecret = `${n}-kubeconfig`;
+    this.kubeconfigExternalTarget = `${n}-kubeconfig-external`;
+    this.syncJob = `vcluster-${n}-kubeconfig-sync`;
+    this.syncServiceAccount = `${n}-kubeconfig-sync`;
+    this.onePasswordToken = `${n}-onepassword-token`;
+    this.service = n;
+    this.apiRoute = `${n}-api`;
+    this.etcd = `${n}-etcd`;
+    this.etcdHeadless = `${n}-etcd-headless`;
+    this.etcdCerts = `${n}-etcd-certs`;
+    this.etcdPkiPrefix = `${n}-etcd`;
+    this.etcdCertsMerge = `${n}-etcd-certs-merge`;
+    this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
+    this.managedBy = `${n}-x-${this.namespace}`;
+    this.bootstrapApplication = `fleet-${n}`;
+  }
+
+  /** The etcd member pod names for `replicas` members: `N-etcd-0` … */
+  public etcdMembers(replicas: number): string[] {
+    return Array.from({ length: replicas }, (_, i) => `${this.etcd}-${i}`);
+  }
+
+  /**
+   * Checks that every name rendered for the given features stays within Kubernetes' limits and
+   * reports the declaration field to shorten otherwise.
+   */
+  public check(problems: Problems, features: NamingFeatures, nameField = 'name'): void {
+    const tooLong = (what: string, value: string, max: number, field = nameField, source = this.release) => {
+      if (value.length > max) {
+        problems.add(
+          field,
+          source,
+          `a value short enough that ${what} "${value}" has at most ${max} characters (it has ${value.length})`,
+          `shorten ${field} by ${value.length - max} characters`,
+        );
+      }
+    };
+    tooLong('the Helm release name', this.release, MAX_RELEASE_NAME);
+    tooLong('the Argo CD Application', this.application, MAX_NAME);
+    tooLong('the Argo CD cluster Secret', this.clusterSecret, MAX_NAME);
+    tooLong('the bootstrap Application', this.bootstrapApplication, MAX_NAME);
+    tooLong('the cluster ExternalSecret', this.clusterExternalSecret, MAX_NAME);
+    tooLong('the kubeconfig ExternalSecret target', this.kubeconfigExternalTarget, MAX_NAME);
+    if (features.kubeconfigSync === 'pushSecret') tooLong('the PushSecret', this.pushSecret, MAX_NAME);
+    if (features.kubeconfigSync === 'job') {
+      tooLong('the kubeconfig sync Job', this.syncJob, MAX_NAME);
+      tooLong('the 1Password token ExternalSecret', this.onePasswordToken, MAX_NAME);
+    }
+    if (features.deployedEtcd) {
+      tooLong('the etcd headless Service', this.etcdHeadless, MAX_NAME);
+      tooLong('the last etcd member', `${this.etcd}-${Math.max(0, features.deployedEtcd - 1)}`, MAX_NAME);
+    }
+    if (features.etcdPki) tooLong('the etcd certs merge Job', this.etcdCertsMerge, MAX_NAME);
+    if (features.gatewayRoute) tooLong('the API route', this.apiRoute, MAX_NAME);
+  }
+}
+
+/** Which optional objects a vcluster renders (decides which derived names must fit). */
+export interface NamingFeatures {
+  /** Kubeconfig sync strategy. */
+  readonly kubeconfigSync: 'pushSecret' | 'job';
+  /** Number of deployed etcd members, 0 when etcd is not deployed. */
+  readonly deployedEtcd: number;
+  /** Whether the etcd PKI is rendered. */
+  readonly etcdPki: boolean;
+  /** Whether a Gateway API route is rendered for the API. */
+  readonly gatewayRoute: boolean;
+}

@@ -1,0 +1,275 @@
+/**
+ * Site configuration: everything that differs between organisations, declared once per repository
+ * (in this repository: `vclusters/platform.ts`) and never hard-coded in the library.
+ */
+import type { Values0_31 } from '../imports/vcluster-values-0.31';
+import { DEFAULT_KUBERNETES_VERSION, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from './presets';
+import { Problems, isPlainObject } from './validation';
+
+/** Helm values of the vcluster chart, as a deep-partial override (the 0.31 line's keys). */
+export type VClusterHelmValues = Values0_31;
+
+/** The workload repository the vcluster's own Argo CD follows (published as cluster annotations). */
+export interface WorkloadRepo {
+  /** Git URL. */
+  readonly url: string;
+  /** Prefix before `path` inside the repo. @default "" */
+  readonly basePath?: string;
+  /** Folder holding `<cluster_name>/` workload folders. @default "workloads" */
+  readonly path?: string;
+  /** Git revision. @default "main" */
+  readonly revision?: string;
+}
+
+/** What the site's registration label/annotation conventions can use. */
+export interface RegistrationContext {
+  /** vcluster name `N`. */
+  readonly name: string;
+  /** Argo CD environment. */
+  readonly environment: string;
+  /** Site base domain. */
+  readonly baseDomain: string;
+  /** Base domain with dots replaced by dashes. */
+  readonly baseDomainSanitized: string;
+  /** The vcluster's workload repository, defaults applied. */
+  readonly workloadRepo: Required<WorkloadRepo>;
+}
+
+/** The site's configuration, as declared. */
+export interface PlatformConfig {
+  /** Base domain; a vcluster's API hostname defaults to `<name>.<baseDomain>`. */
+  readonly baseDomain: string;
+  /** Argo CD. */
+  readonly argocd: {
+    /** Namespace Argo CD runs in. @default "argocd" */
+    readonly namespace?: string;
+    /** Git repository Argo CD reads `dist/` from (for the bootstrap Applications). */
+    readonly repoURL: string;
+    /** Git revision of that repository. @default "main" */
+    readonly revision?: string;
+    /** Path of the rendered output inside the repository. @default "dist" */
+    readonly path?: string;
+    /** Argo CD project of the bootstrap Applications. @default "default" */
+    readonly bootstrapProject?: string;
+    /**
+     * Host clusters a vcluster may be placed on, by name → API server URL as registered in Argo CD.
+     * @default { "in-cluster": "https://kubernetes.default.svc" }
+     */
+    readonly hostClusters?: Readonly<Record<string, string>>;
+    /** Host cluster used when a declaration names none. @default "in-cluster" */
+    readonly defaultHostCluster?: string;
+  };
+  /** The External Secrets store that reaches the password manager. */
+  readonly secretStore: {
+    /** Store name. */
+    readonly name: string;
+    /** Store kind. @default "ClusterSecretStore" */
+    readonly kind?: 'ClusterSecretStore' | 'SecretStore';
+  };
+  /** 1Password (the secret store's backend). */
+  readonly onePassword: {
+    /** Vault the kubeconfig items live in. */
+    readonly vault: string;
+    /** 1Password Connect URL (Job strategy). */
+    readonly connectHost: string;
+    /** 1Password item holding the Connect token (fields `credential` and `vault`; Job strategy). @default "onepassword-access-token" */
+    readonly tokenItem?: string;
+  };
+  /** vcluster chart defaults. */
+  readonly chart?: {
+    /** Helm repository. @default "https://charts.loft.sh" */
+    readonly repoURL?: string;
+    /** Chart name. @default "vcluster" */
+    readonly name?: string;
+    /** Chart version used when a declaration pins none. @default "0.31.3" */
+    readonly version?: string;
+  };
+  /** Kubernetes version used when a declaration names none. @default "1.34" */
+  readonly kubernetesVersion?: string;
+  /** Host selector labels the vcluster integrations sync from. */
+  readonly integrations: {
+    /** Labels of the host ClusterIssuers a vcluster may use. */
+    readonly clusterIssuerSelectorLabels: Readonly<Record<string, string>>;
+    /** Labels of the host ClusterSecretStores a vcluster may use. */
+    readonly clusterStoreSelectorLabels: Readonly<Record<string, string>>;
+  };
+  /** Argo CD cluster registration conventions of the site. */
+  readonly registration: {
+    /** Default workload repository of every vcluster. */
+    readonly workloadRepo: WorkloadRepo;
+    /** Default labels of every cluster Secret (declarations add and override). */
+    readonly labels: (ctx: RegistrationContext) => Record<string, string>;
+    /** Default annotations of every cluster Secret (declarations add and override). */
+    readonly annotations: (ctx: RegistrationContext) => Record<string, string>;
+  };
+  /** Host network facts used by the network policies. */
+  readonly network: {
+    /** Whether the hosts run Cilium (adds the CiliumNetworkPolicies). @default false */
+    readonly cilium?: boolean;
+    /** Node-local DNS address the vcluster's CoreDNS forwards to (Cilium only). */
+    readonly hostDnsAddress?: string;
+    /** CIDRs allowed to reach the vcluster API (besides the Argo CD namespace). */
+    readonly apiClientCidrs: readonly string[];
+    /** Namespace of the gateway fronting vcluster workloads. */
+    readonly gatewayNamespace?: string;
+    /** Namespace of the monitoring stack scraping the vcluster. */
+    readonly monitoringNamespace?: string;
+    /** CIDR of the 1Password Connect server (egress on 443). */
+    readonly onePasswordConnectCidr?: string;
+    /** CIDR of the NFS servers (egress on 2049 when a vcluster enables NFS). */
+    readonly nfsCidr?: string;
+    /** CIDRs excluded from the public egress rule. @default the RFC 1918 ranges */
+    readonly privateCidrs?: readonly string[];
+  };
+  /** LoadBalancer exposure defaults. */
+  readonly loadBalancer?: {
+    /** Offset of a derived VIP from the subnet's network address. @default 200 */
+    readonly vipOffset?: number;
+  };
+  /** The Gateway API Gateway the `gateway` exposure attaches routes to. */
+  readonly gateway?: {
+    /** Gateway name. */
+    readonly name: string;
+    /** Gateway namespace. */
+    readonly namespace: string;
+    /** Listener (TLS passthrough on 443) to attach to. @default - any listener that accepts the route */
+    readonly sectionName?: string;
+  };
+  /** Container images of the Jobs the project renders; pin them by tag or digest. */
+  readonly images?: {
+    /** Image with `kubectl` and a POSIX shell (etcd PKI merge Job). @default "docker.io/alpine/k8s:1.34.3" */
+    readonly kubectl?: string;
+    /** Image with `sh`, `curl` and `jq` (kubeconfig sync Job). @default "docker.io/alpine/k8s:1.34.3" */
+    readonly curlJq?: string;
+  };
+  /** Labels of every vcluster host namespace (host network policies select on them). @default {} */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /**
+   * Helm values every vcluster of the site gets, before its own settings (site conventions such as
+   * priority classes, sync toggles, telemetry).
+   * @default {}
+   */
+  readonly helmValues?: VClusterHelmValues;
+}
+
+/** The site configuration with every default applied. */
+export interface Platform {
+  readonly baseDomain: string;
+  readonly baseDomainSanitized: string;
+  readonly argocd: {
+    readonly namespace: string;
+    readonly repoURL: string;
+    readonly revision: string;
+    readonly path: string;
+    readonly bootstrapProject: string;
+    readonly hostClusters: Readonly<Record<string, string>>;
+    readonly defaultHostCluster: string;
+  };
+  readonly secretStore: { readonly name: string; readonly kind: 'ClusterSecretStore' | 'SecretStore' };
+  readonly onePassword: { readonly vault: string; readonly connectHost: string; readonly tokenItem: string };
+  readonly chart: { readonly repoURL: string; readonly name: string; readonly version: string };
+  readonly kubernetesVersion: string;
+  readonly integrations: PlatformConfig['integrations'];
+  readonly registration: PlatformConfig['registration'] & { readonly workloadRepo: Required<WorkloadRepo> };
+  readonly network: {
+    readonly cilium: boolean;
+    readonly hostDnsAddress?: string;
+    readonly apiClientCidrs: readonly string[];
+    readonly gatewayNamespace?: string;
+    readonly monitoringNamespace?: string;
+    readonly onePasswordConnectCidr?: string;
+    readonly nfsCidr?: string;
+    readonly privateCidrs: readonly string[];
+  };
+  readonly loadBalancer: { readonly vipOffset: number };
+  readonly gateway?: PlatformConfig['gateway'];
+  readonly images: { readonly kubectl: string; readonly curlJq: string };
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  readonly helmValues: VClusterHelmValues;
+}
+
+/** In-cluster API server URL as Argo CD names it. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/**
+ * Validates a site configuration and applies its defaults.
+ * @throws ValidationError naming every invalid field
+ */
+export function definePlatform(config: PlatformConfig): Platform {
+  const p = new Problems('platform');
+  p.hostname('baseDomain', config.baseDomain);
+  const hostClusters = config.argocd.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER };
+  const defaultHostCluster = config.argocd.defaultHostCluster ?? 'in-cluster';
+  if (!hostClusters[defaultHostCluster]) {
+    p.add('argocd.defaultHostCluster', defaultHostCluster, `one of the hostClusters: ${Object.keys(hostClusters).join(', ')}`);
+  }
+  for (const [name, url] of Object.entries(hostClusters)) {
+    p.dnsLabel(`argocd.hostClusters[${JSON.stringify(name)}]`, name);
+    p.httpsUrl(`argocd.hostClusters[${JSON.stringify(name)}]`, url);
+  }
+  p.httpsUrl('onePassword.connectHost', config.onePassword.connectHost);
+  const chart = {
+    repoURL: config.chart?.repoURL ?? 'https://charts.loft.sh',
+    name: config.chart?.name ?? 'vcluster',
+    version: config.chart?.version ?? '0.31.3',
+  };
+  if (!chartLineOf(chart.version)) p.add('chart.version', chart.version, `an exact supported chart version: ${chartVersionsAllowed()}`);
+  const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  if (!resolveKubernetesVersion(kubernetesVersion)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed());
+  p.labels('integrations.clusterIssuerSelectorLabels', config.integrations.clusterIssuerSelectorLabels);
+  p.labels('integrations.clusterStoreSelectorLabels', config.integrations.clusterStoreSelectorLabels);
+  const privateCidrs = config.network.privateCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+  config.network.apiClientCidrs.forEach((c, i) => p.cidr4(`network.apiClientCidrs[${i}]`, c));
+  privateCidrs.forEach((c, i) => p.cidr4(`network.privateCidrs[${i}]`, c));
+  if (config.network.onePasswordConnectCidr !== undefined) p.cidr4('network.onePasswordConnectCidr', config.network.onePasswordConnectCidr);
+  if (config.network.nfsCidr !== undefined) p.cidr4('network.nfsCidr', config.network.nfsCidr);
+  if (config.network.hostDnsAddress !== undefined) p.ipv4('network.hostDnsAddress', config.network.hostDnsAddress);
+  if (config.network.cilium && config.network.hostDnsAddress === undefined) {
+    p.add('network.hostDnsAddress', undefined, 'the node-local DNS address when network.cilium is true');
+  }
+  const vipOffset = config.loadBalancer?.vipOffset ?? 200;
+  p.integer('loadBalancer.vipOffset', vipOffset, 1, 65534);
+  p.labels('namespaceLabels', config.namespaceLabels);
+  if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
+  p.throwIfAny('platform configuration');
+  return {
+    baseDomain: config.baseDomain,
+    baseDomainSanitized: config.baseDomain.replace(/\./g, '-'),
+    argocd: {
+      namespace: config.argocd.namespace ?? 'argocd',
+      repoURL: config.argocd.repoURL,
+      revision: config.argocd.revision ?? 'main',
+      path: config.argocd.path ?? 'dist',
+      bootstrapProject: config.argocd.bootstrapProject ?? 'default',
+      hostClusters,
+      defaultHostCluster,
+    },
+    secretStore: { name: config.secretStore.name, kind: config.secretStore.kind ?? 'ClusterSecretStore' },
+    onePassword: {
+      vault: config.onePassword.vault,
+      connectHost: config.onePassword.connectHost,
+      tokenItem: config.onePassword.tokenItem ?? 'onepassword-access-token',
+    },
+    chart,
+    kubernetesVersion,
+    integrations: config.integrations,
+    registration: {
+      ...config.registration,
+      workloadRepo: {
+        url: config.registration.workloadRepo.url,
+        basePath: config.registration.workloadRepo.basePath ?? '',
+        path: config.registration.workloadRepo.path ?? 'workloads',
+        revision: config.registration.workloadRepo.revision ?? 'main',
+      },
+    },
+    network: { ...config.network, cilium: config.network.cilium ?? false, privateCidrs },
+    loadBalancer: { vipOffset },
+    gateway: config.gateway,
+    images: {
+      kubectl: config.images?.kubectl ?? 'docker.io/alpine/k8s:1.34.3',
+      curlJq: config.images?.curlJq ?? 'docker.io/alpine/k8s:1.34.3',
+    },
+    namespaceLabels: config.namespaceLabels ?? {},
+    helmValues: config.helmValues ?? {},
+  };
+}

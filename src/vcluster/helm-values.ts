@@ -1,0 +1,102 @@
+/**
+ * Helm values helpers of the VCluster construct: the deep merge every layer of values goes
+ * through, and the check of the final values against the chart line's `values.schema.json`.
+ */
+import { ChartLine } from '../presets';
+import { Problems, isPlainObject } from '../validation';
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * Merges `overlay` into `base` without mutating either: maps merge key by key, everything else
+ * (lists, scalars) is replaced by the overlay. `undefined` in the overlay leaves the base value.
+ */
+export function deepMerge<T extends object>(base: T, overlay: object | undefined): T {
+  if (overlay === undefined) return base;
+  const out: JsonObject = { ...(base as JsonObject) };
+  for (const [k, v] of Object.entries(overlay)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : cloneJson(v);
+  }
+  return out as T;
+}
+
+/** A deep copy of plain JSON data (objects and arrays); other values are returned as they are. */
+export function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as unknown as T;
+  if (isPlainObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Removes keys whose value is `undefined`, recursively (they are not valid JSON). */
+export function compact<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(compact) as unknown as T;
+  if (isPlainObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = compact(x);
+    return out as T;
+  }
+  return v;
+}
+
+interface SchemaError {
+  readonly instancePath: string;
+  readonly message?: string;
+  readonly params?: { readonly additionalProperty?: string; readonly [k: string]: unknown };
+}
+type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+
+const validators = new Map<ChartLine, Validator>();
+
+/** The precompiled values validator of a chart line (generated into imports/, loaded on first use). */
+function validatorFor(line: ChartLine): Validator {
+  let v = validators.get(line);
+  if (!v) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    v = require(`../../imports/vcluster-values-${line}.validate.js`) as Validator;
+    validators.set(line, v);
+  }
+  return v;
+}
+
+/** Reads the value at a JSON pointer, for error messages. */
+function valueAt(data: unknown, pointer: string): unknown {
+  let cur: unknown = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as JsonObject)[key];
+  }
+  return cur;
+}
+
+/**
+ * Checks Helm values against the vcluster chart's schema for `line` and reports every violation
+ * with its path (`controlPlane.statefulSet.foo`), the value and what the schema wants.
+ */
+export function checkHelmValues(problems: Problems, field: string, values: unknown, line: ChartLine, version: string): void {
+  const validate = validatorFor(line);
+  if (validate(values)) return;
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const path = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.params?.additionalProperty) {
+      const key = e.params.additionalProperty;
+      const at = [field, ...path, key].join('.');
+      if (seen.has(at)) continue;
+      seen.add(at);
+      problems.add(at, valueAt(values, `${e.instancePath}/${key}`), `only keys the vcluster chart ${version} declares (the chart rejects "${key}" here)`, 'check the spelling against the chart\'s values.yaml');
+    } else {
+      const at = [field, ...path].join('.');
+      if (seen.has(at)) continue;
+      seen.add(at);
+      problems.add(at, valueAt(values, e.instancePath), `what the vcluster chart ${version} schema says: ${e.message ?? 'a different value'}`);
+    }
+  }
+}

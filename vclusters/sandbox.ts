@@ -1,0 +1,10 @@
+/**
+ * sandbox: a small development vcluster for trying things out. Everything comes from the `dev`
+ * preset: one replica, no PVC, the API at sandbox.integratn.tech, cleaned up when this file goes.
+ */
+import { defineVCluster } from '../src';
+
+export default defineVCluster({
+  name: 'sandbox',
+  preset: 'dev',
+});
