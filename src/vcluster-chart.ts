@@ -333,5 +333,7 @@ export class VClusterChart extends Chart {
 export function synthVCluster(spec: VClusterSpec, platform: Platform): { chart: VClusterChart; objects: JsonObject[] } {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new VClusterChart(app, typeof spec?.name === 'string' ? spec.name : 'vcluster', { spec, platform });
+  // Checked here too (not only by the chart's validation) so the error carries field and value.
+  chart.vcluster.helmValueProblems().throwIfAny(`Helm values of vcluster "${chart.resolved.names.release}"`);
   return { chart, objects: chart.toJson() as JsonObject[] };
 }

@@ -1,0 +1,92 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { VCluster, ValidationError } from '../src';
+
+function build(props: Partial<ConstructorParameters<typeof VCluster>[2]> = {}) {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
+  const vc = new VCluster(chart, 'vc', { releaseName: 'demo', ...props });
+  return { vc, objects: chart.toJson() as any[] };
+}
+
+describe('VCluster', () => {
+  test('defaults (dev preset) snapshot', () => {
+    // GIVEN only a release name / WHEN rendered
+    const { objects } = build();
+    // THEN namespace, AppProject and Application as in the snapshot
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('dev preset values', () => {
+    const { vc } = build();
+    const v = vc.helmValues() as any;
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(1);
+    expect(v.controlPlane.statefulSet.resources).toEqual({
+      requests: { cpu: '200m', memory: '768Mi' },
+      limits: { cpu: '1000m', memory: '1536Mi' },
+    });
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, size: '5Gi', retentionPolicy: 'Delete' });
+    expect(v.controlPlane.coredns.deployment.replicas).toBe(1);
+    expect(v.controlPlane.distro.k8s).toEqual({ enabled: true, image: { tag: 'v1.34.3' } });
+    expect(v.controlPlane.advanced).toBeUndefined();
+    expect(v.networking.advanced.clusterDomain).toBe('cluster.local');
+  });
+
+  test('prod preset values, with requests overridden and PVC retained', () => {
+    const { vc, objects } = build({ preset: 'prod', resources: { requests: { cpu: '250m' } } });
+    const v = vc.helmValues() as any;
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(3);
+    expect(v.controlPlane.statefulSet.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: true, size: '10Gi', retentionPolicy: 'Retain' });
+    expect(v.controlPlane.coredns.deployment.replicas).toBe(2);
+    expect(v.controlPlane.advanced.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+    const app = objects.find((o) => o.kind === 'Application');
+    expect(app.metadata.finalizers).toBeUndefined();
+    expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+  });
+
+  test('names, waves and the AppProject following the Application', () => {
+    const { objects } = build({ releaseName: 'vcluster-media', project: 'vcluster-media', repoURL: 'https://charts.example.com', destinationServer: 'https://host.example.com:6443' });
+    const [ns, project, app] = objects;
+    expect(ns).toMatchObject({ kind: 'Namespace', metadata: { name: 'vcluster-media', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } } });
+    expect(project.metadata).toMatchObject({ name: 'vcluster-media', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
+    expect(project.spec.sourceRepos).toEqual(['https://charts.example.com']);
+    expect(project.spec.destinations).toEqual([{ namespace: 'vcluster-media', server: 'https://host.example.com:6443' }]);
+    expect(app.metadata.name).toBe('vcluster-vcluster-media');
+    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.example.com', chart: 'vcluster', targetRevision: '0.31.3', helm: { releaseName: 'vcluster-media' } });
+    expect(app.spec.destination).toEqual({ server: 'https://host.example.com:6443', namespace: 'vcluster-media' });
+  });
+
+  test('escape hatch is merged last: maps merge, lists replace', () => {
+    const { vc } = build({
+      helmValues: { controlPlane: { statefulSet: { resources: { requests: { cpu: '1' } } }, proxy: { extraSANs: ['b'] } } },
+    });
+    vc.addHelmValues('test', { controlPlane: { proxy: { extraSANs: ['a1', 'a2'] } } });
+    const v = vc.helmValues() as any;
+    expect(v.controlPlane.statefulSet.resources.requests).toEqual({ cpu: '1', memory: '768Mi' });
+    expect(v.controlPlane.proxy.extraSANs).toEqual(['b']);
+  });
+
+  test('throws on an unsupported chart version', () => {
+    expect(() => build({ targetRevision: '0.31' })).toThrow(/targetRevision: "0.31" is not allowed\. Allowed: an exact supported vcluster chart version: .*0\.31\.3/);
+  });
+
+  test('throws on an unsupported Kubernetes version', () => {
+    expect(() => build({ kubernetesVersion: '1.29' })).toThrow(/kubernetesVersion: "1.29" is not allowed/);
+  });
+
+  test('throws on a malformed quantity, naming field and value', () => {
+    expect(() => build({ resources: { requests: { cpu: '250 millicores' } } })).toThrow(/resources\.requests\.cpu: "250 millicores" is not allowed/);
+  });
+
+  test('throws on a release name that is not a DNS label', () => {
+    expect(() => build({ releaseName: 'Media_1' })).toThrow(ValidationError);
+  });
+
+  test('synthesis fails when the escape hatch has a key the chart rejects', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
+    new VCluster(chart, 'vc', { releaseName: 'demo', helmValues: { controlPlane: { statefulSet: { resourcez: {} } } } as any });
+    expect(() => chart.toJson()).toThrow(/helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.31\.3 declares/);
+  });
+});
