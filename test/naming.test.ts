@@ -1,0 +1,70 @@
+import { Problems, VClusterNames } from '../src';
+
+describe('VClusterNames', () => {
+  test('keeps the names the original platform gave vcluster-media', () => {
+    // GIVEN the production vcluster's inputs
+    const n = new VClusterNames({ name: 'vcluster-media', namespace: 'vcluster-media', project: 'vcluster-media', baseDomain: 'integratn.tech' });
+    // THEN every live name is unchanged
+    expect({
+      release: n.release,
+      namespace: n.namespace,
+      project: n.project,
+      application: n.application,
+      clusterSecret: n.clusterSecret,
+      clusterExternalSecret: n.clusterExternalSecret,
+      argocdClusterName: n.argocdClusterName,
+      kubeconfigSecret: n.kubeconfigSecret,
+      onePasswordItem: n.onePasswordItem,
+      kubeconfigExternalTarget: n.kubeconfigExternalTarget,
+      syncJob: n.syncJob,
+      etcdCerts: n.etcdCerts,
+      chartClusterRole: n.chartClusterRole,
+    }).toEqual({
+      release: 'vcluster-media',
+      namespace: 'vcluster-media',
+      project: 'vcluster-media',
+      application: 'vcluster-vcluster-media',
+      clusterSecret: 'cluster-vcluster-media',
+      clusterExternalSecret: 'vcluster-media-argocd-cluster',
+      argocdClusterName: 'vcluster-media.integratn-tech',
+      kubeconfigSecret: 'vc-vcluster-media',
+      onePasswordItem: 'vcluster-media-kubeconfig',
+      kubeconfigExternalTarget: 'vcluster-media-kubeconfig-external',
+      syncJob: 'vcluster-vcluster-media-kubeconfig-sync',
+      etcdCerts: 'vcluster-media-etcd-certs',
+      chartClusterRole: 'vc-vcluster-media-v-vcluster-media',
+    });
+    expect(n.etcdMembers(3)).toEqual(['vcluster-media-etcd-0', 'vcluster-media-etcd-1', 'vcluster-media-etcd-2']);
+  });
+
+  test('defaults: namespace = name, project = vcluster-<name>', () => {
+    const n = new VClusterNames({ name: 'sandbox', baseDomain: 'example.com' });
+    expect(n.namespace).toBe('sandbox');
+    expect(n.project).toBe('vcluster-sandbox');
+    expect(n.argocdClusterName).toBe('sandbox.example-com');
+  });
+
+  test('a derived name over 63 characters is reported with the field and how much to cut', () => {
+    // GIVEN a 40-character name and the Job strategy (vcluster-<name>-kubeconfig-sync = 65)
+    const name = 'a'.repeat(40);
+    const p = new Problems();
+    new VClusterNames({ name, baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'job', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    // THEN one problem names the field, the value and the derived name
+    expect(p.list).toHaveLength(1);
+    expect(p.list[0]).toMatchObject({ field: 'name', value: name });
+    expect(p.list[0].allowed).toContain(`the kubeconfig sync Job "vcluster-${name}-kubeconfig-sync" has at most 63 characters (it has 65)`);
+    expect(p.list[0].fix).toBe('shorten name by 2 characters');
+  });
+
+  test('the same name fits with the PushSecret strategy', () => {
+    const p = new Problems();
+    new VClusterNames({ name: 'a'.repeat(40), baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'pushSecret', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    expect(p.ok).toBe(true);
+  });
+
+  test('release names over 53 characters are refused (Helm limit)', () => {
+    const p = new Problems();
+    new VClusterNames({ name: 'b'.repeat(54), baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'pushSecret', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');
+  });
+});

@@ -1,0 +1,138 @@
+import media from '../vclusters/media';
+import sandbox from '../vclusters/sandbox';
+import { Exposure, Problems, resolveSpec } from '../src';
+import { find, helmValues, platform, render } from './util';
+
+describe('VClusterChart: vcluster-media (PARITY §3.1, §3.5, §3.6, §4)', () => {
+  const objects = render(media);
+  const values = helmValues(objects);
+
+  test('keeps the live names so a cut-over recreates nothing', () => {
+    const ns = find(objects, 'Namespace', 'vcluster-media');
+    expect(ns.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'vcluster-namespace',
+      'vcluster.loft.sh/namespace': 'true',
+      'platform.integratn.tech/type': 'vcluster',
+    });
+    const project = find(objects, 'AppProject', 'vcluster-media');
+    expect(project.metadata.namespace).toBe('argocd');
+    expect(project.spec).toEqual({
+      description: 'VCluster project for vcluster-media',
+      sourceRepos: ['https://charts.loft.sh'],
+      destinations: [{ namespace: 'vcluster-media', server: 'https://kubernetes.default.svc' }],
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+    });
+    const app = find(objects, 'Application', 'vcluster-vcluster-media');
+    expect(app.spec.project).toBe('vcluster-media');
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.loft.sh', chart: 'vcluster', targetRevision: '0.31.1', helm: { releaseName: 'vcluster-media' } });
+    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'vcluster-media' });
+    expect(app.spec.syncPolicy).toEqual({ automated: { selfHeal: true, prune: true }, syncOptions: ['CreateNamespace=true'] });
+  });
+
+  test('Helm values: sizing, Kubernetes version, persistence, CoreDNS', () => {
+    const sts = values.controlPlane.statefulSet;
+    expect(sts.highAvailability).toEqual({ replicas: 3 });
+    expect(sts.resources).toEqual({ requests: { cpu: '250m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(sts.persistence.volumeClaim).toEqual({ enabled: true, size: '10Gi', retentionPolicy: 'Retain' });
+    expect(sts.scheduling).toEqual({ podManagementPolicy: 'Parallel', priorityClassName: 'system-cluster-critical' });
+    expect(values.controlPlane.distro.k8s).toEqual({ enabled: true, image: { tag: 'v1.34.3' } });
+    expect(values.controlPlane.distro.k8s.version).toBeUndefined();
+    expect(values.controlPlane.coredns.deployment).toEqual({ replicas: 2 });
+    expect(values.controlPlane.ingress).toEqual({ enabled: false });
+    expect(values.controlPlane.advanced.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+    expect(values.networking.advanced.clusterDomain).toBe('cluster.local');
+  });
+
+  test('Helm values: deployed etcd with HA and its pinned image', () => {
+    expect(values.controlPlane.backingStore.etcd.deploy).toMatchObject({
+      enabled: true,
+      statefulSet: {
+        highAvailability: { replicas: 3 },
+        image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
+        extraArgs: ['--client-cert-auth=false'],
+      },
+    });
+  });
+
+  test('Helm values: LoadBalancer exposure, SANs and exported kubeconfig server', () => {
+    expect(values.controlPlane.service).toEqual({
+      enabled: true,
+      annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'media.integratn.tech' },
+      spec: { type: 'LoadBalancer', ports: [{ name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' }] },
+    });
+    expect(values.controlPlane.proxy.extraSANs).toEqual(['media.integratn.tech']);
+    expect(values.exportKubeConfig).toEqual({ server: 'https://media.integratn.tech:443' });
+  });
+
+  test('Helm values: integrations with their host selectors', () => {
+    expect(values.integrations.certManager).toEqual({
+      enabled: true,
+      sync: { fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } } },
+    });
+    expect(values.integrations.externalSecrets).toEqual({
+      enabled: true,
+      webhook: { enabled: true },
+      sync: { fromHost: { clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } } } },
+    });
+    expect(values.integrations.metricsServer).toEqual({ enabled: true });
+    expect(values.controlPlane.serviceMonitor.labels).toEqual({
+      vcluster_name: 'vcluster-media',
+      vcluster_namespace: 'vcluster-media',
+      environment: 'production',
+      cluster_role: 'vcluster',
+    });
+  });
+
+  test('site-wide values from the platform configuration', () => {
+    expect(values.sync.toHost.networkPolicies).toEqual({ enabled: true });
+    expect(values.sync.fromHost.secrets.mappings.byName).toEqual({ 'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token' });
+    expect(values.telemetry).toEqual({ enabled: false });
+    expect(values.networking.replicateServices.fromHost).toEqual([{ from: 'default/kubernetes', to: 'default/kubernetes' }]);
+  });
+});
+
+describe('VClusterChart: a minimal dev declaration', () => {
+  test('gets the dev preset, its own namespace and a hostname under the base domain', () => {
+    const objects = render(sandbox);
+    const v = helmValues(objects);
+    expect(find(objects, 'Namespace', 'sandbox')).toBeDefined();
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(1);
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, size: '5Gi', retentionPolicy: 'Delete' });
+    expect(v.controlPlane.serviceMonitor.labels.environment).toBe('development');
+    expect(v.exportKubeConfig.server).toBe('https://sandbox.integratn.tech:443');
+    expect(v.controlPlane.backingStore).toBeUndefined();
+    const app = find(objects, 'Application', 'vcluster-sandbox');
+    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(app.spec.source.targetRevision).toBe(platform.chart.version);
+  });
+
+  test('renders with chart line 0.30 without 0.31-only keys', () => {
+    const v = helmValues(render({ name: 'old', preset: 'prod', application: { targetRevision: '0.30.4' } }));
+    expect(v.controlPlane.advanced).toBeUndefined();
+  });
+
+  test('exposure modes change the server URL and SANs', () => {
+    const internal = helmValues(render({ name: 'i1', exposure: Exposure.internal() }));
+    expect(internal.exportKubeConfig.server).toBe('https://i1.i1.svc:443');
+    expect(internal.controlPlane.service.spec.type).toBe('ClusterIP');
+    const lb = helmValues(render({ name: 'lb1', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24', apiPort: 6443 }) }));
+    expect(lb.controlPlane.service.spec.loadBalancerIP).toBe('10.0.4.200');
+    expect(lb.controlPlane.proxy.extraSANs).toEqual(['lb1.integratn.tech', '10.0.4.200']);
+    expect(lb.exportKubeConfig.server).toBe('https://lb1.integratn.tech:6443');
+  });
+});
+
+describe('resolveSpec', () => {
+  test('reports every problem of a declaration at once', () => {
+    const p = new Problems();
+    resolveSpec(p, { name: 'Bad_Name', preset: 'huge' as any, kubeconfigSync: 'cron' as any, hostCluster: 'mars' }, platform);
+    expect(p.list.map((x) => x.field)).toEqual(expect.arrayContaining(['name', 'preset', 'kubeconfigSync', 'hostCluster']));
+  });
+
+  test('refuses unknown keys (a typo is never silently dropped)', () => {
+    const p = new Problems();
+    resolveSpec(p, { name: 'ok', replica: 3 } as any, platform);
+    expect(p.list).toEqual([expect.objectContaining({ field: 'replica', value: 3 })]);
+  });
+});
