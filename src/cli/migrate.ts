@@ -1,0 +1,742 @@
+/**
+ * `npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]`
+ *
+ * Turns requests of the original platform (`VClusterOrchestratorV2`, group
+ * `platform.integratn.tech/v1alpha1`) into declarations `vclusters/<spec.name>.ts`, carrying every
+ * setting over. Each request is checked for its shape (kind, unknown fields, types) and the
+ * resulting declaration is validated and rendered by the library before anything is written; an
+ * invalid request is refused with the field and the bad value, and nothing is written for any
+ * input. An existing file is only replaced with `--force`.
+ *
+ * Decisions (see README, "Migrating from the original platform"):
+ * - An absent `spec.targetNamespace` made the original use the request's own namespace
+ *   (`platform-requests`, defect E2). The declaration omits it, so the host namespace is the vcluster
+ *   name, and a warning says so.
+ * - Absent values whose original default differs from this project's default are pinned to the
+ *   original default (the chart version 0.30.4), so the migrated vcluster keeps running what it ran.
+ * - `helmOverrides` become `helmValues`. Entries the library now renders by itself are dropped
+ *   only when the rendered output is provably identical without them (checked by rendering both),
+ *   and the dropped paths are listed in a comment.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import * as YAML from 'yaml';
+import { Platform } from '../platform';
+import { chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import { SPEC_KEYS, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
+import { Exposure, LoadBalancerExposureProps } from '../vcluster/exposure';
+import { JsonObject, cloneJson, deepMerge } from '../vcluster/helm-values';
+import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
+import { TsCode, tsString, tsValue } from './ts-literal';
+
+/** apiVersion of the original requests. */
+export const REQUEST_API_VERSION = 'platform.integratn.tech/v1alpha1';
+/** kind of the original requests. */
+export const REQUEST_KIND = 'VClusterOrchestratorV2';
+
+/** Defaults the original pipeline applied in code (PARITY §1). */
+export const ORIGINAL_DEFAULTS = {
+  k8sVersion: 'v1.34.3',
+  chartRepoURL: 'https://charts.loft.sh',
+  chart: 'vcluster',
+  targetRevision: '0.30.4',
+  destinationServer: 'https://kubernetes.default.svc',
+  baseDomain: 'integratn.tech',
+  vipOffset: 200,
+  clusterIssuerSelectorLabels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' },
+  clusterStoreSelectorLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Request shape (the CRD's openAPIV3Schema, as far as the pipeline read it)
+
+type Shape = 'string' | 'int' | 'bool' | 'stringMap' | 'object' | { readonly [key: string]: Shape } | readonly [Shape];
+
+const STR = 'string' as const;
+const INT = 'int' as const;
+const REQUEST_SPEC: { readonly [key: string]: Shape } = {
+  name: STR,
+  targetNamespace: STR,
+  projectName: STR,
+  vcluster: {
+    k8sVersion: STR,
+    preset: STR,
+    replicas: INT,
+    isolationMode: STR,
+    resources: { requests: { cpu: STR, memory: STR }, limits: { cpu: STR, memory: STR } },
+    persistence: { enabled: 'bool', size: STR, storageClass: STR },
+    coredns: { replicas: INT },
+    networking: { clusterDomain: STR },
+    backingStore: 'object',
+    exportKubeConfig: 'object',
+    helmOverrides: 'object',
+  },
+  exposure: { hostname: STR, subnet: STR, vip: STR, apiPort: INT },
+  integrations: {
+    certManager: { clusterIssuerSelectorLabels: 'stringMap' },
+    externalSecrets: { clusterStoreSelectorLabels: 'stringMap' },
+    argocd: {
+      environment: STR,
+      clusterLabels: 'stringMap',
+      clusterAnnotations: 'stringMap',
+      workloadRepo: { url: STR, basePath: STR, path: STR, revision: STR },
+    },
+  },
+  argocdApplication: { repoURL: STR, chart: STR, targetRevision: STR, destinationServer: STR, syncPolicy: 'object' },
+  networkPolicies: { enableNFS: 'bool', extraEgress: [{ name: STR, cidr: STR, port: INT, protocol: STR }] },
+};
+
+function describeShape(s: Shape): string {
+  if (s === 'int') return 'an integer';
+  if (s === 'bool') return 'true or false';
+  if (s === 'string') return 'a string';
+  if (s === 'stringMap') return 'a map of string keys to string values (quote numbers and booleans)';
+  if (s === 'object') return 'a map';
+  if (Array.isArray(s)) return 'a list';
+  return `a map with the keys ${Object.keys(s).join(', ')}`;
+}
+
+function checkShape(p: Problems, field: string, value: unknown, shape: Shape): void {
+  if (value === undefined || value === null) return;
+  if (shape === 'string') {
+    if (typeof value !== 'string') p.add(field, value, describeShape(shape));
+  } else if (shape === 'int') {
+    if (typeof value !== 'number' || !Number.isInteger(value)) p.add(field, value, describeShape(shape));
+  } else if (shape === 'bool') {
+    if (typeof value !== 'boolean') p.add(field, value, describeShape(shape));
+  } else if (shape === 'stringMap') {
+    if (!isPlainObject(value)) p.add(field, value, describeShape(shape));
+    else
+      for (const [k, v] of Object.entries(value))
+        if (typeof v !== 'string') p.add(`${field}[${JSON.stringify(k)}]`, v, 'a string (quote numbers and booleans)');
+  } else if (shape === 'object') {
+    if (!isPlainObject(value)) p.add(field, value, describeShape(shape));
+  } else if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) p.add(field, value, describeShape(shape));
+    else value.forEach((v, i) => checkShape(p, `${field}[${i}]`, v, shape[0]));
+  } else {
+    const obj = shape as { readonly [key: string]: Shape };
+    if (!isPlainObject(value)) {
+      p.add(field, value, describeShape(shape));
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (!(k in obj))
+        p.add(
+          `${field}.${k}`,
+          v,
+          `only the keys ${Object.keys(obj).join(', ')} (the VClusterOrchestratorV2 schema)`,
+          'remove the key or fix its spelling',
+        );
+      else checkShape(p, `${field}.${k}`, v, obj[k]);
+    }
+  }
+}
+
+/** The original's string getters treated `""` and `"null"` as absent. */
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' && v !== 'null' ? v : undefined;
+}
+/** The original's int getters treated 0 as absent. */
+function int(v: unknown): number | undefined {
+  return typeof v === 'number' && v !== 0 ? v : undefined;
+}
+function obj(v: unknown): JsonObject {
+  return isPlainObject(v) ? (v as JsonObject) : {};
+}
+function nonEmpty<T extends object>(o: T): T | undefined {
+  return Object.values(o).some((v) => v !== undefined) ? o : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request → declaration
+
+/** Result of migrating one request. */
+export interface Migration {
+  /** `spec.name`, the file is `<name>.ts`. */
+  readonly name: string;
+  /** The declaration (validated and rendered by the library). */
+  readonly spec: VClusterSpec;
+  /** Warnings for the person running the migration (decisions that change behaviour). */
+  readonly warnings: readonly string[];
+  /** The TypeScript source of `vclusters/<name>.ts`. */
+  source(importPath?: string): string;
+}
+
+/** Field of the request each declaration field came from (to report library errors in request terms). */
+const FIELD_ORIGIN: ReadonlyArray<[string, string]> = [
+  ['name', 'spec.name'],
+  ['targetNamespace', 'spec.targetNamespace'],
+  ['projectName', 'spec.projectName'],
+  ['hostCluster', 'spec.argocdApplication.destinationServer'],
+  ['preset', 'spec.vcluster.preset'],
+  ['kubernetesVersion', 'spec.vcluster.k8sVersion'],
+  ['replicas', 'spec.vcluster.replicas'],
+  ['resources', 'spec.vcluster.resources'],
+  ['persistence', 'spec.vcluster.persistence'],
+  ['isolationMode', 'spec.vcluster.isolationMode'],
+  ['coredns.replicas', 'spec.vcluster.coredns.replicas'],
+  ['corednsReplicas', 'spec.vcluster.coredns.replicas'],
+  ['clusterDomain', 'spec.vcluster.networking.clusterDomain'],
+  ['backingStore', 'spec.vcluster.backingStore'],
+  ['etcdPki', 'spec.vcluster.backingStore.etcd.deploy.enabled'],
+  ['exportKubeConfig', 'spec.vcluster.exportKubeConfig'],
+  ['helmValues', 'spec.vcluster.helmOverrides'],
+  ['exposure', 'spec.exposure'],
+  ['integrations.certManager', 'spec.integrations.certManager'],
+  ['integrations.externalSecrets', 'spec.integrations.externalSecrets'],
+  ['argocd.environment', 'spec.integrations.argocd.environment'],
+  ['argocd', 'spec.integrations.argocd'],
+  ['application.repoURL', 'spec.argocdApplication.repoURL'],
+  ['repoURL', 'spec.argocdApplication.repoURL'],
+  ['application.targetRevision', 'spec.argocdApplication.targetRevision'],
+  ['targetRevision', 'spec.argocdApplication.targetRevision'],
+  ['application', 'spec.argocdApplication'],
+  ['networkPolicies', 'spec.networkPolicies'],
+];
+
+/** Rewrites a declaration field (`exposure.vip`) into the request field it came from (`spec.exposure.vip`). */
+export function requestField(field: string): string {
+  for (const [from, to] of FIELD_ORIGIN) {
+    if (field === from) return to;
+    if (field.startsWith(`${from}.`) || field.startsWith(`${from}[`)) return `${to}${field.slice(from.length)}`;
+  }
+  return field;
+}
+
+/** Thrown when a request cannot be migrated; lists every problem. */
+export class MigrationError extends Error {
+  constructor(public readonly problems: readonly Problem[]) {
+    super(problems.map((p) => formatProblem(p)).join('\n'));
+    this.name = 'MigrationError';
+  }
+}
+
+function render(spec: VClusterSpec, platform: Platform): JsonObject[] {
+  return synthVCluster(spec, platform).objects;
+}
+
+function at(value: unknown, p: readonly string[]): unknown {
+  let cur = value;
+  for (const k of p) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+/** Leaf paths of a values tree (scalars and lists are leaves). */
+function leafPaths(v: JsonObject, prefix: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [k, x] of Object.entries(v)) {
+    if (isPlainObject(x) && Object.keys(x).length) out.push(...leafPaths(x as JsonObject, [...prefix, k]));
+    else out.push([...prefix, k]);
+  }
+  return out;
+}
+
+/** A copy of `v` without the value at `p`, empty parent maps removed. */
+function without(v: JsonObject, p: readonly string[]): JsonObject {
+  const copy = cloneJson(v);
+  const stack: JsonObject[] = [copy];
+  for (const k of p.slice(0, -1)) stack.push(stack[stack.length - 1][k] as JsonObject);
+  delete stack[stack.length - 1][p[p.length - 1]];
+  for (let i = stack.length - 1; i > 0; i--) {
+    if (Object.keys(stack[i]).length === 0) delete stack[i - 1][p[i - 1]];
+  }
+  return copy;
+}
+
+/**
+ * Migrates one parsed request. Throws {@link MigrationError} when it is invalid.
+ * @param source where the request came from, for messages
+ */
+export function migrateRequest(doc: unknown, platform: Platform, source = 'request'): Migration {
+  const p = new Problems();
+  const warnings: string[] = [];
+  const d = obj(doc);
+  if (!isPlainObject(doc)) {
+    p.add('(document)', doc, `a ${REQUEST_KIND} resource`);
+    throw new MigrationError(p.list.map((x) => ({ ...x, source })));
+  }
+  if (d.apiVersion !== REQUEST_API_VERSION) p.add('apiVersion', d.apiVersion, JSON.stringify(REQUEST_API_VERSION));
+  if (d.kind !== REQUEST_KIND) p.add('kind', d.kind, JSON.stringify(REQUEST_KIND), 'only VClusterOrchestratorV2 requests can be migrated');
+  for (const k of Object.keys(d)) {
+    if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k))
+      p.add(k, d[k], 'only apiVersion, kind, metadata, spec and status at the top level');
+  }
+  if (d.metadata !== undefined && !isPlainObject(d.metadata)) p.add('metadata', d.metadata, 'a map');
+  if (!isPlainObject(d.spec)) p.add('spec', d.spec, 'a map with at least spec.name');
+  else checkShape(p, 'spec', d.spec, REQUEST_SPEC);
+  const meta = obj(d.metadata);
+  const s = obj(d.spec);
+  const vc = obj(s.vcluster);
+  const ex = obj(s.exposure);
+  const integ = obj(s.integrations);
+  const argo = obj(integ.argocd);
+  const app = obj(s.argocdApplication);
+  const np = obj(s.networkPolicies);
+
+  // Closed choices and values the original rejected, named in request terms.
+  const name = str(s.name);
+  if (name === undefined) p.add('spec.name', s.name, 'a DNS-1123 label (required)');
+  else if (name === 'platform') p.add('spec.name', name, 'any name but "platform" (vclusters/platform.ts is the site configuration)');
+  const preset = str(vc.preset);
+  if (preset !== undefined) p.oneOf('spec.vcluster.preset', preset, ['dev', 'prod']);
+  const isolationMode = str(vc.isolationMode);
+  if (isolationMode !== undefined) p.oneOf('spec.vcluster.isolationMode', isolationMode, ['standard', 'strict']);
+  const k8sVersion = str(vc.k8sVersion);
+  if (k8sVersion !== undefined && !resolveKubernetesVersion(k8sVersion))
+    p.add('spec.vcluster.k8sVersion', k8sVersion, kubernetesVersionsAllowed());
+  const targetRevision = str(app.targetRevision);
+  if (targetRevision !== undefined && !chartLineOf(targetRevision)) {
+    p.add('spec.argocdApplication.targetRevision', targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`);
+  }
+  const destinationServer = str(app.destinationServer);
+  const hostClusters = platform.argocd.hostClusters;
+  const hostCluster =
+    destinationServer === undefined
+      ? undefined
+      : Object.keys(hostClusters).find((k) => hostClusters[k].replace(/\/+$/, '') === destinationServer.replace(/\/+$/, ''));
+  if (destinationServer !== undefined && hostCluster === undefined) {
+    p.add(
+      'spec.argocdApplication.destinationServer',
+      destinationServer,
+      `the API server of a host cluster of the platform (argocd.hostClusters: ${Object.entries(hostClusters)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ')})`,
+      'add the cluster to argocd.hostClusters in vclusters/platform.ts',
+    );
+  }
+  const egress = Array.isArray(np.extraEgress) ? (np.extraEgress as unknown[]) : [];
+  egress.forEach((raw, i) => {
+    const e = obj(raw);
+    const f = `spec.networkPolicies.extraEgress[${i}]`;
+    p.dnsLabel(`${f}.name`, e.name);
+    p.cidr4(`${f}.cidr`, e.cidr);
+    p.port(`${f}.port`, e.port);
+    if (e.protocol !== undefined) p.oneOf(`${f}.protocol`, e.protocol, ['TCP', 'UDP']);
+  });
+  if (int(vc.replicas) === undefined && vc.replicas !== undefined) p.integer('spec.vcluster.replicas', vc.replicas, 1, 15);
+  if (int(obj(vc.coredns).replicas) === undefined && obj(vc.coredns).replicas !== undefined)
+    p.integer('spec.vcluster.coredns.replicas', obj(vc.coredns).replicas, 1, 15);
+  if (ex.apiPort !== undefined) p.port('spec.exposure.apiPort', ex.apiPort);
+  if (!p.ok) throw new MigrationError(p.list.map((x) => ({ ...x, source })));
+
+  // Notes on the request itself.
+  const requestNamespace = str(meta.namespace) ?? 'platform-requests';
+  if (str(meta.name) !== undefined && meta.name !== name) {
+    warnings.push(
+      `metadata.name "${String(meta.name)}" differs from spec.name "${name}": the declaration (and every object name) follows spec.name`,
+    );
+  }
+  const annotations = obj(meta.annotations);
+  for (const a of ['platform.integratn.tech/base-domain', 'platform.integratn.tech/reconcile-at']) {
+    if (a in annotations)
+      warnings.push(
+        `annotation ${a} is ignored (the original never read it either, defect E1); the base domain comes from vclusters/platform.ts`,
+      );
+  }
+
+  // --- the declaration, every setting carried over ----------------------------------------
+  const comments: Record<string, string[]> = {};
+  const spec: Record<string, unknown> = { name };
+  const targetNamespace = str(s.targetNamespace);
+  if (targetNamespace !== undefined) {
+    spec.targetNamespace = targetNamespace;
+  } else {
+    warnings.push(
+      `spec.targetNamespace is not set: the original put such a vcluster into the request's own namespace "${requestNamespace}" (defect E2); ` +
+        `the declaration uses the vcluster name "${name}" as host namespace. If a live vcluster really runs in "${requestNamespace}", move it or set targetNamespace explicitly before cutting over.`,
+    );
+    comments.name = [`spec.targetNamespace was not set (the original used "${requestNamespace}"): the host namespace is "${name}".`];
+  }
+  if (str(s.projectName) !== undefined) spec.projectName = str(s.projectName);
+  if (hostCluster !== undefined && hostCluster !== platform.argocd.defaultHostCluster) spec.hostCluster = hostCluster;
+  if (preset !== undefined) spec.preset = preset;
+  if (k8sVersion !== undefined) {
+    spec.kubernetesVersion = k8sVersion;
+  } else if (resolveKubernetesVersion(platform.kubernetesVersion) !== ORIGINAL_DEFAULTS.k8sVersion) {
+    spec.kubernetesVersion = ORIGINAL_DEFAULTS.k8sVersion;
+    comments.kubernetesVersion = ["The original platform's default; the request named none."];
+  }
+  if (int(vc.replicas) !== undefined) spec.replicas = vc.replicas;
+  const res = obj(vc.resources);
+  const requests = nonEmpty({ cpu: str(obj(res.requests).cpu), memory: str(obj(res.requests).memory) });
+  const limits = nonEmpty({ cpu: str(obj(res.limits).cpu), memory: str(obj(res.limits).memory) });
+  if (requests || limits) spec.resources = JSON.parse(JSON.stringify({ requests, limits }));
+  const pers = obj(vc.persistence);
+  const persistence = nonEmpty({
+    enabled: typeof pers.enabled === 'boolean' ? pers.enabled : undefined,
+    size: str(pers.size),
+    storageClass: str(pers.storageClass),
+  });
+  if (persistence?.enabled === false && (persistence.size !== undefined || persistence.storageClass !== undefined)) {
+    warnings.push('spec.vcluster.persistence: size and storageClass dropped because enabled is false (without a PVC they did nothing)');
+    persistence.size = undefined;
+    persistence.storageClass = undefined;
+  }
+  if (persistence) spec.persistence = JSON.parse(JSON.stringify(persistence));
+  if (isolationMode !== undefined) {
+    spec.isolationMode = isolationMode;
+    if (isolationMode === 'strict') {
+      comments.isolationMode = [
+        'The original accepted "strict" but ignored it; here it isolates (deny-all, ResourceQuota, LimitRange, Pod Security).',
+      ];
+      warnings.push(
+        'isolationMode "strict" now takes effect (the original ignored it): the namespace gets deny-all policies, a ResourceQuota, a LimitRange and Pod Security labels',
+      );
+    }
+  }
+  if (int(obj(vc.coredns).replicas) !== undefined) spec.coredns = { replicas: obj(vc.coredns).replicas };
+  if (str(obj(vc.networking).clusterDomain) !== undefined) spec.clusterDomain = str(obj(vc.networking).clusterDomain);
+  const backingStore =
+    isPlainObject(vc.backingStore) && Object.keys(vc.backingStore).length ? cloneJson(vc.backingStore as JsonObject) : undefined;
+  if (backingStore) spec.backingStore = backingStore;
+  if (obj(obj(backingStore?.etcd).deploy).enabled === true) {
+    spec.etcdPki = true;
+    comments.etcdPki = ['The original rendered the etcd PKI bundle because backingStore.etcd.deploy.enabled is true.'];
+  }
+  if (isPlainObject(vc.exportKubeConfig) && Object.keys(vc.exportKubeConfig).length) spec.exportKubeConfig = cloneJson(vc.exportKubeConfig);
+
+  // Exposure: the original's only mode was a LoadBalancer Service.
+  const lb: Record<string, unknown> = {
+    hostname: str(ex.hostname),
+    subnet: str(ex.subnet),
+    vip: str(ex.vip),
+    apiPort: int(ex.apiPort),
+  };
+  if (lb.subnet !== undefined && lb.vip === undefined && platform.loadBalancer.vipOffset !== ORIGINAL_DEFAULTS.vipOffset)
+    lb.vipOffset = ORIGINAL_DEFAULTS.vipOffset;
+  const defaultHost = `${name}.${ORIGINAL_DEFAULTS.baseDomain}`;
+  if (lb.hostname === undefined && platform.baseDomain !== ORIGINAL_DEFAULTS.baseDomain) {
+    lb.hostname = defaultHost;
+    comments.exposure = [`The original's default hostname (the platform's base domain is ${platform.baseDomain}).`];
+  }
+  const lbProps = JSON.parse(JSON.stringify(lb)) as LoadBalancerExposureProps;
+  const hasExposure = Object.keys(lbProps).length > 0;
+  if (hasExposure) spec.exposure = Exposure.loadBalancer(lbProps);
+
+  // Integrations with host operators: the selectors default to the platform's.
+  const integrations: Record<string, unknown> = {};
+  const issuer = obj(integ.certManager).clusterIssuerSelectorLabels as Record<string, string> | undefined;
+  const issuerLabels = issuer && Object.keys(issuer).length ? issuer : ORIGINAL_DEFAULTS.clusterIssuerSelectorLabels;
+  if (!isDeepStrictEqual({ ...issuerLabels }, { ...platform.integrations.clusterIssuerSelectorLabels })) {
+    integrations.certManager = { clusterIssuerSelectorLabels: { ...issuerLabels } };
+  }
+  const store = obj(integ.externalSecrets).clusterStoreSelectorLabels as Record<string, string> | undefined;
+  const storeLabels = store && Object.keys(store).length ? store : ORIGINAL_DEFAULTS.clusterStoreSelectorLabels;
+  if (!isDeepStrictEqual({ ...storeLabels }, { ...platform.integrations.clusterStoreSelectorLabels })) {
+    integrations.externalSecrets = { clusterStoreSelectorLabels: { ...storeLabels } };
+  }
+  if (Object.keys(integrations).length) spec.integrations = integrations;
+
+  // Argo CD registration.
+  const argocd: Record<string, unknown> = {};
+  if (str(argo.environment) !== undefined) argocd.environment = str(argo.environment);
+  if (isPlainObject(argo.clusterLabels) && Object.keys(argo.clusterLabels).length) argocd.clusterLabels = { ...argo.clusterLabels };
+  if (isPlainObject(argo.clusterAnnotations) && Object.keys(argo.clusterAnnotations).length)
+    argocd.clusterAnnotations = { ...argo.clusterAnnotations };
+  if (isPlainObject(argo.workloadRepo)) {
+    const w = obj(argo.workloadRepo);
+    // basePath "" is meaningful (the annotation is written empty), so only absence means "default".
+    const repo = JSON.parse(
+      JSON.stringify({
+        url: str(w.url),
+        basePath: typeof w.basePath === 'string' ? w.basePath : undefined,
+        path: str(w.path),
+        revision: str(w.revision),
+      }),
+    );
+    if (Object.keys(repo).length) argocd.workloadRepo = repo;
+  }
+  if (Object.keys(argocd).length) spec.argocd = argocd;
+
+  // The Application installing the chart.
+  const application: Record<string, unknown> = {};
+  if (str(app.repoURL) !== undefined) application.repoURL = str(app.repoURL);
+  else if (platform.chart.repoURL !== ORIGINAL_DEFAULTS.chartRepoURL) application.repoURL = ORIGINAL_DEFAULTS.chartRepoURL;
+  if (str(app.chart) !== undefined) application.chart = str(app.chart);
+  else if (platform.chart.name !== ORIGINAL_DEFAULTS.chart) application.chart = ORIGINAL_DEFAULTS.chart;
+  if (targetRevision !== undefined) {
+    application.targetRevision = targetRevision;
+  } else if (platform.chart.version !== ORIGINAL_DEFAULTS.targetRevision) {
+    application.targetRevision = ORIGINAL_DEFAULTS.targetRevision;
+    comments.application = [
+      `targetRevision: the original's default chart version (the request pinned none); the platform default is ${platform.chart.version}.`,
+    ];
+    warnings.push(
+      `spec.argocdApplication.targetRevision is not set: pinned to the original default ${ORIGINAL_DEFAULTS.targetRevision} so the cut-over does not upgrade the chart (remove it to follow the platform's ${platform.chart.version})`,
+    );
+  }
+  if (isPlainObject(app.syncPolicy) && Object.keys(app.syncPolicy).length) application.syncPolicy = cloneJson(app.syncPolicy);
+  if (Object.keys(application).length) spec.application = application;
+
+  // Network policies.
+  const networkPolicies: Record<string, unknown> = {};
+  if (typeof np.enableNFS === 'boolean') networkPolicies.enableNFS = np.enableNFS;
+  if (egress.length) networkPolicies.extraEgress = egress.map((e) => JSON.parse(JSON.stringify(obj(e))));
+  if (Object.keys(networkPolicies).length) spec.networkPolicies = networkPolicies;
+
+  // helmOverrides → helmValues (applied last, like the original's deep merge). Values that have a
+  // declaration field of their own are lifted into it; the override wins, as it did in the original.
+  let overrides = isPlainObject(vc.helmOverrides) ? cloneJson(vc.helmOverrides as JsonObject) : {};
+  const lifted: string[] = [];
+  const lift = (p: readonly string[], apply: (v: unknown) => void): void => {
+    const v = at(overrides, p);
+    if (v === undefined) return;
+    apply(v);
+    overrides = without(overrides, p);
+    lifted.push(p.join('.'));
+  };
+  lift(['controlPlane', 'backingStore'], (v) => {
+    spec.backingStore = isPlainObject(v) ? deepMerge((spec.backingStore as JsonObject | undefined) ?? {}, v) : v;
+  });
+  lift(['controlPlane', 'statefulSet', 'highAvailability', 'replicas'], (v) => (spec.replicas = v));
+  lift(['controlPlane', 'statefulSet', 'persistence', 'volumeClaim', 'retentionPolicy'], (v) => {
+    spec.deletionPolicy = v === 'Retain' ? 'retain' : v === 'Delete' ? 'delete' : v;
+  });
+  lift(['controlPlane', 'distro', 'k8s', 'version'], (v) => (spec.kubernetesVersion = v));
+  lift(['controlPlane', 'distro', 'k8s', 'image', 'tag'], (v) => (spec.kubernetesVersion = v));
+  lift(['networking', 'advanced', 'clusterDomain'], (v) => (spec.clusterDomain = v));
+  lift(['exportKubeConfig'], (v) => {
+    spec.exportKubeConfig = isPlainObject(v) ? deepMerge((spec.exportKubeConfig as JsonObject | undefined) ?? {}, v) : v;
+  });
+  if (lifted.length) {
+    comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
+  }
+  if (Object.keys(overrides).length) spec.helmValues = overrides;
+
+  // --- validate through the library, in request terms ----------------------------------------
+  const literal = spec as unknown as VClusterSpec;
+  const check = new Problems();
+  resolveSpec(check, literal, platform);
+  let reference: JsonObject[] | undefined;
+  if (check.ok) {
+    try {
+      reference = render(literal, platform);
+    } catch (e) {
+      if (e instanceof ValidationError) check.list.push(...e.problems);
+      else check.add('(declaration)', e instanceof Error ? e.message.split('\n')[0] : String(e), 'a request the library can render');
+    }
+  }
+  if (!check.ok || !reference) {
+    throw new MigrationError(check.list.map((x) => ({ ...x, field: requestField(x.field), source })));
+  }
+
+  // --- simplify, but only where the rendered output provably stays identical ----------------
+  let current: Record<string, unknown> = { ...spec };
+  const same = (candidate: Record<string, unknown>): boolean => {
+    const c = new Problems();
+    resolveSpec(c, candidate as unknown as VClusterSpec, platform);
+    if (!c.ok) return false;
+    try {
+      return isDeepStrictEqual(render(candidate as unknown as VClusterSpec, platform), reference);
+    } catch {
+      return false;
+    }
+  };
+  const dropped: string[] = [];
+  if (isPlainObject(current.helmValues)) {
+    for (const leaf of leafPaths(current.helmValues as JsonObject)) {
+      const hv = current.helmValues as JsonObject;
+      const reduced = without(hv, leaf);
+      const candidate: Record<string, unknown> = { ...current, helmValues: reduced };
+      if (!Object.keys(reduced).length) delete candidate.helmValues;
+      if (same(candidate)) {
+        current = candidate;
+        dropped.push(leaf.join('.'));
+      }
+      if (!isPlainObject(current.helmValues)) break;
+    }
+  }
+  if (dropped.length) {
+    const note = [
+      'helmOverrides entries dropped because the library renders exactly the same values without them:',
+      ...dropped.map((d) => `  ${d}`),
+    ];
+    if (current.helmValues) comments.helmValues = [...(comments.helmValues ?? []), ...note];
+    else comments.__footer = [...(comments.helmValues ?? []), ...note];
+  }
+  const finalSpec = current as unknown as VClusterSpec;
+
+  return {
+    name: name!,
+    spec: finalSpec,
+    warnings,
+    source: (importPath = '../src') => declarationSource(current, comments, importPath, source, d),
+  };
+}
+
+function declarationSource(
+  spec: Record<string, unknown>,
+  comments: Record<string, string[]>,
+  importPath: string,
+  source: string,
+  doc: JsonObject,
+): string {
+  const body: Record<string, unknown> = {};
+  const order = (k: string) => (SPEC_KEYS.includes(k) ? SPEC_KEYS.indexOf(k) : SPEC_KEYS.length);
+  for (const [k, v] of Object.entries(spec).sort(([a], [b]) => order(a) - order(b))) {
+    if (v instanceof Exposure) {
+      const prefix = '  exposure: Exposure.loadBalancer('.length;
+      body[k] = new TsCode(`Exposure.loadBalancer(${tsValue(v.props, 2, prefix - 2)})`);
+    } else {
+      body[k] = v;
+    }
+  }
+  const meta = obj(doc.metadata);
+  const usesExposure = Object.values(spec).some((v) => v instanceof Exposure);
+  const footer = comments.__footer ? `\n${comments.__footer.map((c) => `// ${c}`).join('\n')}\n` : '';
+  const { __footer: _, ...propComments } = comments;
+  const ref = `${String(meta.namespace ?? 'platform-requests')}/${String(meta.name ?? spec.name)}`;
+  return [
+    '/**',
+    ` * ${String(spec.name)}: migrated by \`npm run migrate\` from the original platform's request`,
+    ` * ${REQUEST_KIND} ${ref} (${path.basename(source).replace(/#\d+$/, '')}).`,
+    ' * Names are those of the live objects, so cutting over recreates nothing',
+    ' * (README.md, "Cutting a live vcluster over from the original platform").',
+    ' */',
+    `import { ${usesExposure ? 'Exposure, ' : ''}defineVCluster } from ${tsString(importPath)};`,
+    '',
+    `export default defineVCluster(${tsValue(body, 0, 0, propComments, true)});`,
+    footer,
+  ]
+    .join('\n')
+    .replace(/\n+$/, '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+
+/** Options of {@link runMigrate}. */
+export interface MigrateOptions {
+  /** Request files. */
+  readonly files: readonly string[];
+  /** Folder the declarations are written to. @default "vclusters" (of the repository) */
+  readonly outDir?: string;
+  /** Replace existing files. @default false */
+  readonly force?: boolean;
+  /** Site configuration module. @default `<outDir>/platform.ts`, else the repository's */
+  readonly platformFile?: string;
+  /** Where messages go. @default console */
+  readonly log?: (line: string) => void;
+}
+
+/** Repository root (src/cli/../..). */
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Loads the default export of a TypeScript module (works under tsx and jest). */
+export function loadDefault<T>(file: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path.resolve(file)) as { default?: T };
+  return (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as T;
+}
+
+/** The import specifier of the library from a file in `outDir`. */
+export function libraryImport(outDir: string): string {
+  let rel = path.relative(path.resolve(outDir), path.join(ROOT, 'src')).split(path.sep).join('/');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  return rel;
+}
+
+/** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
+export function runMigrate(opts: MigrateOptions): string[] {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const outDir = path.resolve(opts.outDir ?? path.join(ROOT, 'vclusters'));
+  if (!opts.files.length)
+    throw new MigrationError([
+      { field: '(arguments)', value: '', allowed: 'one or more request files: npm run migrate -- <request.yaml>... [--out DIR] [--force]' },
+    ]);
+  const platformFile =
+    opts.platformFile ??
+    (fs.existsSync(path.join(outDir, 'platform.ts')) ? path.join(outDir, 'platform.ts') : path.join(ROOT, 'vclusters', 'platform.ts'));
+  const platform = loadDefault<Platform>(platformFile);
+  const problems: Problem[] = [];
+  const results: Array<{ m: Migration; file: string; target: string }> = [];
+  for (const file of opts.files) {
+    let docs: YAML.Document.Parsed[];
+    try {
+      docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      problems.push({ source: file, field: '(file)', value: e instanceof Error ? e.message : String(e), allowed: 'a readable YAML file' });
+      continue;
+    }
+    docs.forEach((doc, i) => {
+      const where = docs.length > 1 ? `${file}#${i + 1}` : file;
+      if (doc.errors.length) {
+        problems.push({ source: where, field: '(yaml)', value: doc.errors[0].message, allowed: 'valid YAML' });
+        return;
+      }
+      const value = doc.toJS();
+      if (value === null || value === undefined) return;
+      try {
+        const m = migrateRequest(value, platform, where);
+        const target = path.join(outDir, `${m.name}.ts`);
+        const twin = results.find((r) => r.m.name === m.name);
+        if (twin)
+          problems.push({
+            source: where,
+            field: 'spec.name',
+            value: m.name,
+            allowed: `a name no other migrated request uses (${twin.file} already does)`,
+          });
+        else if (fs.existsSync(target) && !opts.force) {
+          problems.push({
+            source: where,
+            field: 'spec.name',
+            value: m.name,
+            allowed: `a name without a declaration yet: ${path.relative(process.cwd(), target)} exists`,
+            fix: 'pass --force to replace it',
+          });
+        } else results.push({ m, file: where, target });
+      } catch (e) {
+        if (e instanceof MigrationError) problems.push(...e.problems);
+        else throw e;
+      }
+    });
+  }
+  if (problems.length) throw new MigrationError(problems);
+  fs.mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  const importPath = libraryImport(outDir);
+  for (const { m, file, target } of results) {
+    fs.writeFileSync(target, m.source(importPath));
+    for (const w of m.warnings) log(`warning: ${file}: ${w}`);
+    log(`migrate: ${file} → ${path.relative(process.cwd(), target)}`);
+    written.push(target);
+  }
+  if (!results.length) log('migrate: no requests found');
+  else log('Next: npm run synth, review the diff of dist/, commit.');
+  return written;
+}
+
+function main(argv: readonly string[]): void {
+  const files: string[] = [];
+  let outDir: string | undefined;
+  let platformFile: string | undefined;
+  let force = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--out') outDir = argv[++i];
+    else if (a === '--platform') platformFile = argv[++i];
+    else if (a === '--force') force = true;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]');
+      return;
+    } else if (a.startsWith('-'))
+      throw new MigrationError([{ field: '(arguments)', value: a, allowed: '--out DIR, --force, --platform FILE' }]);
+    else files.push(a);
+  }
+  runMigrate({ files, outDir, force, platformFile });
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    console.error(`migrate failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  }
+}

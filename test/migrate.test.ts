@@ -1,0 +1,281 @@
+/**
+ * `npm run migrate`: original VClusterOrchestratorV2 requests become declarations that render what
+ * the original deployed. The requests are fixtures under test/fixtures/migrate/ (the media one is a
+ * copy of the original platform's request for vcluster-media).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import media from '../vclusters/media';
+import { VClusterSpec, synthVCluster } from '../src';
+import { MigrationError, migrateRequest, requestField, runMigrate } from '../src/cli/migrate';
+import { Obj, find, helmValues, platform, render } from './util';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'migrate');
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+let out: string;
+const logs: string[] = [];
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-'));
+  logs.length = 0;
+});
+afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+/** Migrates request files into `out` and loads the declaration written for `name`. */
+function migrate(files: string[], name: string, force = false): { spec: VClusterSpec; source: string } {
+  runMigrate({ files, outDir: out, force, log: (l) => logs.push(l) });
+  const file = path.join(out, `${name}.ts`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const spec = require(file).default as VClusterSpec;
+  return { spec, source: fs.readFileSync(file, 'utf8') };
+}
+
+/** A request document with `spec` overrides. */
+function request(spec: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
+  return {
+    apiVersion: 'platform.integratn.tech/v1alpha1',
+    kind: 'VClusterOrchestratorV2',
+    metadata: { name: String(spec.name ?? 'x'), namespace: 'platform-requests' },
+    spec,
+    ...extra,
+  };
+}
+
+/** The error message of migrating `doc`. */
+function refusal(doc: unknown): string {
+  try {
+    migrateRequest(doc, platform, 'bad.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(MigrationError);
+    return (e as Error).message;
+  }
+  throw new Error('the request was accepted');
+}
+
+describe('migrate', () => {
+  test('vcluster-media: the migrated declaration renders exactly what vclusters/media.ts renders', () => {
+    // GIVEN the original request of vcluster-media / WHEN migrated
+    const { spec, source } = migrate([fixture('vcluster-media.request.yaml')], 'vcluster-media');
+    // THEN every rendered object is identical to the hand-written declaration's
+    const migrated = render(spec);
+    const handWritten = render(media);
+    expect(migrated.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(handWritten.map((o) => `${o.kind}/${o.metadata.name}`));
+    expect(YAML.stringify(migrated)).toEqual(YAML.stringify(handWritten));
+    // AND the source is the idiomatic declaration
+    expect(source).toContain("import { Exposure, defineVCluster } from '");
+    expect(source).toContain('export default defineVCluster({');
+    expect(source).toContain("exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 })");
+    expect(source).toContain('etcdPki: true');
+    expect(spec).toMatchObject({
+      name: 'vcluster-media',
+      targetNamespace: 'vcluster-media',
+      projectName: 'vcluster-media',
+      preset: 'prod',
+      replicas: 3,
+      resources: { requests: { cpu: '250m', memory: '2Gi' }, limits: { memory: '2Gi' } },
+      argocd: { environment: 'production' },
+      application: { targetRevision: '0.31.1' },
+      networkPolicies: { enableNFS: true, extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432, protocol: 'TCP' }] },
+    });
+    // the etcd settings of helmOverrides moved into backingStore (the library owns controlPlane.backingStore)
+    expect((spec.backingStore as any).etcd.deploy.statefulSet).toMatchObject({
+      extraArgs: ['--client-cert-auth=false'],
+      highAvailability: { replicas: 3 },
+      image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
+    });
+  });
+
+  test('dev minimal: the vcluster name becomes the namespace (E2) and the chart stays on the original default', () => {
+    // GIVEN a request with only spec.name / WHEN migrated
+    const { spec, source } = migrate([fixture('dev-minimal.request.yaml')], 'scratch');
+    // THEN the declaration is the name plus the pinned chart version, and E2 is reported
+    expect(spec).toEqual({ name: 'scratch', application: { targetRevision: '0.30.4' } });
+    expect(logs.some((l) => l.startsWith('warning:') && l.includes('targetNamespace') && l.includes('"platform-requests"'))).toBe(true);
+    expect(source).toContain('the host namespace is "scratch"');
+    const objects = render(spec);
+    expect(find(objects, 'Namespace', 'scratch')).toBeDefined();
+    const app = find(objects, 'Application', 'vcluster-scratch');
+    expect(app.spec.source.targetRevision).toBe('0.30.4');
+    expect(app.spec.project).toBe('vcluster-scratch');
+    const v = helmValues(objects);
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(1);
+    expect(v.controlPlane.statefulSet.resources.requests).toEqual({ cpu: '200m', memory: '768Mi' });
+    expect(v.controlPlane.service.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('scratch.integratn.tech');
+    expect(v.exportKubeConfig.server).toBe('https://scratch.integratn.tech:443');
+  });
+
+  test('staging: subnet-derived VIP, port 6443, another environment, labels, workload repo, chart 0.30', () => {
+    const { spec } = migrate([fixture('vcluster-staging.request.yaml')], 'vcluster-staging');
+    const objects = render(spec);
+    const v = helmValues(objects);
+    // VIP = network address + 200; a non-443 port keeps 443 open too
+    expect(v.controlPlane.service.spec.loadBalancerIP).toBe('10.0.4.200');
+    expect(v.controlPlane.service.spec.ports).toEqual([
+      { name: 'https', port: 6443, targetPort: 8443, protocol: 'TCP' },
+      { name: 'https-internal', port: 443, targetPort: 8443, protocol: 'TCP' },
+    ]);
+    expect(v.controlPlane.proxy.extraSANs).toEqual(['staging.integratn.tech', '10.0.4.200']);
+    expect(v.exportKubeConfig).toEqual({ server: 'https://staging.integratn.tech:6443', context: 'staging' });
+    expect(v.controlPlane.coredns.deployment.replicas).toBe(2);
+    expect(v.networking.advanced.clusterDomain).toBe('staging.local');
+    expect(v.controlPlane.distro.k8s.image.tag).toBe('v1.33.7');
+    expect(find(objects, 'Application', 'vcluster-vcluster-staging').spec.source.targetRevision).toBe('0.30.4');
+    expect(spec.argocd).toEqual({
+      environment: 'staging',
+      clusterLabels: { team: 'platform', enable_external_dns: 'false' },
+      clusterAnnotations: { 'backup-enabled': 'true' },
+      workloadRepo: { url: 'https://github.com/example/staging-apps', basePath: 'clusters/', path: 'apps', revision: 'release-1' },
+    });
+    // the registration carries labels, annotations and the workload repo
+    const text = JSON.stringify(objects.filter((o) => o.metadata.namespace === 'argocd'));
+    for (const s of [
+      '"team":"platform"',
+      '"environment":"staging"',
+      '"backup-enabled":"true"',
+      '"workload_repo_url":"https://github.com/example/staging-apps"',
+      '"workload_repo_basepath":"clusters/"',
+      '"workload_repo_revision":"release-1"',
+    ]) {
+      expect(text).toContain(s);
+    }
+    expect(spec.networkPolicies?.extraEgress).toEqual([
+      { name: 'dns-tcp', cidr: '10.0.0.53/32', port: 53, protocol: 'UDP' },
+      { name: 'redis', cidr: '10.0.3.0/24', port: 6379 },
+    ]);
+  });
+
+  test('secure: strict isolation, StorageClass, fixed VIP; helmOverrides replicas win as in the original', () => {
+    const { spec, source } = migrate([fixture('vcluster-secure.request.yaml')], 'vcluster-secure');
+    expect(spec).toMatchObject({
+      isolationMode: 'strict',
+      projectName: 'secure',
+      replicas: 3,
+      persistence: { enabled: true, size: '20Gi', storageClass: 'fast-ssd' },
+    });
+    expect(source).toContain("exposure: Exposure.loadBalancer({ vip: '10.0.4.230' })");
+    expect(logs.some((l) => l.includes('"strict" now takes effect'))).toBe(true);
+    const objects = render(spec);
+    const v = helmValues(objects);
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toMatchObject({ enabled: true, size: '20Gi', storageClass: 'fast-ssd' });
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(3);
+    expect(v.controlPlane.statefulSet.annotations).toEqual({ team: 'secure' });
+    expect(v.controlPlane.service.spec.loadBalancerIP).toBe('10.0.4.230');
+    expect(v.controlPlane.proxy.extraSANs).toEqual(['vcluster-secure.integratn.tech', '10.0.4.230']);
+    expect(find(objects, 'AppProject', 'secure')).toBeDefined();
+    expect(objects.some((o: Obj) => o.kind === 'ResourceQuota')).toBe(true);
+  });
+
+  test('several requests from one multi-document file', () => {
+    const multi = path.join(out, 'two.yaml');
+    fs.writeFileSync(
+      multi,
+      [request({ name: 'one', targetNamespace: 'one' }), request({ name: 'two', targetNamespace: 'two' })]
+        .map((d) => YAML.stringify(d))
+        .join('---\n'),
+    );
+    runMigrate({ files: [multi], outDir: out, log: (l) => logs.push(l) });
+    expect(fs.existsSync(path.join(out, 'one.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'two.ts'))).toBe(true);
+  });
+
+  test('destinationServer becomes the host cluster of that URL', () => {
+    const site = {
+      ...platform,
+      argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, edge: 'https://edge.example.com:6443' } },
+    };
+    const m = migrateRequest(
+      request({
+        name: 'far',
+        targetNamespace: 'far',
+        argocdApplication: { destinationServer: 'https://edge.example.com:6443', targetRevision: '0.31.3' },
+      }),
+      site,
+    );
+    expect(m.spec.hostCluster).toBe('edge');
+    expect(m.source()).toContain("hostCluster: 'edge'");
+    const objects = synthVCluster(m.spec, site).objects as Obj[];
+    expect(find(objects, 'Application', 'vcluster-far').spec.destination.server).toBe('https://edge.example.com:6443');
+  });
+
+  describe('refuses invalid requests, naming the field and the bad value', () => {
+    const cases: Array<[string, unknown, string[]]> = [
+      ['wrong kind', { ...(request({ name: 'a' }) as object), kind: 'VClusterOrchestrator' }, ['kind', '"VClusterOrchestrator"']],
+      ['wrong apiVersion', { ...(request({ name: 'a' }) as object), apiVersion: 'v1' }, ['apiVersion', '"v1"']],
+      ['missing name', request({ targetNamespace: 'a' }), ['spec.name']],
+      ['unknown field', request({ name: 'a', vcluster: { replica: 3 } }), ['spec.vcluster.replica', '3']],
+      ['wrong type', request({ name: 'a', vcluster: { replicas: 'three' } }), ['spec.vcluster.replicas', '"three"']],
+      ['unknown preset', request({ name: 'a', vcluster: { preset: 'large' } }), ['spec.vcluster.preset', '"large"']],
+      [
+        'unsupported chart version',
+        request({ name: 'a', argocdApplication: { targetRevision: '0.29.0' } }),
+        ['spec.argocdApplication.targetRevision', '"0.29.0"'],
+      ],
+      ['unsupported Kubernetes version', request({ name: 'a', vcluster: { k8sVersion: '1.29' } }), ['spec.vcluster.k8sVersion', '"1.29"']],
+      [
+        'VIP outside the subnet',
+        request({ name: 'a', exposure: { subnet: '10.0.4.0/24', vip: '10.0.5.10' } }),
+        ['spec.exposure.vip', '"10.0.5.10"'],
+      ],
+      [
+        'derived VIP outside a small subnet',
+        request({ name: 'a', exposure: { subnet: '10.0.4.0/26' } }),
+        ['spec.exposure.subnet', '"10.0.4.0/26"'],
+      ],
+      ['impossible VIP', request({ name: 'a', exposure: { vip: '999.1.1.1' } }), ['spec.exposure.vip', '"999.1.1.1"']],
+      [
+        'extra egress without a port',
+        request({ name: 'a', networkPolicies: { extraEgress: [{ name: 'db', cidr: '10.0.3.1/32' }] } }),
+        ['spec.networkPolicies.extraEgress[0].port'],
+      ],
+      [
+        'unknown host cluster',
+        request({ name: 'a', argocdApplication: { destinationServer: 'https://elsewhere:6443' } }),
+        ['spec.argocdApplication.destinationServer', '"https://elsewhere:6443"'],
+      ],
+      [
+        'bad Helm override',
+        request({ name: 'a', vcluster: { helmOverrides: { controlPlane: { statefulSet: { replicaz: 2 } } } } }),
+        ['spec.vcluster.helmOverrides', 'replicaz'],
+      ],
+      [
+        'label value that is not a string',
+        request({ name: 'a', integrations: { argocd: { clusterLabels: { tier: 1 } } } }),
+        ['spec.integrations.argocd.clusterLabels["tier"]', '1'],
+      ],
+    ];
+    test.each(cases)('%s', (_what, doc, expected) => {
+      const message = refusal(doc);
+      for (const e of expected) expect(message).toContain(e);
+      expect(message).toContain('bad.yaml');
+    });
+  });
+
+  test('nothing is written when one of the requests is invalid', () => {
+    const bad = path.join(out, 'bad.yaml');
+    fs.writeFileSync(bad, YAML.stringify(request({ name: 'b', vcluster: { preset: 'huge' } })));
+    expect(() => runMigrate({ files: [fixture('dev-minimal.request.yaml'), bad], outDir: out, log: () => undefined })).toThrow(
+      /spec\.vcluster\.preset: "huge"/,
+    );
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
+  });
+
+  test('an existing declaration is not overwritten without --force', () => {
+    const target = path.join(out, 'scratch.ts');
+    fs.writeFileSync(target, '// hand-written\n');
+    expect(() => runMigrate({ files: [fixture('dev-minimal.request.yaml')], outDir: out, log: () => undefined })).toThrow(
+      /scratch\.ts exists.*--force/s,
+    );
+    expect(fs.readFileSync(target, 'utf8')).toBe('// hand-written\n');
+    runMigrate({ files: [fixture('dev-minimal.request.yaml')], outDir: out, force: true, log: () => undefined });
+    expect(fs.readFileSync(target, 'utf8')).toContain('defineVCluster');
+  });
+
+  test('library field names map back to request fields', () => {
+    expect(requestField('exposure.vip')).toBe('spec.exposure.vip');
+    expect(requestField('kubernetesVersion')).toBe('spec.vcluster.k8sVersion');
+    expect(requestField('helmValues.controlPlane.x')).toBe('spec.vcluster.helmOverrides.controlPlane.x');
+    expect(requestField('argocd.clusterLabels["a"]')).toBe('spec.integrations.argocd.clusterLabels["a"]');
+  });
+});
