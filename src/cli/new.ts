@@ -1,0 +1,186 @@
+/**
+ * `npm run new -- <name> [--preset dev|prod] [--hostname H] [--namespace T] [--environment E] [--out DIR] [--force]`
+ *
+ * Scaffolds `vclusters/<name>.ts`: a declaration with the given options and everything else left
+ * to the preset and the platform. The declaration is validated (alone and against the other
+ * declarations of the folder) before the file is written; an existing file is replaced only with
+ * `--force`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
+import { Platform } from '../platform';
+import { PRESET_NAMES, PresetName } from '../presets';
+import { VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
+import { Exposure } from '../vcluster/exposure';
+import { Problem, Problems, ValidationError, formatProblem } from '../validation';
+import { libraryImport, loadDefault } from './migrate';
+import { TsCode, tsString, tsValue } from './ts-literal';
+
+/** Options of {@link scaffold}. */
+export interface NewOptions {
+  /** vcluster name. */
+  readonly name: string;
+  /** Sizing preset. @default "dev" */
+  readonly preset?: string;
+  /** API hostname. @default - `<name>.<baseDomain>` */
+  readonly hostname?: string;
+  /** Host namespace. @default - the name */
+  readonly namespace?: string;
+  /** Argo CD environment. @default - the preset's */
+  readonly environment?: string;
+  /** Folder of the declarations. @default the repository's vclusters/ */
+  readonly outDir?: string;
+  /** Replace an existing file. @default false */
+  readonly force?: boolean;
+}
+
+/** Thrown for invalid options; lists every problem. */
+export class ScaffoldError extends Error {
+  constructor(public readonly problems: readonly Problem[]) {
+    super(problems.map((p) => formatProblem(p)).join('\n'));
+    this.name = 'ScaffoldError';
+  }
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The declaration and its source for the options (validated against `platform`). */
+export function scaffoldSource(opts: NewOptions, platform: Platform, importPath = '../src'): { spec: VClusterSpec; source: string } {
+  const p = new Problems();
+  p.dnsLabel('name', opts.name, 53);
+  if (opts.name === 'platform') p.add('name', opts.name, `any name but "platform" (${PLATFORM_FILE} is the site configuration)`);
+  const preset = (opts.preset ?? 'dev') as PresetName;
+  p.oneOf('--preset', preset, PRESET_NAMES);
+  if (!p.ok) throw new ScaffoldError(p.list);
+  const spec: Record<string, unknown> = { name: opts.name };
+  if (opts.namespace !== undefined) spec.targetNamespace = opts.namespace;
+  spec.preset = preset;
+  if (opts.hostname !== undefined) spec.exposure = Exposure.loadBalancer({ hostname: opts.hostname });
+  if (opts.environment !== undefined) spec.argocd = { environment: opts.environment };
+  const declaration = spec as unknown as VClusterSpec;
+  const check = new Problems();
+  resolveSpec(check, declaration, platform);
+  if (check.ok) {
+    try {
+      synthVCluster(declaration, platform);
+    } catch (e) {
+      if (e instanceof ValidationError) check.list.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (!check.ok) throw new ScaffoldError(check.list.map((x) => ({ ...x, field: optionOf(x.field) })));
+
+  const body: Record<string, unknown> = { ...spec };
+  if (spec.exposure) body.exposure = new TsCode(`Exposure.loadBalancer({ hostname: ${tsString(opts.hostname!)} })`);
+  const what =
+    preset === 'prod'
+      ? 'a production vcluster (data retained when this file is removed)'
+      : 'a development vcluster (removed with its data when this file is removed)';
+  const source = [
+    '/**',
+    ` * ${opts.name}: ${what}.`,
+    ' * TODO: say who uses it and for what. Every option and its default: README.md, "Declaration options".',
+    ' */',
+    `import { ${spec.exposure ? 'Exposure, ' : ''}defineVCluster } from ${tsString(importPath)};`,
+    '',
+    `export default defineVCluster(${tsValue(body, 0, 0, {}, true)});`,
+    '',
+  ].join('\n');
+  return { spec: declaration, source };
+}
+
+/** Declaration field → command-line option, for messages. */
+function optionOf(field: string): string {
+  if (field === 'targetNamespace') return '--namespace';
+  if (field === 'exposure.hostname') return '--hostname';
+  if (field === 'argocd.environment') return '--environment';
+  if (field === 'preset') return '--preset';
+  return field;
+}
+
+/** Writes the scaffold; returns its path. */
+export function scaffold(opts: NewOptions): string {
+  const outDir = path.resolve(opts.outDir ?? path.join(ROOT, 'vclusters'));
+  const target = path.join(outDir, `${opts.name}.ts`);
+  const platformFile = fs.existsSync(path.join(outDir, PLATFORM_FILE))
+    ? path.join(outDir, PLATFORM_FILE)
+    : path.join(ROOT, 'vclusters', PLATFORM_FILE);
+  const platform = loadDefault<Platform>(platformFile);
+  const { spec, source } = scaffoldSource(opts, platform, libraryImport(outDir));
+  if (fs.existsSync(target) && !opts.force) {
+    throw new ScaffoldError([
+      {
+        field: 'name',
+        value: opts.name,
+        allowed: `a name without a declaration yet: ${path.relative(process.cwd(), target)} exists`,
+        fix: 'pick another name, or pass --force to replace it',
+      },
+    ]);
+  }
+  // The new vcluster must not clash with the others (name, namespace, hostname, VIP).
+  if (fs.existsSync(path.join(outDir, PLATFORM_FILE))) {
+    const shown = `${path.basename(outDir)}/${opts.name}.ts`;
+    let others: Declaration[] | undefined;
+    try {
+      others = loadFleet(outDir).declarations.filter((d) => path.basename(d.file) !== `${opts.name}.ts`);
+    } catch (e) {
+      // Another file does not load: `npm run synth` reports it; the new file is checked alone.
+      if (!(e instanceof FleetError)) throw e;
+    }
+    try {
+      if (others) buildFleet(platform, [...others, { file: shown, spec }]);
+    } catch (e) {
+      if (!(e instanceof FleetError)) throw e;
+      const mine = e.problems.filter((x) => x.source === shown);
+      if (mine.length) throw new ScaffoldError(mine.map((x) => ({ ...x, source: undefined, field: optionOf(x.field) })));
+    }
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(target, source);
+  return target;
+}
+
+function main(argv: readonly string[]): void {
+  const opts: { -readonly [K in keyof NewOptions]?: NewOptions[K] } = {};
+  const names: string[] = [];
+  const value = (i: number, flag: string): string => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) throw new ScaffoldError([{ field: flag, value: v, allowed: 'a value after the option' }]);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--preset') opts.preset = value(++i, a);
+    else if (a === '--hostname') opts.hostname = value(++i, a);
+    else if (a === '--namespace') opts.namespace = value(++i, a);
+    else if (a === '--environment') opts.environment = value(++i, a);
+    else if (a === '--out') opts.outDir = value(++i, a);
+    else if (a === '--force') opts.force = true;
+    else if (a === '-h' || a === '--help') {
+      console.log(
+        'usage: npm run new -- <name> [--preset dev|prod] [--hostname H] [--namespace T] [--environment E] [--out DIR] [--force]',
+      );
+      return;
+    } else if (a.startsWith('-'))
+      throw new ScaffoldError([
+        { field: '(arguments)', value: a, allowed: '--preset, --hostname, --namespace, --environment, --out, --force' },
+      ]);
+    else names.push(a);
+  }
+  if (names.length !== 1)
+    throw new ScaffoldError([
+      { field: '<name>', value: names.join(' '), allowed: 'exactly one vcluster name: npm run new -- <name> [options]' },
+    ]);
+  const file = scaffold({ ...opts, name: names[0] });
+  console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    console.error(`new failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  }
+}
