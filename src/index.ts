@@ -2,6 +2,8 @@
  * vcluster-fleet: declare loft-sh vclusters in TypeScript and synthesize every host-cluster object
  * they need. This module only re-exports the public API.
  */
+export * from './argo-registration';
+export * from './kubeconfig-sync';
 export * from './naming';
 export * from './platform';
 export * from './presets';

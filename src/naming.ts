@@ -160,3 +160,23 @@ export interface NamingFeatures {
   /** Whether a Gateway API route is rendered for the API. */
   readonly gatewayRoute: boolean;
 }
+
+/**
+ * Field labels of the 1Password item `N-kubeconfig`, the contract between {@link KubeconfigSync}
+ * (which writes them, by PushSecret or Job) and {@link ArgoRegistration} (which reads them).
+ * `kubeconfig` keeps the original platform's label for the full kubeconfig; the other labels are the
+ * keys of the `vc-N` Secret the vcluster chart writes, plus `token` for a service-account kubeconfig.
+ * Values are the raw text (PEM, not base64).
+ */
+export const KUBECONFIG_ITEM_FIELDS = {
+  /** The whole kubeconfig (YAML). */
+  kubeconfig: 'kubeconfig',
+  /** PEM of the vcluster API server CA. */
+  certificateAuthority: 'certificate-authority',
+  /** PEM of the client certificate (certificate kubeconfigs). */
+  clientCertificate: 'client-certificate',
+  /** PEM of the client key (certificate kubeconfigs). */
+  clientKey: 'client-key',
+  /** Bearer token (service-account kubeconfigs, `exportKubeConfig.serviceAccount`). */
+  token: 'token',
+} as const;

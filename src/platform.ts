@@ -101,6 +101,12 @@ export interface PlatformConfig {
     readonly labels: (ctx: RegistrationContext) => Record<string, string>;
     /** Default annotations of every cluster Secret (declarations add and override). */
     readonly annotations: (ctx: RegistrationContext) => Record<string, string>;
+    /**
+     * Labels only the rendered Argo CD cluster Secret carries, on top of `labels` (which the host
+     * ApplicationSets select on); declarations can still override them.
+     * @default - none
+     */
+    readonly secretLabels?: (ctx: RegistrationContext) => Record<string, string>;
   };
   /** Host network facts used by the network policies. */
   readonly network: {

@@ -5,6 +5,8 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSpecSyncPolicy } from '../imports/argocd-application-argoproj.io';
+import { ArgoRegistration, checkRegistrationInputs } from './argo-registration';
+import { KubeconfigSync, checkKubeconfigExport, kubeconfigExportOf } from './kubeconfig-sync';
 import { VClusterNames } from './naming';
 import { Platform, VClusterHelmValues, WorkloadRepo } from './platform';
 import { DeletionPolicy, PRESETS, PresetName } from './presets';
@@ -203,6 +205,11 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   problems.oneOf('kubeconfigSync', kubeconfigSync, ['pushSecret', 'job'] as KubeconfigSyncStrategy[]);
   const environment = spec.argocd?.environment ?? presetValues.environment;
   problems.labels('argocd.environment', { environment });
+  // registration (issue 3): cluster labels/annotations, the secret-type rule, the workload repo, exportKubeConfig
+  if (isPlainObject(spec.argocd)) {
+    checkRegistrationInputs(problems, spec.argocd, { labels: 'argocd.clusterLabels', annotations: 'argocd.clusterAnnotations', workloadRepo: 'argocd.workloadRepo', checkKeys: false });
+  }
+  checkKubeconfigExport(problems, 'exportKubeConfig', spec.exportKubeConfig, spec.targetNamespace ?? spec.name);
   const exposure = spec.exposure ?? Exposure.loadBalancer();
   if (!(exposure instanceof Exposure)) problems.add('exposure', exposure, 'Exposure.internal(), Exposure.loadBalancer({...}) or Exposure.gateway({...})');
   const names = new VClusterNames({
@@ -322,6 +329,38 @@ export class VClusterChart extends Chart {
         gateway: r.exposure.gateway,
       });
     }
+
+    // --- registration (issue 3) ---
+    // The kubeconfig the chart will export (final values, so site Helm values count too) decides
+    // the Secret to sync and whether Argo CD authenticates with client certificates or a token.
+    const kubeconfigExport = kubeconfigExportOf(this.vcluster.helmValues().exportKubeConfig, names.release);
+    new KubeconfigSync(this, 'KubeconfigSync', {
+      releaseName: names.release,
+      namespace: names.namespace,
+      kubeconfigSecret: kubeconfigExport.secretName,
+      strategy: r.kubeconfigSync,
+      credentials: kubeconfigExport.credentials,
+      remoteKey: names.onePasswordItem,
+      secretStoreName: platform.secretStore.name,
+      secretStoreKind: platform.secretStore.kind,
+      vault: platform.onePassword.vault,
+      itemTags: ['cluster', 'kubeconfig', r.environment],
+      deletionPolicy: r.deletionPolicy,
+      connectHost: platform.onePassword.connectHost,
+      tokenItem: platform.onePassword.tokenItem,
+      image: platform.images.curlJq,
+    });
+    ArgoRegistration.forVCluster(this, 'ArgoRegistration', {
+      vclusterName: names.release,
+      server: r.exposure.serverUrl,
+      platform,
+      environment: r.environment,
+      clusterLabels: spec.argocd?.clusterLabels,
+      clusterAnnotations: spec.argocd?.clusterAnnotations,
+      workloadRepo: spec.argocd?.workloadRepo,
+      credentials: kubeconfigExport.credentials,
+    });
+    // --- end registration ---
   }
 }
 

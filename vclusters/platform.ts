@@ -52,6 +52,11 @@ export default definePlatform({
       enable_external_dns: 'true',
       environment: c.environment,
     }),
+    // The cluster Secret also carries these (the original registration added them; nothing selects on them).
+    secretLabels: (c) => ({
+      'integratn.tech/cluster-name': c.name,
+      'integratn.tech/environment': c.environment,
+    }),
     // ...and read these annotations.
     annotations: (c) => ({
       addons_repo_url: 'https://github.com/jamesatintegratnio/gitops_homelab_2_0.git',
