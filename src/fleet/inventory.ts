@@ -1,11 +1,263 @@
 /**
- * The fleet inventory: a human-readable overview written beside the manifests (dist/INVENTORY.md,
- * which Argo CD ignores: it reads only .yaml, .yml and .json).
+ * The fleet inventory: a human-readable overview written beside the manifests (`dist/INVENTORY.md`,
+ * which Argo CD ignores: it reads only .yaml, .yml and .json). One row per vcluster and the CPU and
+ * memory the fleet reserves on its host clusters, so that a pull request shows capacity changes
+ * (the original platform over-reserved CPU unnoticed, PARITY §6 L-CPU). The output is
+ * deterministic: no timestamps, rows sorted by name.
  */
+import { isPlainObject } from '../validation';
+import type { JsonObject } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './fleet';
+
+/**
+ * Requests of the vcluster chart's own defaults (identical in chart lines 0.30 and 0.31), used
+ * where the rendered values set none.
+ * @see https://github.com/loft-sh/vcluster/blob/v0.31.3/chart/values.yaml
+ */
+export const CHART_DEFAULT_REQUESTS = {
+  controlPlane: { cpu: '200m', memory: '256Mi' },
+  coredns: { cpu: '20m', memory: '64Mi' },
+  etcd: { cpu: '20m', memory: '150Mi' },
+} as const;
+
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/**
+ * The value of a Kubernetes quantity (`250m`, `2`, `1.5Gi`, `1e3`, `500M`) in base units (cores or
+ * bytes), or `undefined` when it is not a quantity.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+export function parseQuantity(q: string | number): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(q.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2]) return n * 10 ** Number(m[2].slice(1));
+  return n * SUFFIX[m[3] ?? ''];
+}
+
+/** CPU cores as Kubernetes writes them: `750m`, `1`, `1.25`. */
+export function formatCpu(cores: number): string {
+  const milli = Math.round(cores * 1000);
+  if (milli % 1000 === 0) return String(milli / 1000);
+  if (milli < 1000) return `${milli}m`;
+  return String(Number((milli / 1000).toFixed(3)));
+}
+
+/** Bytes in binary units: `768Mi`, `2Gi`, `6.75Gi`. */
+export function formatMemory(bytes: number): string {
+  const mi = bytes / 2 ** 20;
+  if (mi < 1024) return `${Number(mi.toFixed(2))}Mi`;
+  return `${Number((mi / 1024).toFixed(2))}Gi`;
+}
+
+/** CPU (cores) and memory (bytes) requests. */
+export interface Reservation {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/** What one vcluster reserves on its host, by component. */
+export interface VClusterReservation {
+  readonly controlPlane: Reservation & { readonly replicas: number };
+  readonly coredns: Reservation & { readonly replicas: number };
+  readonly etcd: Reservation & { readonly replicas: number };
+  readonly total: Reservation;
+}
+
+function get(v: unknown, path: readonly string[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+function requestsOf(values: unknown, fallback: { readonly cpu: string; readonly memory: string }): Reservation {
+  const r = isPlainObject(values) ? values : {};
+  const cpu = parseQuantity(String(r.cpu ?? fallback.cpu)) ?? 0;
+  const memory = parseQuantity(String(r.memory ?? fallback.memory)) ?? 0;
+  return { cpu, memory };
+}
+
+function times(r: Reservation, n: number): Reservation {
+  return { cpu: r.cpu * n, memory: r.memory * n };
+}
+
+/**
+ * The requests of the pods a vcluster keeps running on its host, read from its final Helm values:
+ * control plane (requests × replicas), CoreDNS (unless disabled or embedded; × replicas) and a
+ * deployed etcd (× members), each falling back to the chart's default requests.
+ */
+export function reservationOf(values: JsonObject): VClusterReservation {
+  const cp = get(values, ['controlPlane']);
+  const cpReplicas = Number(get(cp, ['statefulSet', 'highAvailability', 'replicas']) ?? 1);
+  const controlPlane = times(
+    requestsOf(get(cp, ['statefulSet', 'resources', 'requests']), CHART_DEFAULT_REQUESTS.controlPlane),
+    cpReplicas,
+  );
+  const corednsOn = get(cp, ['coredns', 'enabled']) !== false && get(cp, ['coredns', 'embedded']) !== true;
+  const dnsReplicas = corednsOn ? Number(get(cp, ['coredns', 'deployment', 'replicas']) ?? 1) : 0;
+  const coredns = times(
+    requestsOf(get(cp, ['coredns', 'deployment', 'resources', 'requests']), CHART_DEFAULT_REQUESTS.coredns),
+    dnsReplicas,
+  );
+  const deploy = get(cp, ['backingStore', 'etcd', 'deploy']);
+  const etcdReplicas = get(deploy, ['enabled']) === true ? Number(get(deploy, ['statefulSet', 'highAvailability', 'replicas']) ?? 1) : 0;
+  const etcd = times(requestsOf(get(deploy, ['statefulSet', 'resources', 'requests']), CHART_DEFAULT_REQUESTS.etcd), etcdReplicas);
+  return {
+    controlPlane: { ...controlPlane, replicas: cpReplicas },
+    coredns: { ...coredns, replicas: dnsReplicas },
+    etcd: { ...etcd, replicas: etcdReplicas },
+    total: { cpu: controlPlane.cpu + coredns.cpu + etcd.cpu, memory: controlPlane.memory + coredns.memory + etcd.memory },
+  };
+}
+
+/** A Markdown table cell (pipes escaped, never empty). */
+function cell(v: unknown): string {
+  const s = v === undefined || v === null || v === '' ? '–' : String(v);
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>, right: ReadonlySet<number> = new Set()): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (right.has(i) ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
+}
+
+function endpointOf(b: BuiltVCluster): string {
+  const e = b.resolved.exposure;
+  if (e.mode === 'loadBalancer') return `${e.serverUrl}${e.vip ? ` (VIP ${e.vip})` : ''}`;
+  if (e.mode === 'gateway') return `${e.serverUrl} (gateway${e.gateway ? ` ${e.gateway.namespace}/${e.gateway.name}` : ''})`;
+  return `${e.serverUrl} (in-cluster only)`;
+}
+
+function show(r: Reservation): [string, string] {
+  return [formatCpu(r.cpu), formatMemory(r.memory)];
+}
+
+/** The Markdown inventory of a built fleet. */
+export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
+  const items = [...built]
+    .map((b) => ({ b, values: b.chart.vcluster.helmValues(), name: b.resolved.names.release }))
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+    .map((x) => ({ ...x, res: reservationOf(x.values) }));
+  const lines: string[] = [
+    '# vcluster fleet inventory',
+    '',
+    'Generated by `npm run synth` from `vclusters/`; do not edit. Argo CD ignores this file.',
+    '',
+  ];
+  if (!items.length) {
+    lines.push('No vclusters are declared.', '');
+    return lines.join('\n');
+  }
+  lines.push(
+    ...table(
+      [
+        'vcluster',
+        'preset',
+        'Kubernetes',
+        'chart',
+        'API endpoint',
+        'replicas',
+        'isolation',
+        'environment',
+        'host cluster',
+        'on removal',
+        'CPU requests',
+        'memory requests',
+      ],
+      items.map(({ b, name, res }) => [
+        `\`${name}\``,
+        b.chart.vcluster.preset,
+        b.chart.vcluster.kubernetesVersion,
+        b.chart.vcluster.targetRevision,
+        endpointOf(b),
+        b.chart.vcluster.replicas,
+        b.resolved.isolationMode,
+        b.resolved.environment,
+        b.resolved.hostCluster,
+        b.resolved.deletionPolicy === 'retain' ? 'retain (data kept)' : 'delete (data removed)',
+        ...show(res.total),
+      ]),
+      new Set([5, 10, 11]),
+    ),
+    '',
+  );
+  const total = items.reduce((t, { res }) => ({ cpu: t.cpu + res.total.cpu, memory: t.memory + res.total.memory }), { cpu: 0, memory: 0 });
+  lines.push(
+    `**Fleet:** ${items.length} vcluster${items.length === 1 ? '' : 's'}, ${items.reduce((n, x) => n + x.res.controlPlane.replicas, 0)} control-plane replicas; reserved requests **${formatCpu(total.cpu)} CPU**, **${formatMemory(total.memory)} memory**.`,
+    '',
+    '## Reserved capacity',
+    '',
+    'Requests of the pods each vcluster keeps running on its host cluster, from the rendered Helm values',
+    "(the chart's default requests where the values set none): control plane = per-replica requests ×",
+    `replicas; CoreDNS = per-replica requests × replicas (chart default ${CHART_DEFAULT_REQUESTS.coredns.cpu} / ${CHART_DEFAULT_REQUESTS.coredns.memory}); etcd = per-member`,
+    `requests × members, only when etcd is deployed (chart default ${CHART_DEFAULT_REQUESTS.etcd.cpu} / ${CHART_DEFAULT_REQUESTS.etcd.memory}). Not counted: workloads`,
+    'synced from inside the vclusters, one-shot Jobs, ephemeral storage, limits. Keep the totals within',
+    'what the host cluster can lose a node and still schedule (N+1).',
+    '',
+    ...table(
+      ['vcluster', 'host cluster', 'control plane', 'CoreDNS', 'etcd', 'CPU', 'memory'],
+      items.map(({ b, name, res }) => [
+        `\`${name}\``,
+        b.resolved.hostCluster,
+        `${res.controlPlane.replicas} × ${formatCpu(res.controlPlane.cpu / Math.max(res.controlPlane.replicas, 1))} / ${formatMemory(res.controlPlane.memory / Math.max(res.controlPlane.replicas, 1))}`,
+        res.coredns.replicas
+          ? `${res.coredns.replicas} × ${formatCpu(res.coredns.cpu / res.coredns.replicas)} / ${formatMemory(res.coredns.memory / res.coredns.replicas)}`
+          : 'none',
+        res.etcd.replicas
+          ? `${res.etcd.replicas} × ${formatCpu(res.etcd.cpu / res.etcd.replicas)} / ${formatMemory(res.etcd.memory / res.etcd.replicas)}`
+          : 'none',
+        ...show(res.total),
+      ]),
+      new Set([5, 6]),
+    ),
+    '',
+  );
+  const hosts = [...new Set(items.map((x) => x.b.resolved.hostCluster))].sort();
+  lines.push(
+    '### Totals per host cluster',
+    '',
+    ...table(
+      ['host cluster', 'vclusters', 'CPU', 'memory'],
+      [
+        ...hosts.map((h) => {
+          const on = items.filter((x) => x.b.resolved.hostCluster === h);
+          const t = on.reduce((a, { res }) => ({ cpu: a.cpu + res.total.cpu, memory: a.memory + res.total.memory }), { cpu: 0, memory: 0 });
+          return [h, on.length, ...show(t)];
+        }),
+        ['**fleet**', items.length, `**${formatCpu(total.cpu)}**`, `**${formatMemory(total.memory)}**`],
+      ],
+      new Set([1, 2, 3]),
+    ),
+    '',
+  );
+  return lines.join('\n');
+}
 
 /** The inventory files for a built fleet (path relative to dist/ → content). */
 export function inventoryFiles(built: readonly BuiltVCluster[]): Map<string, string> {
-  const rows = built.map((b) => `| ${b.resolved.names.release} | ${b.resolved.preset} |`);
-  return new Map([['INVENTORY.md', ['# vcluster fleet inventory', '', '| vcluster | preset |', '|---|---|', ...rows, ''].join('\n')]]);
+  return new Map([['INVENTORY.md', inventoryMarkdown(built)]]);
 }
