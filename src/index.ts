@@ -11,3 +11,7 @@ export * from './validation';
 export * from './vcluster';
 export * from './vcluster-chart';
 export * from './vcluster/exposure';
+export * from './coredns-patch';
+export * from './vcluster/network-isolation';
+export * from './vcluster/strict-isolation';
+export * from './vcluster/etcd-pki';

@@ -21,6 +21,14 @@ export interface WorkloadRepo {
   readonly revision?: string;
 }
 
+/** Pods of the host cluster, selected by namespace and labels (for network policy peers). */
+export interface HostPodSelector {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels of the pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
 /** What the site's registration label/annotation conventions can use. */
 export interface RegistrationContext {
   /** vcluster name `N`. */
@@ -126,6 +134,16 @@ export interface PlatformConfig {
     readonly nfsCidr?: string;
     /** CIDRs excluded from the public egress rule. @default the RFC 1918 ranges */
     readonly privateCidrs?: readonly string[];
+    /** Labels added to every network policy rendered for a vcluster (site conventions, e.g. a policy type label). @default {} */
+    readonly policyLabels?: Readonly<Record<string, string>>;
+    /** The host cluster DNS pods every vcluster pod may query on 53. @default - namespace "kube-system", pods `k8s-app: kube-dns` */
+    readonly clusterDns?: HostPodSelector;
+    /** The host metrics-server the vcluster's metrics proxy reaches on 10250. @default - namespace "kube-system", pods `app.kubernetes.io/name: metrics-server` */
+    readonly metricsServer?: HostPodSelector;
+    /** Without Cilium: CIDRs of the host API server endpoints (after DNAT) the syncer reaches. @default - any address, restricted by port only */
+    readonly kubeApiCidrs?: readonly string[];
+    /** Without Cilium: port of the host API server endpoints (after DNAT). @default 6443 */
+    readonly kubeApiPort?: number;
   };
   /** LoadBalancer exposure defaults. */
   readonly loadBalancer?: {
@@ -186,6 +204,11 @@ export interface Platform {
     readonly onePasswordConnectCidr?: string;
     readonly nfsCidr?: string;
     readonly privateCidrs: readonly string[];
+    readonly policyLabels?: Readonly<Record<string, string>>;
+    readonly clusterDns?: HostPodSelector;
+    readonly metricsServer?: HostPodSelector;
+    readonly kubeApiCidrs?: readonly string[];
+    readonly kubeApiPort?: number;
   };
   readonly loadBalancer: { readonly vipOffset: number };
   readonly gateway?: PlatformConfig['gateway'];
@@ -230,6 +253,16 @@ export function definePlatform(config: PlatformConfig): Platform {
   if (config.network.onePasswordConnectCidr !== undefined) p.cidr4('network.onePasswordConnectCidr', config.network.onePasswordConnectCidr);
   if (config.network.nfsCidr !== undefined) p.cidr4('network.nfsCidr', config.network.nfsCidr);
   if (config.network.hostDnsAddress !== undefined) p.ipv4('network.hostDnsAddress', config.network.hostDnsAddress);
+  p.labels('network.policyLabels', config.network.policyLabels);
+  for (const key of ['clusterDns', 'metricsServer'] as const) {
+    const sel = config.network[key];
+    if (sel !== undefined) {
+      p.dnsLabel(`network.${key}.namespace`, sel.namespace);
+      p.labels(`network.${key}.podLabels`, sel.podLabels);
+    }
+  }
+  config.network.kubeApiCidrs?.forEach((c, i) => p.cidr4(`network.kubeApiCidrs[${i}]`, c));
+  if (config.network.kubeApiPort !== undefined) p.port('network.kubeApiPort', config.network.kubeApiPort);
   if (config.network.cilium && config.network.hostDnsAddress === undefined) {
     p.add('network.hostDnsAddress', undefined, 'the node-local DNS address when network.cilium is true');
   }

@@ -12,6 +12,10 @@ import { Platform, VClusterHelmValues, WorkloadRepo } from './platform';
 import { DeletionPolicy, PRESETS, PresetName } from './presets';
 import { BackingStore, ControlPlanePersistence, ControlPlaneResources, ExportKubeConfig, VCluster } from './vcluster';
 import { ApiRoute, Exposure, ResolvedExposure, resolveExposure } from './vcluster/exposure';
+import { CoreDnsPatch, checkCoreDnsSettings } from './coredns-patch';
+import { EtcdPki } from './vcluster/etcd-pki';
+import { NetworkIsolation, checkExtraEgress } from './vcluster/network-isolation';
+import { StrictIsolation, checkStrictIsolation } from './vcluster/strict-isolation';
 import { JsonObject } from './vcluster/helm-values';
 import { Problems, checkKnownKeys, isPlainObject } from './validation';
 
@@ -234,6 +238,16 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   if (spec.etcdPki && !deployedEtcdReplicas) {
     problems.add('etcdPki', true, 'true only with a deployed etcd (backingStore.etcd.deploy.enabled: true)');
   }
+  // issue 4: the contents of extraEgress rules, strict-mode settings and DNS settings (their shape and keys are checked above).
+  if (Array.isArray(spec.networkPolicies?.extraEgress)) {
+    checkExtraEgress(problems.scope('networkPolicies'), spec.networkPolicies.extraEgress, spec.networkPolicies.enableNFS === true, false);
+  }
+  if (isPlainObject(spec.isolation)) checkStrictIsolation(problems.scope('isolation'), spec.isolation, false);
+  if (isPlainObject(spec.coredns)) {
+    const { upstreams, forwardZones, cacheSeconds } = spec.coredns;
+    const domain = typeof spec.clusterDomain === 'string' && new Problems().dnsSubdomain('clusterDomain', spec.clusterDomain) ? spec.clusterDomain : undefined;
+    checkCoreDnsSettings(problems.scope('coredns'), { upstreams, forwardZones, cacheSeconds, clusterDomain: domain });
+  }
   if (problems.ok) {
     names.check(problems, {
       kubeconfigSync,
@@ -329,6 +343,55 @@ export class VClusterChart extends Chart {
         gateway: r.exposure.gateway,
       });
     }
+
+    // --- network, isolation, DNS, PKI (issue 4) ---
+    new CoreDnsPatch(this, 'CoreDnsPatch', {
+      vcluster: this.vcluster,
+      clusterDomain: spec.clusterDomain,
+      replicas: spec.coredns?.replicas,
+      upstreams: spec.coredns?.upstreams,
+      forwardZones: spec.coredns?.forwardZones,
+      cacheSeconds: spec.coredns?.cacheSeconds,
+    });
+    const network = platform.network;
+    const apiGatewayNamespace = r.exposure.mode === 'gateway' ? r.exposure.gateway?.namespace : undefined;
+    new NetworkIsolation(this, 'NetworkIsolation', {
+      namespace: names.namespace,
+      releaseName: names.release,
+      mode: r.isolationMode,
+      cilium: network.cilium,
+      hostDnsAddress: network.hostDnsAddress,
+      apiClientNamespaces: apiGatewayNamespace ? [platform.argocd.namespace, apiGatewayNamespace] : [platform.argocd.namespace],
+      apiClientCidrs: network.apiClientCidrs,
+      workloadGatewayNamespace: network.gatewayNamespace,
+      monitoringNamespace: network.monitoringNamespace,
+      onePasswordConnectCidr: network.onePasswordConnectCidr,
+      onePasswordEgress: r.kubeconfigSync === 'job',
+      clusterDns: network.clusterDns,
+      metricsServerPeer: network.metricsServer,
+      metricsServer: integrations.metricsServer?.enabled ?? true,
+      privateCidrs: network.privateCidrs,
+      enableNFS: spec.networkPolicies?.enableNFS,
+      nfsCidr: network.nfsCidr,
+      extraEgress: spec.networkPolicies?.extraEgress,
+      exposureMode: r.exposure.mode,
+      deployedEtcd: r.deployedEtcdReplicas > 0,
+      kubeApiCidrs: network.kubeApiCidrs,
+      kubeApiPort: network.kubeApiPort,
+      labels: network.policyLabels,
+    });
+    if (r.isolationMode === 'strict') {
+      new StrictIsolation(this, 'StrictIsolation', { vcluster: this.vcluster, deployedEtcd: r.deployedEtcdReplicas > 0, ...(spec.isolation ?? {}) });
+    }
+    if (spec.etcdPki) {
+      new EtcdPki(this, 'EtcdPki', {
+        vcluster: this.vcluster,
+        etcdReplicas: r.deployedEtcdReplicas,
+        clusterDomain: spec.clusterDomain,
+        image: platform.images.kubectl,
+      });
+    }
+    // --- end issue 4 ---
 
     // --- registration (issue 3) ---
     // The kubeconfig the chart will export (final values, so site Helm values count too) decides

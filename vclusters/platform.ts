@@ -86,6 +86,11 @@ export default definePlatform({
     monitoringNamespace: 'monitoring',
     onePasswordConnectCidr: '10.0.1.139/32',
     nfsCidr: '10.0.0.0/8',
+    // Every vcluster network policy carries this label (host tooling and the original platform's convention).
+    policyLabels: { 'platform.integratn.tech/type': 'vcluster-policy' },
+    clusterDns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+    // The host metrics-server; its own policy admits namespaces labelled platform.integratn.tech/type=vcluster on 10250.
+    metricsServer: { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'metrics-server' } },
   },
   // MetalLB pool 10.0.4.200-253: a VIP derived from a /24 subnet lands at .200.
   loadBalancer: { vipOffset: 200 },

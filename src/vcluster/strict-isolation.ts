@@ -1,0 +1,196 @@
+/**
+ * Strict isolation of a vcluster's host namespace: a ResourceQuota, a LimitRange, Pod Security
+ * admission labels, and the matching vcluster `policies.*` values. (The network half of strict
+ * mode is {@link NetworkIsolation} with `mode: "strict"`.)
+ */
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import type { VCluster } from '../vcluster';
+import { Problems, checkKnownKeys, isLabelKey, isPlainObject } from '../validation';
+
+/** Pod Security Standard levels strict mode can enforce (both forbid hostPath volumes). */
+export type PodSecurityLevel = 'baseline' | 'restricted';
+
+/** Default `hard` limits of the strict-mode ResourceQuota `default-quota`. */
+export const DEFAULT_RESOURCE_QUOTA: Readonly<Record<string, string>> = {
+  'requests.cpu': '4',
+  'requests.memory': '8Gi',
+  'limits.cpu': '8',
+  'limits.memory': '16Gi',
+  persistentvolumeclaims: '20',
+  pods: '100',
+};
+
+/** Default container limits of the strict-mode LimitRange `default-limits`. */
+export const DEFAULT_LIMITS: Readonly<Record<string, string>> = { cpu: '500m', memory: '512Mi' };
+/** Default container requests of the strict-mode LimitRange `default-limits`. */
+export const DEFAULT_REQUESTS: Readonly<Record<string, string>> = { cpu: '100m', memory: '128Mi' };
+
+/** UID/GID the control plane and etcd run as under the `restricted` level. */
+export const NON_ROOT_ID = 12345;
+
+/** Strict-mode settings of a declaration (`spec.isolation`). */
+export interface StrictIsolationSettings {
+  /** ResourceQuota `hard` limits, merged key by key over {@link DEFAULT_RESOURCE_QUOTA}. @default DEFAULT_RESOURCE_QUOTA */
+  readonly resourceQuota?: Readonly<Record<string, string>>;
+  /** LimitRange container defaults, merged key by key over the defaults. @default default cpu 500m / memory 512Mi, defaultRequest cpu 100m / memory 128Mi */
+  readonly limitRange?: {
+    readonly default?: Readonly<Record<string, string>>;
+    readonly defaultRequest?: Readonly<Record<string, string>>;
+  };
+  /** Pod Security Standard enforced on the host namespace and inside the vcluster. @default "baseline" */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** Props of {@link StrictIsolation}. */
+export interface StrictIsolationProps extends StrictIsolationSettings {
+  /** The vcluster whose namespace is isolated (receives the namespace labels and Helm values). */
+  readonly vcluster: VCluster;
+  /** Whether the vcluster deploys its own etcd (its pods get the restricted security context too). @default false */
+  readonly deployedEtcd?: boolean;
+}
+
+/**
+ * Checks strict-mode settings: known keys, quota resource names and quantities, LimitRange
+ * quantities, and the Pod Security level.
+ * @param problems collector; fields are reported under its prefix (e.g. `isolation.resourceQuota[...]`)
+ * @param checkKeys whether to report unknown keys (off when the caller checks the shape)
+ */
+export function checkStrictIsolation(problems: Problems, settings: unknown, checkKeys = true): void {
+  if (settings === undefined) return;
+  if (!isPlainObject(settings)) {
+    problems.add('', settings, 'a map {resourceQuota?, limitRange?, podSecurity?}');
+    return;
+  }
+  if (checkKeys) checkKnownKeys(problems, '', settings, ['resourceQuota', 'limitRange', 'podSecurity']);
+  const quantities = (field: string, v: unknown, resourceName: (k: string) => boolean, what: string) => {
+    if (v === undefined) return;
+    if (!isPlainObject(v)) {
+      problems.add(field, v, `a map of ${what} to quantities`);
+      return;
+    }
+    for (const [k, q] of Object.entries(v)) {
+      if (!resourceName(k)) problems.add(`${field}[${JSON.stringify(k)}]`, k, what);
+      problems.quantity(`${field}[${JSON.stringify(k)}]`, q);
+    }
+  };
+  quantities('resourceQuota', settings.resourceQuota, isLabelKey, 'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"');
+  const lr = settings.limitRange;
+  if (lr !== undefined) {
+    if (!isPlainObject(lr)) {
+      problems.add('limitRange', lr, 'a map {default?, defaultRequest?}');
+    } else {
+      if (checkKeys) checkKnownKeys(problems, 'limitRange', lr, ['default', 'defaultRequest']);
+      const containerResource = (k: string) => ['cpu', 'memory', 'ephemeral-storage'].includes(k) || (k.includes('/') && isLabelKey(k));
+      quantities('limitRange.default', lr.default, containerResource, 'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource');
+      quantities('limitRange.defaultRequest', lr.defaultRequest, containerResource, 'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource');
+    }
+  }
+  if (settings.podSecurity !== undefined) problems.oneOf('podSecurity', settings.podSecurity, ['baseline', 'restricted']);
+}
+
+/**
+ * Strict isolation of a vcluster's host namespace (`isolationMode: "strict"`).
+ *
+ * Guarantees, together with `NetworkIsolation` in strict mode:
+ * - **Network:** default-deny; only DNS, the host API server, the namespace's own pods, API ingress
+ *   from the configured clients, monitoring, metrics-server, and the egress the declaration lists.
+ *   Tenant NetworkPolicies are not synced to the host (`sync.toHost.networkPolicies.enabled: false`),
+ *   because a synced policy could add allowances; declare extra egress in Git instead.
+ * - **Resources:** ResourceQuota `default-quota` (requests 4 CPU / 8Gi, limits 8 CPU / 16Gi, 20 PVCs,
+ *   100 pods by default) and LimitRange `default-limits` (container limits 500m / 512Mi, requests
+ *   100m / 128Mi by default). The quota covers every pod of the host namespace, **including the
+ *   vcluster's own control plane, etcd and CoreDNS**: size it for them. The chart's own quota and
+ *   limit range (`policies.resourceQuota`, `policies.limitRange`) are switched off so that exactly
+ *   these two objects, visible in Git, apply.
+ * - **Pod Security:** the host namespace carries `pod-security.kubernetes.io/{enforce,audit,warn}`
+ *   at `baseline` (default) or `restricted`; both forbid hostPath volumes, host namespaces,
+ *   privileged containers and host ports. The vcluster enforces the same level on its own API
+ *   (`policies.podSecurityStandard`), so a tenant sees a rejected pod at `kubectl apply`, not a pod
+ *   that silently never syncs. With `restricted` the control plane (and a deployed etcd) run as
+ *   non-root with a RuntimeDefault seccomp profile and no capabilities; tenant workloads must comply
+ *   too.
+ * - Not a guarantee: pods still share the host kernel and nodes (this is not VM isolation).
+ *
+ * In `standard` mode none of this is rendered: no quota, no limit range, no Pod Security labels,
+ * tenant NetworkPolicies are synced, and the namespace keeps the labels the site's host policies
+ * select on.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ * @see https://www.vcluster.com/docs/vcluster/configure/vcluster-yaml/policies/
+ */
+export class StrictIsolation extends Construct {
+  /** Enforced Pod Security level. */
+  public readonly podSecurity: PodSecurityLevel;
+  /** The quota's hard limits. */
+  public readonly quota: Readonly<Record<string, string>>;
+  /** The rendered ResourceQuota. */
+  public readonly resourceQuota: k8s.KubeResourceQuota;
+  /** The rendered LimitRange. */
+  public readonly limitRange: k8s.KubeLimitRange;
+
+  constructor(scope: Construct, id: string, props: StrictIsolationProps) {
+    super(scope, id);
+    const { vcluster, deployedEtcd, ...settings } = props;
+    const p = new Problems();
+    checkStrictIsolation(p, settings);
+    p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
+
+    this.podSecurity = props.podSecurity ?? 'baseline';
+    this.quota = { ...DEFAULT_RESOURCE_QUOTA, ...(props.resourceQuota ?? {}) };
+    const namespace = vcluster.names.namespace;
+    const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'isolation' });
+
+    this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      metadata: { name: 'default-quota', namespace, labels: labels('default-quota') },
+      spec: { hard: Object.fromEntries(Object.entries(this.quota).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
+    });
+    const q = (m: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+    this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: { name: 'default-limits', namespace, labels: labels('default-limits') },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            default: q({ ...DEFAULT_LIMITS, ...(props.limitRange?.default ?? {}) }),
+            defaultRequest: q({ ...DEFAULT_REQUESTS, ...(props.limitRange?.defaultRequest ?? {}) }),
+          },
+        ],
+      },
+    });
+
+    vcluster.addNamespaceLabels({
+      'pod-security.kubernetes.io/enforce': this.podSecurity,
+      'pod-security.kubernetes.io/audit': this.podSecurity,
+      'pod-security.kubernetes.io/warn': this.podSecurity,
+    });
+
+    const values: Record<string, unknown> = {
+      policies: {
+        podSecurityStandard: this.podSecurity,
+        resourceQuota: { enabled: false },
+        limitRange: { enabled: false },
+      },
+      sync: { toHost: { networkPolicies: { enabled: false } } },
+    };
+    if (this.podSecurity === 'restricted') {
+      const security = {
+        podSecurityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID, seccompProfile: { type: 'RuntimeDefault' } },
+        containerSecurityContext: {
+          allowPrivilegeEscalation: false,
+          runAsNonRoot: true,
+          runAsUser: NON_ROOT_ID,
+          runAsGroup: NON_ROOT_ID,
+          capabilities: { drop: ['ALL'] },
+        },
+      };
+      const controlPlane: Record<string, unknown> = {
+        statefulSet: { security },
+        coredns: { security: { podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } } },
+      };
+      if (deployedEtcd) controlPlane.backingStore = { etcd: { deploy: { statefulSet: { security } } } };
+      values.controlPlane = controlPlane;
+    }
+    vcluster.addHelmValues('strict isolation', values);
+  }
+}
