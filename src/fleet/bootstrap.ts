@@ -11,6 +11,10 @@
  * vclusters the children carry no resources finalizer, so Argo CD deletes the child Application
  * alone and leaves every object it had synced (namespace, volumes, registration) running. For
  * `delete` vclusters the children carry the finalizer, so the vcluster and its data are removed.
+ * The root Application never carries the finalizer: deleting it orphans everything below it.
+ *
+ * Children sync automatically (self-heal, prune, bounded retry) and ignore only the differences
+ * other controllers own ({@link CHILD_IGNORE_DIFFERENCES}).
  */
 import { App, Chart } from 'cdk8s';
 import { Application } from '../../imports/argocd-application-argoproj.io';
@@ -21,6 +25,29 @@ import type { BuiltVCluster } from './fleet';
 
 /** Name of the root Application. */
 export const ROOT_APPLICATION = 'vcluster-fleet';
+
+/**
+ * Differences the per-vcluster Applications ignore, each targeted (a blanket Job ignore once hid
+ * real immutability errors, PARITY §6 L-JOBIMMUT):
+ * - Job selector and pod-template labels, which the API server fills in (`controller-uid`), on an
+ *   immutable object;
+ * - labels and annotations of `default-deny-all`, which a cluster policy engine (Kyverno
+ *   `generate-default-deny-netpol`) co-owns (L-DENY-OWNER).
+ */
+export const CHILD_IGNORE_DIFFERENCES: ReadonlyArray<{
+  readonly group: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly jsonPointers: readonly string[];
+}> = [
+  { group: 'batch', kind: 'Job', jsonPointers: ['/spec/selector', '/spec/template/metadata/labels'] },
+  {
+    group: 'networking.k8s.io',
+    kind: 'NetworkPolicy',
+    name: 'default-deny-all',
+    jsonPointers: ['/metadata/labels', '/metadata/annotations'],
+  },
+];
 
 /** The bootstrap objects for a fleet: the root Application and the children, sorted by name. */
 export function bootstrapObjects(platform: Platform, built: readonly BuiltVCluster[]): JsonObject[] {
@@ -33,14 +60,24 @@ export function bootstrapObjects(platform: Platform, built: readonly BuiltVClust
       metadata: {
         name,
         namespace: a.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'vcluster-fleet', 'app.kubernetes.io/part-of': ROOT_APPLICATION, 'vcluster-fleet/vcluster': vcluster },
+        labels: {
+          'app.kubernetes.io/managed-by': 'vcluster-fleet',
+          'app.kubernetes.io/part-of': ROOT_APPLICATION,
+          'vcluster-fleet/vcluster': vcluster,
+        },
         finalizers: finalizer ? [RESOURCES_FINALIZER] : undefined,
       },
       spec: {
         project: a.bootstrapProject,
         source: { repoUrl: a.repoURL, targetRevision: a.revision, path, directory: { recurse: true } },
         destination: { server, ...(namespace ? { namespace } : {}) },
-        syncPolicy: { automated: { selfHeal: true, prune: true } },
+        ignoreDifferences: CHILD_IGNORE_DIFFERENCES.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })),
+        syncPolicy: {
+          automated: { selfHeal: true, prune: true },
+          syncOptions: ['RespectIgnoreDifferences=true'],
+          // Bounded: an unlimited retry pins a failing sync to a broken revision (PARITY §6 L-RETRY).
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+        },
       },
     });
   new Application(chart, ROOT_APPLICATION, {
