@@ -4,7 +4,8 @@
  */
 import type { Values0_31 } from '../imports/vcluster-values-0.31';
 import { DEFAULT_KUBERNETES_VERSION, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from './presets';
-import { Problems, isPlainObject } from './validation';
+import { Problems, checkKnownKeys, isPlainObject } from './validation';
+import { checkHelmValues } from './vcluster/helm-values';
 
 /** Helm values of the vcluster chart, as a deep-partial override (the 0.31 line's keys). */
 export type VClusterHelmValues = Values0_31;
@@ -226,6 +227,7 @@ export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
  */
 export function definePlatform(config: PlatformConfig): Platform {
   const p = new Problems('platform');
+  checkPlatformSections(p, config);
   p.hostname('baseDomain', config.baseDomain);
   const hostClusters = config.argocd.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER };
   const defaultHostCluster = config.argocd.defaultHostCluster ?? 'in-cluster';
@@ -270,6 +272,7 @@ export function definePlatform(config: PlatformConfig): Platform {
   p.integer('loadBalancer.vipOffset', vipOffset, 1, 65534);
   p.labels('namespaceLabels', config.namespaceLabels);
   if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
+  checkPlatformFields(p, config);
   p.throwIfAny('platform configuration');
   return {
     baseDomain: config.baseDomain,
@@ -311,4 +314,82 @@ export function definePlatform(config: PlatformConfig): Platform {
     namespaceLabels: config.namespaceLabels ?? {},
     helmValues: config.helmValues ?? {},
   };
+}
+
+/** Top-level keys of a {@link PlatformConfig}, and of its sections whose shape is settled. */
+const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': ['baseDomain', 'argocd', 'secretStore', 'onePassword', 'chart', 'kubernetesVersion', 'integrations', 'registration', 'network', 'loadBalancer', 'gateway', 'images', 'namespaceLabels', 'helmValues'],
+  argocd: ['namespace', 'repoURL', 'revision', 'path', 'bootstrapProject', 'hostClusters', 'defaultHostCluster'],
+  secretStore: ['name', 'kind'],
+  onePassword: ['vault', 'connectHost', 'tokenItem'],
+  chart: ['repoURL', 'name', 'version'],
+  integrations: ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'],
+  loadBalancer: ['vipOffset'],
+  gateway: ['name', 'namespace', 'sectionName'],
+  images: ['kubectl', 'curlJq'],
+};
+
+/**
+ * Refuses a configuration missing a required section (before anything reads into it) and reports
+ * unknown keys of the settled sections. Throws at once when a required section is missing.
+ */
+function checkPlatformSections(p: Problems, config: PlatformConfig): void {
+  if (!isPlainObject(config)) {
+    p.add('(configuration)', config, 'an object passed to definePlatform({...})');
+    p.throwIfAny('platform configuration');
+  }
+  const c = config as unknown as Record<string, unknown>;
+  for (const section of ['argocd', 'secretStore', 'onePassword', 'integrations', 'registration', 'network']) {
+    if (!isPlainObject(c[section])) p.add(section, c[section], `the ${section} section (an object); see PlatformConfig`);
+  }
+  for (const section of ['chart', 'loadBalancer', 'gateway', 'images']) {
+    if (c[section] !== undefined && !isPlainObject(c[section])) p.add(section, c[section], `an object (the ${section} section), or nothing`);
+  }
+  p.throwIfAny('platform configuration');
+  for (const [section, keys] of Object.entries(PLATFORM_KEYS)) {
+    checkKnownKeys(p, section, section ? c[section] : c, keys);
+  }
+}
+
+/** The platform fields {@link definePlatform} does not check inline. */
+function checkPlatformFields(p: Problems, config: PlatformConfig): void {
+  const a = config.argocd;
+  if (a.namespace !== undefined) p.dnsLabel('argocd.namespace', a.namespace);
+  if (typeof a.repoURL !== 'string' || !/^(https:\/\/\S+|ssh:\/\/\S+|git@[^\s:]+:\S+)$/.test(a.repoURL)) {
+    p.add('argocd.repoURL', a.repoURL, 'the git URL Argo CD reads dist/ from: https://…, ssh://… or git@host:path');
+  }
+  if (a.revision !== undefined) p.text('argocd.revision', a.revision);
+  if (a.path !== undefined && (typeof a.path !== 'string' || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(a.path) || a.path.split('/').some((s) => s === '..' || s === '.'))) {
+    p.add('argocd.path', a.path, 'a relative folder inside the repository such as "dist" (no leading "/", no "..")');
+  }
+  if (a.bootstrapProject !== undefined) p.dnsLabel('argocd.bootstrapProject', a.bootstrapProject);
+  p.dnsSubdomain('secretStore.name', config.secretStore.name);
+  if (config.secretStore.kind !== undefined) p.oneOf('secretStore.kind', config.secretStore.kind, ['ClusterSecretStore', 'SecretStore']);
+  p.text('onePassword.vault', config.onePassword.vault);
+  if (config.onePassword.tokenItem !== undefined) p.text('onePassword.tokenItem', config.onePassword.tokenItem);
+  if (config.chart?.repoURL !== undefined) p.httpsUrl('chart.repoURL', config.chart.repoURL);
+  if (config.chart?.name !== undefined) p.dnsLabel('chart.name', config.chart.name);
+  const r = config.registration;
+  if (!isPlainObject(r.workloadRepo)) p.add('registration.workloadRepo', r.workloadRepo, 'an object with url, basePath, path and revision');
+  else p.httpsUrl('registration.workloadRepo.url', r.workloadRepo.url);
+  for (const key of ['labels', 'annotations'] as const) {
+    if (typeof r[key] !== 'function') p.add(`registration.${key}`, r[key], 'a function of the registration context returning a map, e.g. (c) => ({ environment: c.environment })');
+  }
+  for (const key of ['gatewayNamespace', 'monitoringNamespace'] as const) {
+    if (config.network[key] !== undefined) p.dnsLabel(`network.${key}`, config.network[key]);
+  }
+  if (config.gateway) {
+    p.dnsLabel('gateway.name', config.gateway.name);
+    p.dnsLabel('gateway.namespace', config.gateway.namespace);
+    if (config.gateway.sectionName !== undefined) p.dnsLabel('gateway.sectionName', config.gateway.sectionName);
+  }
+  for (const [key, image] of Object.entries(config.images ?? {})) {
+    // Pinned images only: a tag other than "latest", or a digest.
+    if (typeof image !== 'string' || !/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/.test(image) || /:latest$/.test(image)) {
+      p.add(`images.${key}`, image, 'a pinned image reference: registry/repository:tag (not "latest") or …@sha256:<digest>');
+    }
+  }
+  const version = config.chart?.version ?? '0.31.3';
+  const line = chartLineOf(version);
+  if (line && isPlainObject(config.helmValues)) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
 }

@@ -25,8 +25,11 @@ export interface Problem {
 export function showValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `[function ${value.name || '(anonymous)'}]`;
+  if (typeof value === 'bigint' || typeof value === 'symbol') return String(value);
   try {
     const json = JSON.stringify(value);
+    if (json === undefined) return String(value);
     return json.length > 160 ? `${json.slice(0, 157)}...` : json;
   } catch {
     return String(value);
@@ -90,9 +93,11 @@ export class Problems {
     return new Problems(this.join(prefix), this.list);
   }
 
-  /** Records a problem. */
+  /** Records a problem (a problem identical to one already recorded is recorded once). */
   public add(field: string, value: unknown, allowed: string, fix?: string): false {
-    this.list.push({ field: this.join(field), value, allowed, fix });
+    const problem: Problem = { field: this.join(field), value, allowed, fix };
+    const line = formatProblem(problem);
+    if (!this.list.some((p) => formatProblem(p) === line)) this.list.push(problem);
     return false;
   }
 
@@ -193,6 +198,14 @@ export class Problems {
     return ok;
   }
 
+  /** One Kubernetes label value. */
+  public labelValue(field: string, value: unknown): boolean {
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      return this.add(field, value, 'a label value: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+    }
+    return true;
+  }
+
   /** A map of annotation keys to string values. */
   public annotations(field: string, value: unknown): boolean {
     if (value === undefined) return true;
@@ -203,6 +216,32 @@ export class Problems {
       if (typeof v !== 'string') ok = this.add(`${field}[${JSON.stringify(k)}]`, v, 'a string value (quote numbers and booleans)');
     }
     return ok;
+  }
+
+  /** A boolean (`true` or `false`, not a string). */
+  public boolean(field: string, value: unknown): value is boolean {
+    if (typeof value !== 'boolean') return this.add(field, value, 'true or false (a boolean, not a string)');
+    return true;
+  }
+
+  /** A non-empty string without leading or trailing whitespace. */
+  public text(field: string, value: unknown): value is string {
+    if (typeof value !== 'string' || value.trim() === '' || value.trim() !== value) {
+      return this.add(field, value, 'a non-empty string without leading or trailing spaces');
+    }
+    return true;
+  }
+
+  /** A `{...}` map (not an array, not a class instance). */
+  public object(field: string, value: unknown, what = 'a map of keys to values'): value is Record<string, unknown> {
+    if (!isPlainObject(value)) return this.add(field, value, what);
+    return true;
+  }
+
+  /** A list. */
+  public array(field: string, value: unknown, what = 'a list'): value is unknown[] {
+    if (!Array.isArray(value)) return this.add(field, value, what);
+    return true;
   }
 
   /** An https URL. */
@@ -217,6 +256,25 @@ export class Problems {
     if (!this.prefix) return field;
     return field.startsWith('[') ? `${this.prefix}${field}` : `${this.prefix}.${field}`;
   }
+}
+
+const QUANTITY_SUFFIX: Readonly<Record<string, number>> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/**
+ * The numeric value of a Kubernetes quantity (`250m` → 0.25, `1Gi` → 1073741824), or `undefined`
+ * when the string is not in the quantity grammar. Precise enough to compare requests with limits.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+export function parseQuantity(value: string): number | undefined {
+  const m = QUANTITY.exec(value);
+  if (!m) return undefined;
+  const suffix = m[3] ?? '';
+  const number = Number(value.slice(0, value.length - suffix.length));
+  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  return number * QUANTITY_SUFFIX[suffix];
 }
 
 /** Label/annotation key grammar: `[prefix/]name`. */

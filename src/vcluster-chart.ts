@@ -4,12 +4,13 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Address4 } from 'ip-address';
 import { ApplicationSpecSyncPolicy } from '../imports/argocd-application-argoproj.io';
 import { ArgoRegistration, checkRegistrationInputs } from './argo-registration';
 import { KubeconfigSync, checkKubeconfigExport, kubeconfigExportOf } from './kubeconfig-sync';
 import { VClusterNames } from './naming';
 import { Platform, VClusterHelmValues, WorkloadRepo } from './platform';
-import { DeletionPolicy, PRESETS, PresetName } from './presets';
+import { DeletionPolicy, PRESETS, PresetName, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from './presets';
 import { BackingStore, ControlPlanePersistence, ControlPlaneResources, ExportKubeConfig, VCluster } from './vcluster';
 import { ApiRoute, Exposure, ResolvedExposure, resolveExposure } from './vcluster/exposure';
 import { CoreDnsPatch, checkCoreDnsSettings } from './coredns-patch';
@@ -17,7 +18,7 @@ import { EtcdPki } from './vcluster/etcd-pki';
 import { NetworkIsolation, checkExtraEgress } from './vcluster/network-isolation';
 import { StrictIsolation, checkStrictIsolation } from './vcluster/strict-isolation';
 import { JsonObject } from './vcluster/helm-values';
-import { Problems, checkKnownKeys, isPlainObject } from './validation';
+import { Problems, checkKnownKeys, isPlainObject, parseQuantity } from './validation';
 
 /** One extra egress allowance of a vcluster's namespace. */
 export interface EgressRule {
@@ -194,21 +195,22 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
     spec = { name: '' };
   }
   checkKnownKeys(problems, '', spec, SPEC_KEYS);
+  checkDeclaration(problems, spec, platform);
   problems.dnsLabel('name', spec.name, 53);
   if (spec.targetNamespace !== undefined) problems.dnsLabel('targetNamespace', spec.targetNamespace);
   if (spec.projectName !== undefined) problems.dnsLabel('projectName', spec.projectName);
   const preset = spec.preset ?? 'dev';
   problems.oneOf('preset', preset, Object.keys(PRESETS) as PresetName[]);
-  const presetValues = PRESETS[preset] ?? PRESETS.dev;
+  const presetValues = typeof preset === 'string' && Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : PRESETS.dev;
   const hostCluster = spec.hostCluster ?? platform.argocd.defaultHostCluster;
-  const destinationServer = platform.argocd.hostClusters[hostCluster];
+  const destinationServer = typeof hostCluster === 'string' && Object.hasOwn(platform.argocd.hostClusters, hostCluster) ? platform.argocd.hostClusters[hostCluster] : undefined;
   if (!destinationServer) problems.add('hostCluster', hostCluster, `one of the platform's host clusters: ${Object.keys(platform.argocd.hostClusters).join(', ')}`);
   const isolationMode = spec.isolationMode ?? 'standard';
   problems.oneOf('isolationMode', isolationMode, ['standard', 'strict'] as IsolationMode[]);
   const kubeconfigSync = spec.kubeconfigSync ?? 'pushSecret';
   problems.oneOf('kubeconfigSync', kubeconfigSync, ['pushSecret', 'job'] as KubeconfigSyncStrategy[]);
   const environment = spec.argocd?.environment ?? presetValues.environment;
-  problems.labels('argocd.environment', { environment });
+  problems.labelValue('argocd.environment', environment);
   // registration (issue 3): cluster labels/annotations, the secret-type rule, the workload repo, exportKubeConfig
   if (isPlainObject(spec.argocd)) {
     checkRegistrationInputs(problems, spec.argocd, { labels: 'argocd.clusterLabels', annotations: 'argocd.clusterAnnotations', workloadRepo: 'argocd.workloadRepo', checkKeys: false });
@@ -269,6 +271,281 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
     exposure: resolvedExposure,
     deployedEtcdReplicas,
   };
+}
+
+/** Keys a declaration may have below the top level, by dotted field path (`[]` = every list item). */
+export const NESTED_SPEC_KEYS: Readonly<Record<string, readonly string[]>> = {
+  resources: ['requests', 'limits'],
+  'resources.requests': ['cpu', 'memory'],
+  'resources.limits': ['cpu', 'memory'],
+  persistence: ['enabled', 'size', 'storageClass'],
+  isolation: ['resourceQuota', 'limitRange', 'podSecurity'],
+  'isolation.limitRange': ['default', 'defaultRequest'],
+  coredns: ['replicas', 'forwardZones', 'upstreams', 'cacheSeconds'],
+  'coredns.forwardZones[]': ['zone', 'upstreams'],
+  integrations: ['certManager', 'externalSecrets', 'metricsServer'],
+  'integrations.certManager': ['enabled', 'clusterIssuerSelectorLabels'],
+  'integrations.externalSecrets': ['enabled', 'clusterStoreSelectorLabels'],
+  'integrations.metricsServer': ['enabled'],
+  argocd: ['environment', 'clusterLabels', 'clusterAnnotations', 'workloadRepo'],
+  'argocd.workloadRepo': ['url', 'basePath', 'path', 'revision'],
+  application: ['repoURL', 'chart', 'targetRevision', 'syncPolicy'],
+  'application.syncPolicy': ['automated', 'syncOptions', 'retry', 'managedNamespaceMetadata'],
+  'application.syncPolicy.automated': ['prune', 'selfHeal', 'allowEmpty', 'enabled'],
+  'application.syncPolicy.retry': ['limit', 'backoff', 'refresh'],
+  'application.syncPolicy.retry.backoff': ['duration', 'factor', 'maxDuration'],
+  'application.syncPolicy.managedNamespaceMetadata': ['labels', 'annotations'],
+  networkPolicies: ['enableNFS', 'extraEgress'],
+  'networkPolicies.extraEgress[]': ['name', 'cidr', 'port', 'protocol'],
+};
+
+/** Options of each exposure mode (`Exposure.<mode>({...})`). */
+const EXPOSURE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  internal: [],
+  loadBalancer: ['hostname', 'apiPort', 'vip', 'subnet', 'vipOffset'],
+  gateway: ['hostname', 'gatewayName', 'gatewayNamespace', 'sectionName'],
+};
+
+/** Namespaces a vcluster must never be placed in (Kubernetes' own and the Argo CD namespace). */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Helm values that have a first-class declaration field: setting them through `helmValues` would
+ * bypass what that field also drives (etcd PKI, deletion protection, CoreDNS, version pinning).
+ */
+const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field: string]> = [
+  [['controlPlane', 'backingStore'], 'backingStore'],
+  [['controlPlane', 'statefulSet', 'highAvailability', 'replicas'], 'replicas'],
+  [['controlPlane', 'statefulSet', 'persistence', 'volumeClaim', 'retentionPolicy'], 'deletionPolicy'],
+  [['controlPlane', 'distro', 'k8s', 'image', 'tag'], 'kubernetesVersion'],
+  [['controlPlane', 'distro', 'k8s', 'version'], 'kubernetesVersion'],
+  [['networking', 'advanced', 'clusterDomain'], 'clusterDomain'],
+  [['exportKubeConfig'], 'exportKubeConfig'],
+];
+
+function at(value: unknown, path: readonly string[]): unknown {
+  let cur = value;
+  for (const k of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+/** Reports unknown keys at every level of the declaration this project defines (typos are errors). */
+function checkSpecShape(problems: Problems, spec: JsonObject): void {
+  for (const [field, keys] of Object.entries(NESTED_SPEC_KEYS)) {
+    const list = field.endsWith('[]');
+    const path = (list ? field.slice(0, -2) : field).split('.');
+    const value = at(spec, path);
+    if (value === undefined) continue;
+    if (list) {
+      if (!Array.isArray(value)) continue; // reported by the field's own check
+      value.forEach((item, i) => {
+        const itemField = `${path.join('.')}[${i}]`;
+        if (isPlainObject(item)) checkKnownKeys(problems, itemField, item, keys);
+        else problems.add(itemField, item, `an object with the keys ${keys.join(', ')}`);
+      });
+    } else if (isPlainObject(value)) {
+      checkKnownKeys(problems, field, value, keys);
+    } else {
+      problems.add(field, value, `an object with (some of) the keys ${keys.join(', ')}`);
+    }
+  }
+}
+
+/** Which backing stores a `backingStore` value enables (at most one may be). */
+function enabledBackingStores(backingStore: unknown): string[] {
+  const kinds = [['etcd', 'deploy'], ['etcd', 'embedded'], ['etcd', 'external'], ['database', 'embedded'], ['database', 'external']];
+  return kinds.filter((k) => at(backingStore, [...k, 'enabled']) === true).map((k) => k.join('.'));
+}
+
+/**
+ * The checks of a declaration's fields and of the combinations of fields, beyond those each
+ * construct makes of its own props: types and unknown keys at every level, versions, quantities,
+ * requests within limits, reserved namespaces, options that exclude each other, Helm values that
+ * would bypass a first-class field. Records every problem under the declaration's field path.
+ */
+export function checkDeclaration(problems: Problems, spec: VClusterSpec, platform: Platform): void {
+  const s = spec as unknown as JsonObject;
+  checkSpecShape(problems, s);
+  const preset = typeof spec.preset === 'string' && Object.hasOwn(PRESETS, spec.preset) ? PRESETS[spec.preset] : PRESETS.dev;
+
+  // Names and namespaces.
+  const namespace = spec.targetNamespace ?? spec.name;
+  const namespaceField = spec.targetNamespace !== undefined ? 'targetNamespace' : 'name';
+  const reserved = [...RESERVED_NAMESPACES, platform.argocd.namespace];
+  for (const ns of [platform.network.gatewayNamespace, platform.network.monitoringNamespace, platform.gateway?.namespace]) {
+    if (ns && !reserved.includes(ns)) reserved.push(ns);
+  }
+  if (typeof namespace === 'string' && (reserved.includes(namespace) || namespace.startsWith('kube-'))) {
+    problems.add(
+      namespaceField,
+      namespace,
+      `a host namespace of its own, not ${reserved.map((n) => `"${n}"`).join(', ')} or any "kube-*" namespace`,
+      namespaceField === 'name' ? 'set targetNamespace to a namespace only this vcluster uses' : 'use a namespace only this vcluster uses, e.g. the vcluster name',
+    );
+  }
+  const project = spec.projectName ?? `vcluster-${String(spec.name)}`;
+  if (project === platform.argocd.bootstrapProject || project === 'default') {
+    problems.add(spec.projectName !== undefined ? 'projectName' : 'name', spec.projectName ?? spec.name, `an AppProject of its own, not "${project}" (the bootstrap or Argo CD default project)`, 'set projectName to a project only this vcluster uses');
+  }
+  if (spec.hostCluster !== undefined && typeof spec.hostCluster !== 'string') problems.add('hostCluster', spec.hostCluster, 'the name of one of the platform\'s host clusters');
+
+  // Versions.
+  if (spec.kubernetesVersion !== undefined && (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))) {
+    problems.add('kubernetesVersion', spec.kubernetesVersion, kubernetesVersionsAllowed(), 'write the version as a quoted string, e.g. "1.33"');
+  }
+  const app = isPlainObject(spec.application) ? spec.application : {};
+  if (app.targetRevision !== undefined && (typeof app.targetRevision !== 'string' || !chartLineOf(app.targetRevision))) {
+    problems.add('application.targetRevision', app.targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`, 'pin one exact version; ranges, "latest" and "0.31" are not allowed');
+  }
+  if (app.repoURL !== undefined) problems.httpsUrl('application.repoURL', app.repoURL);
+  if (app.chart !== undefined) problems.dnsLabel('application.chart', app.chart);
+  const syncPolicy = isPlainObject(app.syncPolicy) ? (app.syncPolicy as JsonObject) : undefined;
+  if (syncPolicy) {
+    const automated = syncPolicy.automated;
+    if (isPlainObject(automated)) {
+      for (const k of ['prune', 'selfHeal', 'allowEmpty', 'enabled']) if (automated[k] !== undefined) problems.boolean(`application.syncPolicy.automated.${k}`, automated[k]);
+    }
+    if (syncPolicy.syncOptions !== undefined && problems.array('application.syncPolicy.syncOptions', syncPolicy.syncOptions, 'a list of "Option=value" strings such as "ServerSideApply=true"')) {
+      (syncPolicy.syncOptions as unknown[]).forEach((o, i) => {
+        if (typeof o !== 'string' || !/^[A-Za-z]+=\S+$/.test(o)) problems.add(`application.syncPolicy.syncOptions[${i}]`, o, 'an "Option=value" string such as "ServerSideApply=true"');
+      });
+    }
+    const retry = syncPolicy.retry;
+    if (isPlainObject(retry) && retry.limit !== undefined) {
+      problems.integer('application.syncPolicy.retry.limit', retry.limit, 0, 100);
+    }
+  } else if (app.syncPolicy !== undefined) {
+    problems.add('application.syncPolicy', app.syncPolicy, 'an Argo CD sync policy object');
+  }
+
+  // Sizing.
+  if (spec.replicas !== undefined) problems.integer('replicas', spec.replicas, 1, 15);
+  const resources = isPlainObject(spec.resources) ? spec.resources : {};
+  const merged: Record<'requests' | 'limits', Record<string, unknown>> = { requests: { ...preset.resources.requests }, limits: { ...preset.resources.limits } };
+  for (const kind of ['requests', 'limits'] as const) {
+    const given = resources[kind];
+    if (!isPlainObject(given)) continue;
+    for (const [k, v] of Object.entries(given)) {
+      if (v === undefined) continue;
+      merged[kind][k] = v;
+      problems.quantity(`resources.${kind}.${k}`, v);
+    }
+  }
+  for (const k of ['cpu', 'memory']) {
+    const req = typeof merged.requests[k] === 'string' ? parseQuantity(merged.requests[k] as string) : undefined;
+    const lim = typeof merged.limits[k] === 'string' ? parseQuantity(merged.limits[k] as string) : undefined;
+    if (req !== undefined && lim !== undefined && req > lim) {
+      const given = isPlainObject(resources.requests) && resources.requests[k] !== undefined;
+      problems.add(
+        given ? `resources.requests.${k}` : `resources.limits.${k}`,
+        given ? merged.requests[k] : merged.limits[k],
+        `a ${k} request at most the ${k} limit (request ${String(merged.requests[k])}, limit ${String(merged.limits[k])}); Kubernetes rejects the pods otherwise`,
+        `lower resources.requests.${k} or raise resources.limits.${k}`,
+      );
+    }
+  }
+  if (isPlainObject(spec.persistence)) {
+    const pv = spec.persistence as JsonObject;
+    if (pv.enabled !== undefined) problems.boolean('persistence.enabled', pv.enabled);
+    if (pv.size !== undefined && problems.quantity('persistence.size', pv.size) && !(parseQuantity(pv.size as string)! > 0)) {
+      problems.add('persistence.size', pv.size, 'a size greater than zero, such as "10Gi"');
+    }
+    if (pv.storageClass !== undefined) problems.dnsSubdomain('persistence.storageClass', pv.storageClass);
+    const enabled = pv.enabled ?? preset.persistence.enabled;
+    if (enabled === false && (pv.size !== undefined || pv.storageClass !== undefined)) {
+      problems.add('persistence.enabled', false, 'true when persistence.size or persistence.storageClass is set (without a PVC they do nothing)', 'set persistence.enabled: true, or remove size and storageClass');
+    }
+  }
+  if (spec.clusterDomain !== undefined) problems.dnsSubdomain('clusterDomain', spec.clusterDomain);
+  if (spec.isolation !== undefined && spec.isolationMode !== 'strict') {
+    problems.add('isolation', spec.isolation, 'isolation settings only with isolationMode: "strict" (standard mode ignores them)', 'set isolationMode: "strict", or remove isolation');
+  }
+  if (isPlainObject(spec.coredns) && spec.coredns.replicas !== undefined) problems.integer('coredns.replicas', spec.coredns.replicas, 1, 15);
+
+  // Backing store and the etcd PKI.
+  if (spec.backingStore !== undefined) {
+    if (problems.object('backingStore', spec.backingStore, 'the chart\'s controlPlane.backingStore values, e.g. { etcd: { deploy: { enabled: true } } }')) {
+      const stores = enabledBackingStores(spec.backingStore);
+      if (stores.length > 1) {
+        problems.add('backingStore', stores, 'at most one enabled backing store (etcd.deploy, etcd.embedded, etcd.external, database.embedded or database.external)', 'keep one and remove the others');
+      }
+      const retention = at(spec.backingStore, ['etcd', 'deploy', 'statefulSet', 'persistence', 'volumeClaim', 'retentionPolicy']);
+      if (retention !== undefined) {
+        problems.add('backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy', retention, 'no value here: deletionPolicy decides whether the etcd volumes are kept ("retain" → Retain, "delete" → Delete)', 'remove it and set deletionPolicy');
+      }
+      const deployReplicas = at(spec.backingStore, ['etcd', 'deploy', 'statefulSet', 'highAvailability', 'replicas']);
+      if (deployReplicas !== undefined) problems.integer('backingStore.etcd.deploy.statefulSet.highAvailability.replicas', deployReplicas, 1, 9);
+    }
+  }
+  if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
+  if (spec.exportKubeConfig !== undefined) problems.object('exportKubeConfig', spec.exportKubeConfig, 'the chart\'s exportKubeConfig values');
+
+  // Exposure: only the options of the chosen mode.
+  const exposure = spec.exposure as unknown;
+  if (exposure instanceof Exposure) {
+    const known = EXPOSURE_KEYS[exposure.mode] ?? [];
+    const props = exposure.props as JsonObject;
+    if (!isPlainObject(props)) {
+      problems.add('exposure', props, `Exposure.${exposure.mode}({...}) with an options object`);
+    } else {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || known.includes(k)) continue;
+        const modes = Object.entries(EXPOSURE_KEYS).filter(([, keys]) => keys.includes(k)).map(([m]) => `Exposure.${m}()`);
+        problems.add(
+          `exposure.${k}`,
+          v,
+          modes.length ? `${k} only with ${modes.join(' or ')} (this vcluster uses Exposure.${exposure.mode}(), which ignores it)` : `only the options ${known.join(', ') || '(none)'} of Exposure.${exposure.mode}()`,
+          modes.length ? `remove ${k}, or switch to ${modes.join(' or ')}` : 'remove the key or fix its spelling',
+        );
+      }
+      if (exposure.mode === 'loadBalancer' && props.vipOffset !== undefined) {
+        if (props.vip !== undefined) problems.add('exposure.vipOffset', props.vipOffset, 'vipOffset only when the VIP is derived from exposure.subnet; an explicit exposure.vip ignores it', 'remove vipOffset or vip');
+        else if (props.subnet === undefined) problems.add('exposure.vipOffset', props.vipOffset, 'vipOffset only together with exposure.subnet (the VIP is subnet network address + offset)', 'add exposure.subnet, or remove vipOffset');
+      }
+      if (exposure.mode === 'loadBalancer' && typeof props.vip === 'string' && typeof props.subnet === 'string' && Address4.isValid(props.subnet) && Address4.isValid(props.vip)) {
+        const net = new Address4(props.subnet);
+        const vip = new Address4(props.vip).correctForm();
+        if (net.subnetMask < 31 && (vip === net.startAddress().correctForm() || vip === net.endAddress().correctForm())) {
+          problems.add('exposure.vip', props.vip, `a host address of ${props.subnet}, not its network or broadcast address`, 'pick an address inside the load-balancer pool');
+        }
+      }
+    }
+  }
+
+  // Integrations.
+  const integrations = isPlainObject(spec.integrations) ? (spec.integrations as JsonObject) : {};
+  for (const [name, labelsKey] of [['certManager', 'clusterIssuerSelectorLabels'], ['externalSecrets', 'clusterStoreSelectorLabels'], ['metricsServer', undefined]] as const) {
+    const i = integrations[name];
+    if (!isPlainObject(i)) continue;
+    if (i.enabled !== undefined) problems.boolean(`integrations.${name}.enabled`, i.enabled);
+    if (labelsKey && i[labelsKey] !== undefined) {
+      problems.labels(`integrations.${name}.${labelsKey}`, i[labelsKey]);
+      if (i.enabled === false) problems.add(`integrations.${name}.${labelsKey}`, i[labelsKey], `selector labels only when integrations.${name} is enabled`, `remove ${labelsKey} or enabled: false`);
+    }
+  }
+
+  // Network policies.
+  if (isPlainObject(spec.networkPolicies)) {
+    const np = spec.networkPolicies as JsonObject;
+    if (np.enableNFS !== undefined && problems.boolean('networkPolicies.enableNFS', np.enableNFS) && np.enableNFS && !platform.network.nfsCidr) {
+      problems.add('networkPolicies.enableNFS', true, 'true only when the platform declares network.nfsCidr', 'set network.nfsCidr in the platform configuration, or remove enableNFS');
+    }
+    if (np.extraEgress !== undefined) problems.array('networkPolicies.extraEgress', np.extraEgress, 'a list of { name, cidr, port, protocol } rules');
+  }
+
+  // Deletion protection and the escape hatch.
+  if (spec.deletionPolicy !== undefined) problems.oneOf('deletionPolicy', spec.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
+  if (spec.helmValues !== undefined && problems.object('helmValues', spec.helmValues, 'a map of Helm values of the vcluster chart')) {
+    for (const [path, field] of HELM_VALUES_OWNED_BY_FIELDS) {
+      const v = at(spec.helmValues, path);
+      if (v !== undefined) {
+        problems.add(`helmValues.${path.join('.')}`, v, `this value only through the declaration field ${field} (it also drives objects outside the Helm values)`, `remove it from helmValues and set ${field} instead`);
+      }
+    }
+  }
 }
 
 /**

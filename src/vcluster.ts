@@ -234,7 +234,8 @@ export class VCluster extends Construct {
       let backingStore = cloneJson(props.backingStore as JsonObject);
       const deploy = (backingStore.etcd as JsonObject | undefined)?.deploy as JsonObject | undefined;
       if (deploy?.enabled === true) {
-        backingStore = deepMerge({ etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } } }, backingStore);
+        // The deletion policy decides the etcd volumes' fate; a different value in backingStore is refused at validation.
+        backingStore = deepMerge(backingStore, { etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } } });
       }
       controlPlane.backingStore = backingStore;
     }
@@ -333,10 +334,27 @@ export class VCluster extends Construct {
     return this.resolvedValues;
   }
 
-  /** Every problem of the final values against the chart line's schema. */
+  /**
+   * Every problem of the final values: the chart line's schema, and (deletion protection) with
+   * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd must
+   * keep `retentionPolicy: Retain`, whatever layer set it.
+   */
   public helmValueProblems(): Problems {
     const problems = new Problems();
-    checkHelmValues(problems, 'helmValues', this.helmValues(), this.chartLine, this.targetRevision);
+    const values = this.helmValues();
+    checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
+    if (this.deletionPolicy === 'retain') {
+      const claims: Array<[string, unknown]> = [
+        ['controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy', (((values.controlPlane as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)?.volumeClaim],
+        ['controlPlane.backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy', ((((((values.controlPlane as JsonObject | undefined)?.backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined)?.deploy as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)?.volumeClaim],
+      ];
+      for (const [field, claim] of claims) {
+        const policy = isPlainObject(claim) ? claim.retentionPolicy : undefined;
+        if (policy !== undefined && policy !== 'Retain') {
+          problems.add(`helmValues.${field}`, policy, '"Retain" while deletionPolicy is "retain" (the volumes must survive the removal of the vcluster)', 'remove the override, or set deletionPolicy: "delete" to clean up on removal');
+        }
+      }
+    }
     return problems;
   }
 

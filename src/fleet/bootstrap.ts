@@ -7,11 +7,29 @@
  * (`<name>/argocd/` → the Argo CD cluster) and `fleet-<name>-host` for the rest (`<name>/host/` →
  * its host cluster).
  *
- * Deletion guards: removing a declaration removes its child Application(s). For `retain`
- * vclusters the children carry no resources finalizer, so Argo CD deletes the child Application
- * alone and leaves every object it had synced (namespace, volumes, registration) running. For
- * `delete` vclusters the children carry the finalizer, so the vcluster and its data are removed.
- * The root Application never carries the finalizer: deleting it orphans everything below it.
+ * What removing a declaration file does (after synth, commit and the root Application's sync, which
+ * prunes the vcluster's child Application(s) from `_bootstrap/`):
+ *
+ * - `deletionPolicy: "retain"` (the default of `prod`): nothing is deleted. The child carries no
+ *   resources finalizer, so Argo CD deletes the child Application object alone. Every object it had
+ *   synced stays live, unmanaged by git: the namespace with its PVCs (volume claims `Retain`, for
+ *   the control plane and a deployed etcd), the AppProject, the `vcluster-N` Application (no
+ *   finalizer; it keeps running the Helm release), the Argo CD cluster registration, the network
+ *   policies, the etcd PKI, and the 1Password item `N-kubeconfig` (PushSecret `deletionPolicy:
+ *   None`). The namespace, AppProject and Application also carry `Prune=false,Delete=false`, so even
+ *   a cascading delete of the child leaves them. Adding the file back adopts the live objects (same
+ *   names); nothing is recreated. To really delete a retained vcluster, first set
+ *   `deletionPolicy: "delete"`, synth and let Argo CD sync that, then remove the file.
+ * - `deletionPolicy: "delete"` (the default of `dev`): everything goes. The child carries the
+ *   resources finalizer, so Argo CD deletes what it had synced: the `vcluster-N` Application
+ *   (whose own finalizer uninstalls the Helm release: StatefulSet, Services, the chart's
+ *   ClusterRole), the AppProject, the cluster ExternalSecret (and with it the Argo CD cluster
+ *   Secret), and the namespace with everything in it, PVCs included (volume claims `Delete`). With
+ *   the PushSecret strategy the 1Password item is deleted too (`deletionPolicy: Delete`); the Job
+ *   strategy cannot delete it, so it stays behind.
+ *
+ * The root Application never carries the finalizer: deleting it orphans everything below it. A run
+ * of `npm run synth` over a folder with no declaration at all is refused (`--allow-empty` to force).
  *
  * Children sync automatically (self-heal, prune, bounded retry) and ignore only the differences
  * other controllers own ({@link CHILD_IGNORE_DIFFERENCES}).
