@@ -4,7 +4,8 @@
  *
  * Usage: `npm run synth [-- --vclusters DIR] [--out DIR]`. With `--preview` (how cdk8s.yaml runs it)
  * the output goes to `$CDK8S_OUTDIR` (cdk8s.out/) instead of dist/. Exit code 1 on invalid input,
- * with one line per problem and no stack trace.
+ * with one line per problem and no stack trace. A folder without any declaration is refused (the
+ * empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
  */
 import * as path from 'path';
 import { FleetError, buildFleet, loadFleet, renderFleet } from '../fleet/fleet';
@@ -24,6 +25,10 @@ function main(): void {
     : path.resolve(arg('--out') ?? path.join(root, 'dist'));
   const started = process.hrtime.bigint();
   const { platform, declarations } = loadFleet(vclustersDir, path.relative(process.cwd(), vclustersDir) || '.');
+  if (declarations.length === 0 && !process.argv.includes('--allow-empty')) {
+    // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
+    throw new Error(`no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`);
+  }
   const built = buildFleet(platform, declarations);
   const files = renderFleet(platform, built, inventoryFiles);
   writeTreeAtomically(outDir, files);
@@ -35,10 +40,9 @@ function main(): void {
 try {
   main();
 } catch (e) {
-  if (e instanceof FleetError) {
-    console.error(`synth failed; dist/ was not changed.\n${e.message}`);
-  } else {
-    console.error(`synth failed; dist/ was not changed.\n${e instanceof Error ? e.message : String(e)}`);
-  }
+  // One line per problem, never a stack trace: the output folder is untouched on every failure.
+  const target = process.argv.includes('--preview') ? 'cdk8s.out/' : `${arg('--out') ?? 'dist'}/`;
+  const message = e instanceof FleetError ? e.message : e instanceof Error ? e.message.split('\n').slice(0, 3).join('\n') : String(e);
+  console.error(`synth failed; nothing was written to ${target}\n${message}`);
   process.exitCode = 1;
 }

@@ -5,11 +5,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Platform } from '../platform';
+import { IN_CLUSTER_SERVER, Platform } from '../platform';
 import { ResolvedSpec, VClusterChart, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
-import { bootstrapObjects } from './bootstrap';
+import { ROOT_APPLICATION, bootstrapObjects } from './bootstrap';
 
 /** File name of the site configuration inside the declarations folder. */
 export const PLATFORM_FILE = 'platform.ts';
@@ -36,6 +36,52 @@ function loadModule(file: string): unknown {
   return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
 }
 
+/** Loads a declaration file: its default export, or a problem when it has none or it is no object. */
+function loadDeclaration(file: string, source: string): Declaration | Problem {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(file) as Record<string, unknown>;
+  const allowed = 'export default defineVCluster({ name: ..., ... })';
+  if (!mod || typeof mod !== 'object' || !('default' in mod)) {
+    const named = mod && typeof mod === 'object' ? Object.keys(mod).filter((k) => k !== '__esModule') : [];
+    return { source, field: 'export default', value: named.length ? `no default export (only ${named.join(', ')})` : 'no default export', allowed, fix: 'default-export the declaration; one vcluster per file' };
+  }
+  const spec = mod.default;
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    return { source, field: 'export default', value: spec, allowed, fix: typeof spec === 'function' ? 'call defineVCluster({...}) instead of exporting a function' : 'default-export one declaration object' };
+  }
+  return { file: source, spec: spec as VClusterSpec };
+}
+
+/** Files in the declarations folder that are neither declarations nor documentation (refused, never skipped). */
+function strayFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && !(e.isFile() && (/\.ts$/.test(e.name) || /\.md$/i.test(e.name))))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort();
+}
+
+/** One line saying why a file failed to load, with line and column when the compiler gave them. */
+export function loadErrorMessage(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:43: ERROR: Expected identifier but found ..."
+  for (const l of lines) {
+    const m = /\.[cm]?[tj]sx?:(\d+):(\d+): ERROR: (.*)$/.exec(l);
+    if (m) return `syntax error at line ${m[1]}, column ${m[2]}: ${m[3]}`;
+  }
+  // swc (jest): "  x Unexpected token ...\n   ,-[/path/file.ts:1:1]\n 2 | export ...\n   :   ^"
+  const swc = lines.map((l) => /^(?:\w*Error:\s*)?[×x] (.*)$/.exec(l)).find((m) => m);
+  if (swc) {
+    const caret = lines.findIndex((l) => /^:\s*\^/.test(l));
+    const line = caret > 0 ? /^(\d+) \|/.exec(lines[caret - 1])?.[1] : undefined;
+    return `syntax error${line ? ` at line ${line}` : ''}: ${swc[1].trim()}`;
+  }
+  if (e instanceof SyntaxError) return `syntax error: ${lines[0] ?? ''}`;
+  const first = lines.find((l) => !/:$/.test(l)) ?? lines[0] ?? '';
+  return `${e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
+}
+
 /** Reads the platform and every declaration of a folder, sorted by file name. */
 export function loadFleet(dir: string, displayDir = path.basename(dir)): { platform: Platform; declarations: Declaration[] } {
   const problems: Problem[] = [];
@@ -55,10 +101,15 @@ export function loadFleet(dir: string, displayDir = path.basename(dir)): { platf
     .readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== PLATFORM_FILE)
     .sort();
+  for (const f of strayFiles(dir)) {
+    problems.push({ source: show(f), field: '(file)', value: f, allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder', fix: 'rename it to <name>.ts if it declares a vcluster, otherwise move it out of the folder' });
+  }
   const declarations: Declaration[] = [];
   for (const f of files) {
     try {
-      declarations.push({ file: show(f), spec: loadModule(path.resolve(dir, f)) as VClusterSpec });
+      const d = loadDeclaration(path.resolve(dir, f), show(f));
+      if ('spec' in d) declarations.push(d);
+      else problems.push(d);
     } catch (e) {
       problems.push(...problemsOf(e, show(f)));
     }
@@ -68,11 +119,16 @@ export function loadFleet(dir: string, displayDir = path.basename(dir)): { platf
 }
 
 /** Turns anything thrown while loading or building into problems attributed to `source`. */
-function problemsOf(e: unknown, source: string): Problem[] {
+function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'): Problem[] {
   if (e instanceof ValidationError) return e.problems.map((p) => ({ ...p, source: p.source ?? source }));
   if (e instanceof FleetError) return [...e.problems];
-  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return [{ source, field: '(file)', value: message, allowed: 'a file that loads: fix the error above' }];
+  if (stage === 'build') {
+    const message = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
+    return [{ source, field: '(build)', value: message, allowed: 'a declaration that builds', fix: 'the declaration passed validation but failed to build: report this message as a vcluster-fleet bug' }];
+  }
+  const message = loadErrorMessage(e);
+  const fix = message.startsWith('syntax error') ? 'fix the syntax at the line and column named (`npx tsc --noEmit -p .` shows more)' : 'fix the code that throws while the file is loaded';
+  return [{ source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix }];
 }
 
 /** A built vcluster. */
@@ -83,33 +139,42 @@ export interface BuiltVCluster {
   readonly objects: readonly JsonObject[];
 }
 
-/** Reports values that two declarations must not share. */
+/**
+ * Reports values that two declarations must not share: vcluster names, host namespaces (per host
+ * cluster), AppProjects, every Argo CD Application name (the vcluster's, its bootstrap children and
+ * the root), Argo CD cluster names, API hostnames and load-balancer VIPs (per host cluster).
+ */
 function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: ResolvedSpec }>): void {
-  const rules: Array<[string, string, (r: ResolvedSpec) => string | undefined]> = [
-    ['name', 'vcluster name', (r) => r.names.release],
-    ['targetNamespace', 'host namespace', (r) => `${r.hostCluster}/${r.names.namespace}`],
-    ['projectName', 'Argo CD AppProject', (r) => r.names.project],
-    ['name', 'Argo CD Application', (r) => r.names.application],
-    ['name', 'Argo CD cluster name', (r) => r.names.argocdClusterName],
-    ['exposure.hostname', 'API hostname', (r) => (r.exposure.mode === 'internal' ? undefined : r.exposure.hostname)],
-    ['exposure.vip', 'load-balancer VIP', (r) => r.exposure.vip && `${r.hostCluster}/${r.exposure.vip}`],
+  const remote = (r: ResolvedSpec) => r.destinationServer !== IN_CLUSTER_SERVER;
+  const rules: Array<[string, string, (r: ResolvedSpec) => string[]]> = [
+    ['name', 'vcluster name', (r) => [r.names.release]],
+    ['targetNamespace', 'host namespace', (r) => [`${r.hostCluster}/${r.names.namespace}`]],
+    ['projectName', 'Argo CD AppProject', (r) => [r.names.project]],
+    ['name', 'Argo CD Application name', (r) => [r.names.application, r.names.bootstrapApplication, ...(remote(r) ? [`${r.names.bootstrapApplication}-host`] : [])]],
+    ['name', 'Argo CD cluster name', (r) => [r.names.argocdClusterName]],
+    ['exposure.hostname', 'API hostname', (r) => (r.exposure.mode === 'internal' ? [] : [r.exposure.hostname])],
+    ['exposure.vip', 'load-balancer VIP', (r) => (r.exposure.vip ? [`${r.hostCluster}/${r.exposure.vip}`] : [])],
   ];
-  for (const [field, what, key] of rules) {
-    const seen = new Map<string, string>();
+  const duplicateNames = new Set<string>();
+  for (const [field, what, keys] of rules) {
+    const seen = new Map<string, string>(what === 'Argo CD Application name' ? [[ROOT_APPLICATION, '(the root Application)']] : []);
     for (const { file, r } of resolved) {
-      const k = key(r);
-      if (k === undefined) continue;
-      const other = seen.get(k);
-      if (other) {
+      // A duplicated name duplicates every name derived from it: report it once, as the name.
+      if (field === 'name' && what !== 'vcluster name' && duplicateNames.has(file)) continue;
+      for (const k of keys(r)) {
+        const other = seen.get(k);
+        if (other === undefined) {
+          seen.set(k, file);
+          continue;
+        }
+        if (what === 'vcluster name') duplicateNames.add(file);
         problems.push({
           source: file,
           field,
           value: k.includes('/') && field !== 'exposure.hostname' ? k.split('/').slice(1).join('/') : k,
-          allowed: `a ${what} no other declaration uses (${other} already does)`,
-          fix: `change ${field} in one of the two files`,
+          allowed: `a ${what} no other vcluster uses (${other} already does)`,
+          fix: other.startsWith('(') ? `change ${field}` : `change ${field} in one of the two files`,
         });
-      } else {
-        seen.set(k, file);
       }
     }
   }
@@ -122,7 +187,8 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
 export function buildFleet(platform: Platform, declarations: readonly Declaration[]): BuiltVCluster[] {
   const problems: Problem[] = [];
   const resolved: Array<{ file: string; r: ResolvedSpec; spec: VClusterSpec }> = [];
-  for (const d of declarations) {
+  // Sorted by file name (code-unit order, not locale): the output never depends on discovery order.
+  for (const d of [...declarations].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     const p = new Problems();
     const r = resolveSpec(p, d.spec, platform);
     problems.push(...p.list.map((x) => ({ ...x, source: d.file })));
@@ -136,7 +202,7 @@ export function buildFleet(platform: Platform, declarations: readonly Declaratio
       const { chart, objects } = synthVCluster(spec, platform);
       built.push({ file, resolved: r, chart, objects });
     } catch (e) {
-      problems.push(...problemsOf(e, file));
+      problems.push(...problemsOf(e, file, 'build'));
     }
   }
   if (problems.length) throw new FleetError(problems);
