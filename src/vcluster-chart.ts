@@ -17,7 +17,7 @@ import { CoreDnsPatch, checkCoreDnsSettings } from './coredns-patch';
 import { EtcdPki } from './vcluster/etcd-pki';
 import { NetworkIsolation, checkExtraEgress } from './vcluster/network-isolation';
 import { StrictIsolation, checkStrictIsolation } from './vcluster/strict-isolation';
-import { JsonObject } from './vcluster/helm-values';
+import { JsonObject, deepMerge } from './vcluster/helm-values';
 import { Problems, checkKnownKeys, isPlainObject, parseQuantity } from './validation';
 
 /** One extra egress allowance of a vcluster's namespace. */
@@ -96,7 +96,10 @@ export interface VClusterSpec {
   };
   /** Cluster domain inside the vcluster. @default "cluster.local" */
   readonly clusterDomain?: string;
-  /** `controlPlane.backingStore` values. @default - embedded store */
+  /**
+   * `controlPlane.backingStore` values.
+   * @default - the chart's embedded store for one replica; a deployed 3-member etcd when the control plane has more than one replica (the embedded store cannot serve HA)
+   */
   readonly backingStore?: BackingStore;
   /** Render the cert-manager PKI for a deployed etcd and mount it into the control plane. @default false */
   readonly etcdPki?: boolean;
@@ -182,6 +185,8 @@ export interface ResolvedSpec {
   readonly destinationServer: string;
   readonly chartVersion: string;
   readonly exposure: ResolvedExposure;
+  /** The backing store values rendered (the declaration's, or a deployed etcd for an HA control plane without one). */
+  readonly backingStore?: BackingStore;
   readonly deployedEtcdReplicas: number;
 }
 
@@ -209,6 +214,16 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   problems.oneOf('isolationMode', isolationMode, ['standard', 'strict'] as IsolationMode[]);
   const kubeconfigSync = spec.kubeconfigSync ?? 'pushSecret';
   problems.oneOf('kubeconfigSync', kubeconfigSync, ['pushSecret', 'job'] as KubeconfigSyncStrategy[]);
+  const deletionPolicy = spec.deletionPolicy ?? presetValues.deletionPolicy;
+  if (kubeconfigSync === 'job' && deletionPolicy === 'delete') {
+    // The one-shot Job cannot remove the 1Password item when the vcluster goes; the item must follow the deletion policy.
+    problems.add(
+      'kubeconfigSync',
+      'job',
+      '"pushSecret" when the vcluster is deleted with its declaration (deletionPolicy "delete", the dev default): only the PushSecret removes the 1Password item again',
+      'use kubeconfigSync: "pushSecret", or set deletionPolicy: "retain"',
+    );
+  }
   const environment = spec.argocd?.environment ?? presetValues.environment;
   problems.labelValue('argocd.environment', environment);
   // registration (issue 3): cluster labels/annotations, the secret-type rule, the workload repo, exportKubeConfig
@@ -231,7 +246,8 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
     vipOffset: platform.loadBalancer.vipOffset,
     gateway: platform.gateway,
   });
-  const deploy = (spec.backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined;
+  const backingStore = effectiveBackingStore(spec, presetValues.replicas);
+  const deploy = (backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined;
   const deployEtcd = deploy?.deploy as JsonObject | undefined;
   const deployedEtcdReplicas =
     deployEtcd?.enabled === true
@@ -262,15 +278,31 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
     names,
     preset,
     environment,
-    deletionPolicy: spec.deletionPolicy ?? presetValues.deletionPolicy,
+    deletionPolicy,
     isolationMode,
     kubeconfigSync,
     hostCluster,
     destinationServer: destinationServer ?? '',
     chartVersion: spec.application?.targetRevision ?? platform.chart.version,
     exposure: resolvedExposure,
+    backingStore,
     deployedEtcdReplicas,
   };
+}
+
+/** Members of the etcd a highly available control plane gets when the declaration names no backing store. */
+export const DEFAULT_HA_ETCD_MEMBERS = 3;
+
+/**
+ * The backing store a declaration runs on. The chart's default store (embedded SQLite) cannot serve
+ * more than one control-plane replica, so a declaration with replicas > 1 (the `prod` preset) and
+ * no enabled backing store gets a deployed etcd of {@link DEFAULT_HA_ETCD_MEMBERS} members.
+ */
+export function effectiveBackingStore(spec: VClusterSpec, presetReplicas: number): BackingStore | undefined {
+  const declared = isPlainObject(spec.backingStore) ? (spec.backingStore as BackingStore) : undefined;
+  const replicas = typeof spec.replicas === 'number' ? spec.replicas : presetReplicas;
+  if (replicas <= 1 || enabledBackingStores(declared).length > 0) return declared;
+  return deepMerge({ etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: DEFAULT_HA_ETCD_MEMBERS } } } } }, declared as JsonObject | undefined) as BackingStore;
 }
 
 /** Keys a declaration may have below the top level, by dotted field path (`[]` = every list item). */
@@ -592,7 +624,7 @@ export class VClusterChart extends Chart {
       persistence: spec.persistence,
       corednsReplicas: spec.coredns?.replicas,
       clusterDomain: spec.clusterDomain,
-      backingStore: spec.backingStore,
+      backingStore: r.backingStore,
       serverUrl: r.exposure.serverUrl,
       exportKubeConfig: spec.exportKubeConfig,
       environment: r.environment,

@@ -284,7 +284,7 @@ describe('strict isolation (isolationMode: "strict")', () => {
   });
 
   test('strict internal vcluster: no load-balancer SNAT policy; a Job-strategy sync keeps 1Password egress', () => {
-    const o = render({ name: 'locked', isolationMode: 'strict', exposure: Exposure.internal(), kubeconfigSync: 'job' });
+    const o = render({ name: 'locked', isolationMode: 'strict', exposure: Exposure.internal(), kubeconfigSync: 'job', deletionPolicy: 'retain' });
     expect(namesOf(o, 'CiliumNetworkPolicy')).toEqual(['allow-kube-api', 'allow-coredns-to-host-dns']);
     expect(find(o, 'NetworkPolicy', 'allow-vcluster-external').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.1.139/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     expect(find(o, 'NetworkPolicy', 'allow-intra-namespace').spec.podSelector).toEqual({});

@@ -102,7 +102,7 @@ const validSpec: fc.Arbitrary<VClusterSpec> = fc
       clusterDomain: x.clusterDomain,
       backingStore: x.etcd ? { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: x.etcd.replicas } } } } } : undefined,
       etcdPki: x.etcd ? x.etcd.pki : undefined,
-      deletionPolicy: x.deletionPolicy,
+      deletionPolicy: x.kubeconfigSync === 'job' ? 'retain' : x.deletionPolicy, // the Job strategy cannot follow "delete"
       kubeconfigSync: x.kubeconfigSync,
       argocd: x.environment ? { environment: x.environment } : undefined,
       integrations: x.metricsServer !== undefined ? { metricsServer: { enabled: x.metricsServer } } : undefined,
@@ -171,7 +171,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constantFrom(0, 70000, '5432').map((v): Mutation => (s) => [{ ...s, networkPolicies: { extraEgress: [{ name: 'db', cidr: '10.0.0.0/24', port: v }] } }, 'networkPolicies.extraEgress[0].port']),
   fc.constantFrom('replica', 'namespace', 'helmOverrides', 'vip').map((k): Mutation => (s) => [{ ...s, [k]: 1 }, k]),
   fc.constantFrom('keep', 'Retain', true).map((v): Mutation => (s) => [{ ...s, deletionPolicy: v }, 'deletionPolicy']),
-  fc.constant<Mutation>((s) => [{ ...s, etcdPki: true, backingStore: undefined }, 'etcdPki']),
+  fc.constant<Mutation>((s) => [{ ...s, etcdPki: true, backingStore: undefined, replicas: 1 }, 'etcdPki']),
   fc.constant<Mutation>((s) => [{ ...s, helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } }, 'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy']),
   fc.constant<Mutation>((s) => [{ ...s, helmValues: { controlPlane: { statefulSet: { imagePullPolcy: 'Always' } } } }, 'helmValues.controlPlane.statefulSet.imagePullPolcy']),
 );

@@ -123,6 +123,22 @@ describe('VClusterChart: a minimal dev declaration', () => {
   });
 });
 
+describe('VClusterChart: backing store of a highly available control plane', () => {
+  test('a bare prod declaration (3 replicas) gets a deployed 3-member etcd, not the embedded store', () => {
+    const v = helmValues(render({ name: 'ha', preset: 'prod' }));
+    expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(3);
+    expect(v.controlPlane.backingStore).toEqual({
+      etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 }, persistence: { volumeClaim: { retentionPolicy: 'Retain' } } } } },
+    });
+  });
+
+  test('one replica keeps the chart default store; a declared store is kept as declared', () => {
+    expect(helmValues(render({ name: 'single', preset: 'prod', replicas: 1 })).controlPlane.backingStore).toBeUndefined();
+    const embedded = helmValues(render({ name: 'emb', preset: 'prod', backingStore: { etcd: { embedded: { enabled: true } } } }));
+    expect(embedded.controlPlane.backingStore).toEqual({ etcd: { embedded: { enabled: true } } });
+  });
+});
+
 describe('resolveSpec', () => {
   test('reports every problem of a declaration at once', () => {
     const p = new Problems();
