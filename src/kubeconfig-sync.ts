@@ -22,6 +22,7 @@ import { CLUSTER_CREDENTIALS, ClusterCredentials } from './argo-registration';
 import { KUBECONFIG_ITEM_FIELDS, VClusterNames } from './naming';
 import type { DeletionPolicy } from './presets';
 import { Problems, isPlainObject } from './validation';
+import { RECREATE_ON_CHANGE } from './vcluster';
 import type { KubeconfigSyncStrategy } from './vcluster-chart';
 
 /** The keys of the kubeconfig Secret the vcluster chart writes (`vc-<release>`). */
@@ -280,7 +281,7 @@ export class KubeconfigSync extends Construct {
     });
     // C5: one-shot Job. No ttlSecondsAfterFinished: Argo CD would recreate the deleted Job forever (L-TTL).
     return new k8s.KubeJob(this, 'Job', {
-      metadata: { name: names.syncJob, namespace, labels },
+      metadata: { name: names.syncJob, namespace, labels, annotations: { ...RECREATE_ON_CHANGE } },
       spec: {
         backoffLimit: 3,
         template: {

@@ -47,6 +47,13 @@ export type ExportKubeConfig = NonNullable<VClusterHelmValues['exportKubeConfig'
 
 /** Annotation that keeps Argo CD from pruning or deleting an object. */
 export const KEEP_ON_DELETE = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
+/**
+ * Annotation for the one-shot Jobs: Jobs are immutable, so when their spec changes in git Argo CD
+ * deletes and recreates them (which also re-runs them) instead of failing the sync. Only real
+ * changes trigger it: the bootstrap Applications ignore the fields the API server adds to Jobs.
+ */
+export const RECREATE_ON_CHANGE = { 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' } as const;
+
 /** Finalizer that makes deleting an Argo CD Application delete what it deployed. */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 

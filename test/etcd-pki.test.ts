@@ -153,3 +153,11 @@ describe('EtcdPki: options', () => {
     expect(() => render({ name: 'noetcd', etcdPki: true })).toThrow(/etcdPki: true is not allowed\. Allowed: true only with a deployed etcd/);
   });
 });
+
+describe('EtcdPki: Job lifecycle under Argo CD', () => {
+  test('the merge Job is recreated (not patched) when its spec changes, and has no TTL', () => {
+    const job = find(render(media), 'Job', 'vcluster-media-etcd-certs-merge');
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' });
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+  });
+});

@@ -225,3 +225,11 @@ describe('KubeconfigSync', () => {
     );
   });
 });
+
+describe('KubeconfigSync: Job lifecycle under Argo CD', () => {
+  test('the sync Job is recreated (not patched) when its spec changes, and has no TTL (L-JOBIMMUT, L-TTL)', () => {
+    const job = find(render(jobMedia), 'Job', 'vcluster-vcluster-media-kubeconfig-sync');
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' });
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+  });
+});

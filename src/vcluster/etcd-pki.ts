@@ -11,7 +11,7 @@ import {
   CertificateSpecUsages,
 } from '../../imports/certmanager-certificate-cert-manager.io';
 import { Issuer } from '../../imports/certmanager-issuer-cert-manager.io';
-import type { VCluster } from '../vcluster';
+import { RECREATE_ON_CHANGE, type VCluster } from '../vcluster';
 import { Problems } from '../validation';
 
 /** Where the control plane mounts the merged Secret. */
@@ -164,7 +164,7 @@ export class EtcdPki extends Construct {
     ].join('\n');
     const env = (name: string, value: string): k8s.EnvVar => ({ name, value });
     this.job = new k8s.KubeJob(this, 'MergeJob', {
-      metadata: meta(mergeName, 'etcd-certs-job'),
+      metadata: { ...meta(mergeName, 'etcd-certs-job'), annotations: { ...RECREATE_ON_CHANGE } },
       spec: {
         template: {
           metadata: { labels: { app: 'etcd-certs-merge', 'app.kubernetes.io/instance': names.release } },
