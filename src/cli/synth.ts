@@ -7,10 +7,14 @@
  * with one line per problem and no stack trace. A folder without any declaration is refused (the
  * empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
  */
+import './no-source-maps'; // first: before anything else loads
 import * as path from 'path';
-import { FleetError, buildFleet, loadFleet, renderFleet } from '../fleet/fleet';
+import { FleetError, buildFleet, fleetFiles, loadFleet, vclusterFiles } from '../fleet/fleet';
 import { inventoryFiles } from '../fleet/inventory';
-import { writeTreeAtomically } from '../fleet/output';
+import { TreeWriter } from '../fleet/output';
+
+/** Fleets at least this large serialize and write on a second thread while the next vclusters build. */
+const PARALLEL_FROM = 32;
 
 function arg(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);
@@ -29,12 +33,30 @@ function main(): void {
     // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
     throw new Error(`no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`);
   }
-  const built = buildFleet(platform, declarations);
-  const files = renderFleet(platform, built, inventoryFiles);
-  writeTreeAtomically(outDir, files);
+  // Same tree as renderFleet(), streamed: each vcluster's objects go to the (atomic) writer as soon
+  // as it is built; nothing replaces the output folder unless every declaration validated and built.
+  const tree = new TreeWriter(outDir, { parallel: declarations.length >= PARALLEL_FROM, backgroundCleanup: true });
+  let fileCount = 0;
+  let built;
+  try {
+    built = buildFleet(platform, declarations, (b) => {
+      for (const [rel, obj] of vclusterFiles(platform, b)) {
+        tree.addObject(rel, obj);
+        fileCount++;
+      }
+    });
+    for (const [rel, content] of fleetFiles(platform, built, inventoryFiles)) {
+      tree.addFile(rel, content);
+      fileCount++;
+    }
+  } catch (e) {
+    tree.abort();
+    throw e;
+  }
+  tree.commit();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const objects = built.reduce((n, b) => n + b.objects.length, 0);
-  console.log(`synth: ${built.length} vclusters, ${objects} objects, ${files.size} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`);
+  console.log(`synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`);
 }
 
 try {

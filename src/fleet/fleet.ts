@@ -4,12 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { IN_CLUSTER_SERVER, Platform } from '../platform';
 import { ResolvedSpec, VClusterChart, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
 import { ROOT_APPLICATION, bootstrapObjects } from './bootstrap';
+import { toYaml } from './serialize';
 
 /** File name of the site configuration inside the declarations folder. */
 export const PLATFORM_FILE = 'platform.ts';
@@ -183,8 +183,9 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
 /**
  * Checks every declaration and the fleet-wide rules, then builds every chart. Nothing is built
  * unless every declaration is valid; every problem of the run is reported in one {@link FleetError}.
+ * `onBuilt` sees each vcluster as soon as it is built (while no build has failed yet).
  */
-export function buildFleet(platform: Platform, declarations: readonly Declaration[]): BuiltVCluster[] {
+export function buildFleet(platform: Platform, declarations: readonly Declaration[], onBuilt?: (b: BuiltVCluster) => void): BuiltVCluster[] {
   const problems: Problem[] = [];
   const resolved: Array<{ file: string; r: ResolvedSpec; spec: VClusterSpec }> = [];
   // Sorted by file name (code-unit order, not locale): the output never depends on discovery order.
@@ -203,16 +204,17 @@ export function buildFleet(platform: Platform, declarations: readonly Declaratio
       built.push({ file, resolved: r, chart, objects });
     } catch (e) {
       problems.push(...problemsOf(e, file, 'build'));
+      continue;
     }
+    // e.g. hand the objects to the output writer while the next vcluster builds (src/cli/synth.ts)
+    if (!problems.length) onBuilt?.(built[built.length - 1]);
   }
   if (problems.length) throw new FleetError(problems);
   return built;
 }
 
-/** YAML text of one object, byte-stable: sorted keys come from cdk8s, options are fixed here. */
-export function toYaml(obj: JsonObject): string {
-  return YAML.stringify(obj, { version: '1.1', lineWidth: 0, indent: 2, sortMapEntries: false, aliasDuplicateObjects: false });
-}
+/** YAML text of one object, byte-stable (defined in ./serialize.ts, which the writer thread loads). */
+export { toYaml };
 
 /** The file name of one object inside its folder: `<kind>-<name>.yaml`. */
 export function objectFileName(obj: JsonObject): string {
@@ -230,17 +232,33 @@ export const BOOTSTRAP_DIR = '_bootstrap';
  */
 export function renderFleet(platform: Platform, built: readonly BuiltVCluster[], extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map()): Map<string, string> {
   const files = new Map<string, string>();
-  for (const b of built) {
-    for (const obj of b.objects) {
-      const side = isArgocdSide(obj, platform) ? 'argocd' : 'host';
-      const file = `${b.resolved.names.release}/${side}/${objectFileName(obj)}`;
-      if (files.has(file)) throw new FleetError([{ source: b.file, field: '(output)', value: file, allowed: 'one object per kind and name' }]);
-      files.set(file, toYaml(obj));
-    }
+  for (const b of built) for (const [file, obj] of vclusterFiles(platform, b)) files.set(file, toYaml(obj));
+  for (const [k, v] of fleetFiles(platform, built, extra)) files.set(k, v);
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The files of one built vcluster in `dist/` (path → object, not yet serialized). Paths start with
+ * the vcluster's unique name, so two vclusters never share one; two objects of one vcluster with the
+ * same kind and name throw.
+ */
+export function vclusterFiles(platform: Platform, b: BuiltVCluster): Map<string, JsonObject> {
+  const files = new Map<string, JsonObject>();
+  for (const obj of b.objects) {
+    const side = isArgocdSide(obj, platform) ? 'argocd' : 'host';
+    const file = `${b.resolved.names.release}/${side}/${objectFileName(obj)}`;
+    if (files.has(file)) throw new FleetError([{ source: b.file, field: '(output)', value: file, allowed: 'one object per kind and name' }]);
+    files.set(file, obj);
   }
+  return files;
+}
+
+/** The fleet-wide files of `dist/` (path → content): `_bootstrap/*.yaml` and `extra`'s. */
+export function fleetFiles(platform: Platform, built: readonly BuiltVCluster[], extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map()): Map<string, string> {
+  const files = new Map<string, string>();
   for (const obj of bootstrapObjects(platform, built)) files.set(`${BOOTSTRAP_DIR}/${objectFileName(obj)}`, toYaml(obj));
   for (const [k, v] of extra(built)) files.set(k, v);
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return files;
 }
 
 /** True for objects that live on the Argo CD cluster (in Argo CD's namespace). */
