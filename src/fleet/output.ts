@@ -5,6 +5,7 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
 import { FileWriter } from './serialize';
@@ -175,6 +176,14 @@ function removeInBackground(dir: string): void {
     });
     child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
     child.unref();
+    // lowest CPU priority: it must not slow down whatever runs next (another synth, the tests)
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, 19);
+      } catch {
+        // not allowed here: it runs at normal priority
+      }
+    }
   } catch {
     fs.rmSync(dir, { recursive: true, force: true });
   }
