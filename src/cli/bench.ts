@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { YAML_OPTIONS } from '../fleet/serialize';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SRC = path.join(ROOT, 'src');
@@ -144,11 +145,20 @@ function waitForCleanup(out: string): void {
 }
 
 /**
+ * Flushes pending writes and deletions before a measurement, so neither the synth nor the floor
+ * pays for the other's I/O (deleting ~25,000 files keeps an ext4 disk mounted with `discard` busy).
+ */
+function settle(): void {
+  spawnSync('sync');
+}
+
+/**
  * Runs the synth command once, replacing the previous run's output (as `npm run synth` replaces
  * dist/); wall from this process, peak RSS from GNU time (of the largest process).
  */
 function runSynth(cmd: string[], decls: string, out: string): { wall: number; rss: number } {
   waitForCleanup(out);
+  settle();
   const hasTime = fs.existsSync('/usr/bin/time');
   const argv = [...cmd, '--vclusters', decls, '--out', out];
   const started = process.hrtime.bigint();
@@ -177,7 +187,8 @@ function floor(dist: string, scratch: string): { seconds: number; objects: numbe
     return { f, text, obj: YAML.parse(text, { version: '1.1' }) as unknown };
   });
   fs.rmSync(scratch, { recursive: true, force: true });
-  const opts = { version: '1.1', lineWidth: 0, indent: 2, sortMapEntries: false, aliasDuplicateObjects: false } as const;
+  settle();
+  const opts = YAML_OPTIONS; // the options of synth's toYaml
   const started = process.hrtime.bigint();
   const dirs = new Set(files.map((f) => path.dirname(f)));
   for (const d of dirs) fs.mkdirSync(path.join(scratch, d), { recursive: true });
