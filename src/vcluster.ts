@@ -159,6 +159,8 @@ export class VCluster extends Construct {
   private readonly base: JsonObject;
   private readonly overrides: JsonObject;
   private resolvedValues?: JsonObject;
+  private valueProblems?: Problems;
+  private valueProblemsFor?: JsonObject;
 
   constructor(scope: Construct, id: string, props: VClusterProps) {
     super(scope, id);
@@ -347,6 +349,8 @@ export class VCluster extends Construct {
    * keep `retentionPolicy: Retain`, whatever layer set it.
    */
   public helmValueProblems(): Problems {
+    // Computed once per set of values: synthVCluster and the chart's own validation both ask.
+    if (this.valueProblems && this.valueProblemsFor === this.helmValues()) return this.valueProblems;
     const problems = new Problems();
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
@@ -362,6 +366,8 @@ export class VCluster extends Construct {
         }
       }
     }
+    this.valueProblems = problems;
+    this.valueProblemsFor = values;
     return problems;
   }
 
