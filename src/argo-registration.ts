@@ -127,11 +127,15 @@ export class ArgoRegistration extends Construct {
   public static forVCluster(scope: Construct, id: string, props: ArgoRegistrationForVClusterProps): ArgoRegistration {
     const problems = new Problems();
     problems.dnsLabel('vclusterName', props.vclusterName, 53);
-    checkRegistrationInputs(problems, {
-      clusterLabels: props.clusterLabels,
-      clusterAnnotations: props.clusterAnnotations,
-      workloadRepo: props.workloadRepo,
-    }, { labels: 'clusterLabels', annotations: 'clusterAnnotations', workloadRepo: 'workloadRepo' });
+    checkRegistrationInputs(
+      problems,
+      {
+        clusterLabels: props.clusterLabels,
+        clusterAnnotations: props.clusterAnnotations,
+        workloadRepo: props.workloadRepo,
+      },
+      { labels: 'clusterLabels', annotations: 'clusterAnnotations', workloadRepo: 'workloadRepo' },
+    );
     problems.labels('environment', { environment: props.environment });
     problems.throwIfAny(`ArgoRegistration "${props.vclusterName}"`);
     const { platform } = props;
@@ -194,7 +198,8 @@ export class ArgoRegistration extends Construct {
       p.add('clusterName', props.clusterName, 'a cluster name of letters, digits, "-", "_" and "."');
     }
     p.httpsUrl('server', props.server);
-    if (typeof props.remoteKey !== 'string' || !props.remoteKey.trim()) p.add('remoteKey', props.remoteKey, 'the title of the password-manager item');
+    if (typeof props.remoteKey !== 'string' || !props.remoteKey.trim())
+      p.add('remoteKey', props.remoteKey, 'the title of the password-manager item');
     p.dnsSubdomain('secretStoreName', props.secretStoreName);
     const storeKind = props.secretStoreKind ?? 'ClusterSecretStore';
     p.oneOf('secretStoreKind', storeKind, ['ClusterSecretStore', 'SecretStore']);
@@ -203,7 +208,12 @@ export class ArgoRegistration extends Construct {
     p.labels('labels', props.labels);
     const secretType = props.labels?.[ARGOCD_SECRET_TYPE_LABEL];
     if (secretType !== undefined && secretType !== 'cluster') {
-      p.add(`labels[${JSON.stringify(ARGOCD_SECRET_TYPE_LABEL)}]`, secretType, '"cluster" (Argo CD only reads cluster Secrets with this label)', 'remove the label');
+      p.add(
+        `labels[${JSON.stringify(ARGOCD_SECRET_TYPE_LABEL)}]`,
+        secretType,
+        '"cluster" (Argo CD only reads cluster Secrets with this label)',
+        'remove the label',
+      );
     }
     p.annotations('annotations', props.annotations);
     this.refreshInterval = props.refreshInterval ?? '1m';

@@ -40,7 +40,9 @@ export interface CoreDnsPatchProps {
 function checkUpstream(p: Problems, field: string, v: unknown, allowResolvConf: boolean): void {
   if (allowResolvConf && v === HOST_RESOLVER) return;
   const m = typeof v === 'string' ? /^([^:]+)(?::(\d{1,5}))?$/.exec(v) : null;
-  const allowed = allowResolvConf ? `an IPv4 address with an optional ":port" (e.g. "10.0.0.53", "10.0.0.53:5353") or "${HOST_RESOLVER}"` : 'an IPv4 address with an optional ":port" (e.g. "10.0.0.53", "10.0.0.53:5353")';
+  const allowed = allowResolvConf
+    ? `an IPv4 address with an optional ":port" (e.g. "10.0.0.53", "10.0.0.53:5353") or "${HOST_RESOLVER}"`
+    : 'an IPv4 address with an optional ":port" (e.g. "10.0.0.53", "10.0.0.53:5353")';
   if (!m || !new Problems().ipv4('x', m[1]) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
     p.add(field, v, allowed);
   }
@@ -56,7 +58,14 @@ export interface CoreDnsSettings {
 }
 
 /** Checks one forward zone against the cluster domain and the zones already forwarded. */
-function checkForwardZone(p: Problems, field: string, zone: unknown, upstreams: unknown, clusterDomain: string, existing: readonly string[]): void {
+function checkForwardZone(
+  p: Problems,
+  field: string,
+  zone: unknown,
+  upstreams: unknown,
+  clusterDomain: string,
+  existing: readonly string[],
+): void {
   const name = typeof zone === 'string' ? zone.replace(/\.$/, '') : zone;
   if (p.dnsSubdomain(`${field}.zone`, name)) {
     const n = name as string;
@@ -80,7 +89,8 @@ export function checkCoreDnsSettings(p: Problems, s: CoreDnsSettings): void {
   if (s.clusterDomain !== undefined) p.dnsSubdomain('clusterDomain', s.clusterDomain);
   if (s.replicas !== undefined) p.integer('replicas', s.replicas, 1, 15);
   if (s.upstreams !== undefined) {
-    if (!Array.isArray(s.upstreams) || !s.upstreams.length) p.add('upstreams', s.upstreams, `a non-empty list of upstreams (e.g. ["${HOST_RESOLVER}"])`);
+    if (!Array.isArray(s.upstreams) || !s.upstreams.length)
+      p.add('upstreams', s.upstreams, `a non-empty list of upstreams (e.g. ["${HOST_RESOLVER}"])`);
     else s.upstreams.forEach((u, i) => checkUpstream(p, `upstreams[${i}]`, u, true));
   }
   if (s.cacheSeconds !== undefined) p.integer('cacheSeconds', s.cacheSeconds, 0, 86400);
@@ -151,7 +161,14 @@ export class CoreDnsPatch extends Construct {
    */
   public addForwardZone(zone: string, upstreams: readonly string[]): void {
     const p = new Problems();
-    checkForwardZone(p, 'forwardZone', zone, upstreams, this.clusterDomain, this.zones.map((z) => z.zone));
+    checkForwardZone(
+      p,
+      'forwardZone',
+      zone,
+      upstreams,
+      this.clusterDomain,
+      this.zones.map((z) => z.zone),
+    );
     p.throwIfAny(`CoreDnsPatch.addForwardZone of "${this.vcluster.names.release}"`);
     this.zones.push({ zone: zone.replace(/\.$/, ''), upstreams: [...upstreams] });
     this.contribute();

@@ -167,7 +167,8 @@ export class KubeconfigSync extends Construct {
     if (this.strategy === 'job') {
       if (props.connectHost === undefined) p.add('connectHost', undefined, 'the 1Password Connect URL (https://...) with strategy "job"');
       else p.httpsUrl('connectHost', props.connectHost);
-      if (typeof tokenItem !== 'string' || !tokenItem.trim()) p.add('tokenItem', tokenItem, 'the title of the item holding the Connect token');
+      if (typeof tokenItem !== 'string' || !tokenItem.trim())
+        p.add('tokenItem', tokenItem, 'the title of the item holding the Connect token');
       checkPinnedImage(p, 'image', image);
     }
     p.throwIfAny(`KubeconfigSync "${props.releaseName}"`);
@@ -404,7 +405,10 @@ export interface KubeconfigExport {
  * and the credentials (`serviceAccount.name` set: a token kubeconfig, else client certificates).
  */
 export function kubeconfigExportOf(exportKubeConfig: unknown, releaseName: string): KubeconfigExport {
-  const e = (isPlainObject(exportKubeConfig) ? exportKubeConfig : {}) as Record<string, any>;
+  const e = (isPlainObject(exportKubeConfig) ? exportKubeConfig : {}) as {
+    secret?: { name?: unknown };
+    serviceAccount?: { name?: unknown };
+  };
   const secretName = isPlainObject(e.secret) && typeof e.secret.name === 'string' && e.secret.name ? e.secret.name : `vc-${releaseName}`;
   const serviceAccount = isPlainObject(e.serviceAccount) && typeof e.serviceAccount.name === 'string' && e.serviceAccount.name !== '';
   return { secretName, credentials: serviceAccount ? 'bearerToken' : 'clientCertificate' };
@@ -418,13 +422,22 @@ export function kubeconfigExportOf(exportKubeConfig: unknown, releaseName: strin
 export function checkKubeconfigExport(problems: Problems, field: string, exportKubeConfig: unknown, namespace: string): void {
   if (!isPlainObject(exportKubeConfig)) return;
   if (exportKubeConfig.insecure === true) {
-    problems.add(`${field}.insecure`, true, 'false or unset: Argo CD registers the vcluster with its CA, never insecurely', 'remove insecure');
+    problems.add(
+      `${field}.insecure`,
+      true,
+      'false or unset: Argo CD registers the vcluster with its CA, never insecurely',
+      'remove insecure',
+    );
   }
   const secret = exportKubeConfig.secret;
   if (isPlainObject(secret)) {
     if (secret.name !== undefined) problems.dnsSubdomain(`${field}.secret.name`, secret.name);
     if (secret.namespace !== undefined && secret.namespace !== '' && secret.namespace !== namespace) {
-      problems.add(`${field}.secret.namespace`, secret.namespace, `the vcluster's namespace "${namespace}" (or unset): the kubeconfig is synced from there`);
+      problems.add(
+        `${field}.secret.namespace`,
+        secret.namespace,
+        `the vcluster's namespace "${namespace}" (or unset): the kubeconfig is synced from there`,
+      );
     }
   }
 }
@@ -444,5 +457,11 @@ function checkPinnedImage(p: Problems, field: string, value: unknown): void {
   }
   const lastSegment = value.split('/').pop() ?? '';
   const pinned = value.includes('@sha256:') || (lastSegment.includes(':') && !lastSegment.endsWith(':latest'));
-  if (!pinned) p.add(field, value, 'an image pinned by a version tag or digest (not "latest", not untagged)', 'write e.g. "docker.io/alpine/k8s:1.34.3"');
+  if (!pinned)
+    p.add(
+      field,
+      value,
+      'an image pinned by a version tag or digest (not "latest", not untagged)',
+      'write e.g. "docker.io/alpine/k8s:1.34.3"',
+    );
 }

@@ -3,7 +3,13 @@
  * (in this repository: `vclusters/platform.ts`) and never hard-coded in the library.
  */
 import type { Values0_31 } from '../imports/vcluster-values-0.31';
-import { DEFAULT_KUBERNETES_VERSION, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from './presets';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  chartLineOf,
+  chartVersionsAllowed,
+  kubernetesVersionsAllowed,
+  resolveKubernetesVersion,
+} from './presets';
 import { Problems, checkKnownKeys, isPlainObject } from './validation';
 import { checkHelmValues } from './vcluster/helm-values';
 
@@ -318,7 +324,22 @@ export function definePlatform(config: PlatformConfig): Platform {
 
 /** Top-level keys of a {@link PlatformConfig}, and of its sections whose shape is settled. */
 const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['baseDomain', 'argocd', 'secretStore', 'onePassword', 'chart', 'kubernetesVersion', 'integrations', 'registration', 'network', 'loadBalancer', 'gateway', 'images', 'namespaceLabels', 'helmValues'],
+  '': [
+    'baseDomain',
+    'argocd',
+    'secretStore',
+    'onePassword',
+    'chart',
+    'kubernetesVersion',
+    'integrations',
+    'registration',
+    'network',
+    'loadBalancer',
+    'gateway',
+    'images',
+    'namespaceLabels',
+    'helmValues',
+  ],
   argocd: ['namespace', 'repoURL', 'revision', 'path', 'bootstrapProject', 'hostClusters', 'defaultHostCluster'],
   secretStore: ['name', 'kind'],
   onePassword: ['vault', 'connectHost', 'tokenItem'],
@@ -343,7 +364,8 @@ function checkPlatformSections(p: Problems, config: PlatformConfig): void {
     if (!isPlainObject(c[section])) p.add(section, c[section], `the ${section} section (an object); see PlatformConfig`);
   }
   for (const section of ['chart', 'loadBalancer', 'gateway', 'images']) {
-    if (c[section] !== undefined && !isPlainObject(c[section])) p.add(section, c[section], `an object (the ${section} section), or nothing`);
+    if (c[section] !== undefined && !isPlainObject(c[section]))
+      p.add(section, c[section], `an object (the ${section} section), or nothing`);
   }
   p.throwIfAny('platform configuration');
   for (const [section, keys] of Object.entries(PLATFORM_KEYS)) {
@@ -359,7 +381,12 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
     p.add('argocd.repoURL', a.repoURL, 'the git URL Argo CD reads dist/ from: https://…, ssh://… or git@host:path');
   }
   if (a.revision !== undefined) p.text('argocd.revision', a.revision);
-  if (a.path !== undefined && (typeof a.path !== 'string' || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(a.path) || a.path.split('/').some((s) => s === '..' || s === '.'))) {
+  if (
+    a.path !== undefined &&
+    (typeof a.path !== 'string' ||
+      !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(a.path) ||
+      a.path.split('/').some((s) => s === '..' || s === '.'))
+  ) {
     p.add('argocd.path', a.path, 'a relative folder inside the repository such as "dist" (no leading "/", no "..")');
   }
   if (a.bootstrapProject !== undefined) p.dnsLabel('argocd.bootstrapProject', a.bootstrapProject);
@@ -373,7 +400,12 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   if (!isPlainObject(r.workloadRepo)) p.add('registration.workloadRepo', r.workloadRepo, 'an object with url, basePath, path and revision');
   else p.httpsUrl('registration.workloadRepo.url', r.workloadRepo.url);
   for (const key of ['labels', 'annotations'] as const) {
-    if (typeof r[key] !== 'function') p.add(`registration.${key}`, r[key], 'a function of the registration context returning a map, e.g. (c) => ({ environment: c.environment })');
+    if (typeof r[key] !== 'function')
+      p.add(
+        `registration.${key}`,
+        r[key],
+        'a function of the registration context returning a map, e.g. (c) => ({ environment: c.environment })',
+      );
   }
   for (const key of ['gatewayNamespace', 'monitoringNamespace'] as const) {
     if (config.network[key] !== undefined) p.dnsLabel(`network.${key}`, config.network[key]);
@@ -385,7 +417,11 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   }
   for (const [key, image] of Object.entries(config.images ?? {})) {
     // Pinned images only: a tag other than "latest", or a digest.
-    if (typeof image !== 'string' || !/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/.test(image) || /:latest$/.test(image)) {
+    if (
+      typeof image !== 'string' ||
+      !/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/.test(image) ||
+      /:latest$/.test(image)
+    ) {
       p.add(`images.${key}`, image, 'a pinned image reference: registry/repository:tag (not "latest") or …@sha256:<digest>');
     }
   }

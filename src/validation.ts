@@ -61,9 +61,7 @@ export class ValidationError extends Error {
 
   /** The same problems attributed to a source file. */
   public withSource(source: string): ValidationError {
-    return new ValidationError(
-      this.problems.map((p) => ({ ...p, source: p.source ?? source })),
-    );
+    return new ValidationError(this.problems.map((p) => ({ ...p, source: p.source ?? source })));
   }
 }
 
@@ -114,7 +112,12 @@ export class Problems {
   /** A DNS-1123 label of at most `max` characters (63 by default). */
   public dnsLabel(field: string, value: unknown, max = 63, fix?: string): boolean {
     if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-      return this.add(field, value, 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit', fix);
+      return this.add(
+        field,
+        value,
+        'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+        fix,
+      );
     }
     if (value.length > max) return this.add(field, value, `at most ${max} characters (it has ${value.length})`, fix);
     return true;
@@ -123,7 +126,11 @@ export class Problems {
   /** A fully qualified, lower-case hostname. */
   public hostname(field: string, value: unknown): boolean {
     if (typeof value !== 'string' || value.length > 253 || !HOSTNAME.test(value)) {
-      return this.add(field, value, 'a fully qualified lower-case hostname such as "media.example.com" (labels of a-z, 0-9 and "-", at most 253 characters)');
+      return this.add(
+        field,
+        value,
+        'a fully qualified lower-case hostname such as "media.example.com" (labels of a-z, 0-9 and "-", at most 253 characters)',
+      );
     }
     if (value.split('.').some((l) => l.length > 63)) return this.add(field, value, 'hostname labels of at most 63 characters');
     return true;
@@ -131,7 +138,11 @@ export class Problems {
 
   /** A DNS-1123 subdomain such as `cluster.local` (lower-case labels joined by dots). */
   public dnsSubdomain(field: string, value: unknown): boolean {
-    if (typeof value !== 'string' || value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    if (
+      typeof value !== 'string' ||
+      value.length > 253 ||
+      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)
+    ) {
       return this.add(field, value, 'a DNS-1123 subdomain such as "cluster.local": lower-case labels of a-z, 0-9 and "-" joined by dots');
     }
     return true;
@@ -140,7 +151,11 @@ export class Problems {
   /** A Kubernetes quantity such as `250m`, `2`, `1.5Gi`; negative values are refused. */
   public quantity(field: string, value: unknown): boolean {
     if (typeof value !== 'string' || !QUANTITY.test(value) || value.startsWith('-')) {
-      return this.add(field, value, 'a non-negative Kubernetes quantity such as "250m", "2", "512Mi" or "1.5Gi" (no spaces, no unit words)');
+      return this.add(
+        field,
+        value,
+        'a non-negative Kubernetes quantity such as "250m", "2", "512Mi" or "1.5Gi" (no spaces, no unit words)',
+      );
     }
     return true;
   }
@@ -173,7 +188,12 @@ export class Problems {
     }
     const a = new Address4(value);
     if (a.startAddress().correctForm() !== a.addressMinusSuffix) {
-      return this.add(field, value, `a CIDR whose address is its network address`, `write "${a.startAddress().correctForm()}/${a.subnetMask}"`);
+      return this.add(
+        field,
+        value,
+        `a CIDR whose address is its network address`,
+        `write "${a.startAddress().correctForm()}/${a.subnetMask}"`,
+      );
     }
     return true;
   }
@@ -190,9 +210,18 @@ export class Problems {
     if (!isPlainObject(value)) return this.add(field, value, 'a map of label keys to string values');
     let ok = true;
     for (const [k, v] of Object.entries(value)) {
-      if (!isLabelKey(k)) ok = this.add(`${field}[${JSON.stringify(k)}]`, k, 'a label key: an optional DNS-subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
+      if (!isLabelKey(k))
+        ok = this.add(
+          `${field}[${JSON.stringify(k)}]`,
+          k,
+          'a label key: an optional DNS-subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."',
+        );
       if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-        ok = this.add(`${field}[${JSON.stringify(k)}]`, v, 'a label value: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+        ok = this.add(
+          `${field}[${JSON.stringify(k)}]`,
+          v,
+          'a label value: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+        );
       }
     }
     return ok;
@@ -201,7 +230,11 @@ export class Problems {
   /** One Kubernetes label value. */
   public labelValue(field: string, value: unknown): boolean {
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-      return this.add(field, value, 'a label value: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+      return this.add(
+        field,
+        value,
+        'a label value: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      );
     }
     return true;
   }
@@ -259,8 +292,22 @@ export class Problems {
 }
 
 const QUANTITY_SUFFIX: Readonly<Record<string, number>> = {
-  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /**

@@ -10,7 +10,15 @@ import { ArgoRegistration, checkRegistrationInputs } from './argo-registration';
 import { KubeconfigSync, checkKubeconfigExport, kubeconfigExportOf } from './kubeconfig-sync';
 import { VClusterNames } from './naming';
 import { Platform, VClusterHelmValues, WorkloadRepo } from './platform';
-import { DeletionPolicy, PRESETS, PresetName, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from './presets';
+import {
+  DeletionPolicy,
+  PRESETS,
+  PresetName,
+  chartLineOf,
+  chartVersionsAllowed,
+  kubernetesVersionsAllowed,
+  resolveKubernetesVersion,
+} from './presets';
 import { BackingStore, ControlPlanePersistence, ControlPlaneResources, ExportKubeConfig, VCluster } from './vcluster';
 import { ApiRoute, Exposure, ResolvedExposure, resolveExposure } from './vcluster/exposure';
 import { CoreDnsPatch, checkCoreDnsSettings } from './coredns-patch';
@@ -160,9 +168,30 @@ export function defineVCluster(spec: VClusterSpec): VClusterSpec {
 
 /** Top-level keys a declaration may have. */
 export const SPEC_KEYS: readonly string[] = [
-  'name', 'targetNamespace', 'projectName', 'hostCluster', 'preset', 'kubernetesVersion', 'replicas', 'resources',
-  'persistence', 'isolationMode', 'isolation', 'coredns', 'clusterDomain', 'backingStore', 'etcdPki', 'exportKubeConfig',
-  'exposure', 'integrations', 'argocd', 'application', 'networkPolicies', 'kubeconfigSync', 'deletionPolicy', 'helmValues',
+  'name',
+  'targetNamespace',
+  'projectName',
+  'hostCluster',
+  'preset',
+  'kubernetesVersion',
+  'replicas',
+  'resources',
+  'persistence',
+  'isolationMode',
+  'isolation',
+  'coredns',
+  'clusterDomain',
+  'backingStore',
+  'etcdPki',
+  'exportKubeConfig',
+  'exposure',
+  'integrations',
+  'argocd',
+  'application',
+  'networkPolicies',
+  'kubeconfigSync',
+  'deletionPolicy',
+  'helmValues',
 ];
 
 /** Props of {@link VClusterChart}. */
@@ -208,8 +237,16 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   problems.oneOf('preset', preset, Object.keys(PRESETS) as PresetName[]);
   const presetValues = typeof preset === 'string' && Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : PRESETS.dev;
   const hostCluster = spec.hostCluster ?? platform.argocd.defaultHostCluster;
-  const destinationServer = typeof hostCluster === 'string' && Object.hasOwn(platform.argocd.hostClusters, hostCluster) ? platform.argocd.hostClusters[hostCluster] : undefined;
-  if (!destinationServer) problems.add('hostCluster', hostCluster, `one of the platform's host clusters: ${Object.keys(platform.argocd.hostClusters).join(', ')}`);
+  const destinationServer =
+    typeof hostCluster === 'string' && Object.hasOwn(platform.argocd.hostClusters, hostCluster)
+      ? platform.argocd.hostClusters[hostCluster]
+      : undefined;
+  if (!destinationServer)
+    problems.add(
+      'hostCluster',
+      hostCluster,
+      `one of the platform's host clusters: ${Object.keys(platform.argocd.hostClusters).join(', ')}`,
+    );
   const isolationMode = spec.isolationMode ?? 'standard';
   problems.oneOf('isolationMode', isolationMode, ['standard', 'strict'] as IsolationMode[]);
   const kubeconfigSync = spec.kubeconfigSync ?? 'pushSecret';
@@ -228,11 +265,17 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   problems.labelValue('argocd.environment', environment);
   // registration (issue 3): cluster labels/annotations, the secret-type rule, the workload repo, exportKubeConfig
   if (isPlainObject(spec.argocd)) {
-    checkRegistrationInputs(problems, spec.argocd, { labels: 'argocd.clusterLabels', annotations: 'argocd.clusterAnnotations', workloadRepo: 'argocd.workloadRepo', checkKeys: false });
+    checkRegistrationInputs(problems, spec.argocd, {
+      labels: 'argocd.clusterLabels',
+      annotations: 'argocd.clusterAnnotations',
+      workloadRepo: 'argocd.workloadRepo',
+      checkKeys: false,
+    });
   }
   checkKubeconfigExport(problems, 'exportKubeConfig', spec.exportKubeConfig, spec.targetNamespace ?? spec.name);
   const exposure = spec.exposure ?? Exposure.loadBalancer();
-  if (!(exposure instanceof Exposure)) problems.add('exposure', exposure, 'Exposure.internal(), Exposure.loadBalancer({...}) or Exposure.gateway({...})');
+  if (!(exposure instanceof Exposure))
+    problems.add('exposure', exposure, 'Exposure.internal(), Exposure.loadBalancer({...}) or Exposure.gateway({...})');
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
     namespace: spec.targetNamespace,
@@ -263,7 +306,10 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
   if (isPlainObject(spec.isolation)) checkStrictIsolation(problems.scope('isolation'), spec.isolation, false);
   if (isPlainObject(spec.coredns)) {
     const { upstreams, forwardZones, cacheSeconds } = spec.coredns;
-    const domain = typeof spec.clusterDomain === 'string' && new Problems().dnsSubdomain('clusterDomain', spec.clusterDomain) ? spec.clusterDomain : undefined;
+    const domain =
+      typeof spec.clusterDomain === 'string' && new Problems().dnsSubdomain('clusterDomain', spec.clusterDomain)
+        ? spec.clusterDomain
+        : undefined;
     checkCoreDnsSettings(problems.scope('coredns'), { upstreams, forwardZones, cacheSeconds, clusterDomain: domain });
   }
   if (problems.ok) {
@@ -302,7 +348,10 @@ export function effectiveBackingStore(spec: VClusterSpec, presetReplicas: number
   const declared = isPlainObject(spec.backingStore) ? (spec.backingStore as BackingStore) : undefined;
   const replicas = typeof spec.replicas === 'number' ? spec.replicas : presetReplicas;
   if (replicas <= 1 || enabledBackingStores(declared).length > 0) return declared;
-  return deepMerge({ etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: DEFAULT_HA_ETCD_MEMBERS } } } } }, declared as JsonObject | undefined) as BackingStore;
+  return deepMerge(
+    { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: DEFAULT_HA_ETCD_MEMBERS } } } } },
+    declared as JsonObject | undefined,
+  ) as BackingStore;
 }
 
 /** Keys a declaration may have below the top level, by dotted field path (`[]` = every list item). */
@@ -388,7 +437,13 @@ function checkSpecShape(problems: Problems, spec: JsonObject): void {
 
 /** Which backing stores a `backingStore` value enables (at most one may be). */
 function enabledBackingStores(backingStore: unknown): string[] {
-  const kinds = [['etcd', 'deploy'], ['etcd', 'embedded'], ['etcd', 'external'], ['database', 'embedded'], ['database', 'external']];
+  const kinds = [
+    ['etcd', 'deploy'],
+    ['etcd', 'embedded'],
+    ['etcd', 'external'],
+    ['database', 'embedded'],
+    ['database', 'external'],
+  ];
   return kinds.filter((k) => at(backingStore, [...k, 'enabled']) === true).map((k) => k.join('.'));
 }
 
@@ -415,22 +470,43 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
       namespaceField,
       namespace,
       `a host namespace of its own, not ${reserved.map((n) => `"${n}"`).join(', ')} or any "kube-*" namespace`,
-      namespaceField === 'name' ? 'set targetNamespace to a namespace only this vcluster uses' : 'use a namespace only this vcluster uses, e.g. the vcluster name',
+      namespaceField === 'name'
+        ? 'set targetNamespace to a namespace only this vcluster uses'
+        : 'use a namespace only this vcluster uses, e.g. the vcluster name',
     );
   }
   const project = spec.projectName ?? `vcluster-${String(spec.name)}`;
   if (project === platform.argocd.bootstrapProject || project === 'default') {
-    problems.add(spec.projectName !== undefined ? 'projectName' : 'name', spec.projectName ?? spec.name, `an AppProject of its own, not "${project}" (the bootstrap or Argo CD default project)`, 'set projectName to a project only this vcluster uses');
+    problems.add(
+      spec.projectName !== undefined ? 'projectName' : 'name',
+      spec.projectName ?? spec.name,
+      `an AppProject of its own, not "${project}" (the bootstrap or Argo CD default project)`,
+      'set projectName to a project only this vcluster uses',
+    );
   }
-  if (spec.hostCluster !== undefined && typeof spec.hostCluster !== 'string') problems.add('hostCluster', spec.hostCluster, 'the name of one of the platform\'s host clusters');
+  if (spec.hostCluster !== undefined && typeof spec.hostCluster !== 'string')
+    problems.add('hostCluster', spec.hostCluster, "the name of one of the platform's host clusters");
 
   // Versions.
-  if (spec.kubernetesVersion !== undefined && (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))) {
-    problems.add('kubernetesVersion', spec.kubernetesVersion, kubernetesVersionsAllowed(), 'write the version as a quoted string, e.g. "1.33"');
+  if (
+    spec.kubernetesVersion !== undefined &&
+    (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
+  ) {
+    problems.add(
+      'kubernetesVersion',
+      spec.kubernetesVersion,
+      kubernetesVersionsAllowed(),
+      'write the version as a quoted string, e.g. "1.33"',
+    );
   }
   const app = isPlainObject(spec.application) ? spec.application : {};
   if (app.targetRevision !== undefined && (typeof app.targetRevision !== 'string' || !chartLineOf(app.targetRevision))) {
-    problems.add('application.targetRevision', app.targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`, 'pin one exact version; ranges, "latest" and "0.31" are not allowed');
+    problems.add(
+      'application.targetRevision',
+      app.targetRevision,
+      `an exact supported vcluster chart version: ${chartVersionsAllowed()}`,
+      'pin one exact version; ranges, "latest" and "0.31" are not allowed',
+    );
   }
   if (app.repoURL !== undefined) problems.httpsUrl('application.repoURL', app.repoURL);
   if (app.chart !== undefined) problems.dnsLabel('application.chart', app.chart);
@@ -438,11 +514,20 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
   if (syncPolicy) {
     const automated = syncPolicy.automated;
     if (isPlainObject(automated)) {
-      for (const k of ['prune', 'selfHeal', 'allowEmpty', 'enabled']) if (automated[k] !== undefined) problems.boolean(`application.syncPolicy.automated.${k}`, automated[k]);
+      for (const k of ['prune', 'selfHeal', 'allowEmpty', 'enabled'])
+        if (automated[k] !== undefined) problems.boolean(`application.syncPolicy.automated.${k}`, automated[k]);
     }
-    if (syncPolicy.syncOptions !== undefined && problems.array('application.syncPolicy.syncOptions', syncPolicy.syncOptions, 'a list of "Option=value" strings such as "ServerSideApply=true"')) {
+    if (
+      syncPolicy.syncOptions !== undefined &&
+      problems.array(
+        'application.syncPolicy.syncOptions',
+        syncPolicy.syncOptions,
+        'a list of "Option=value" strings such as "ServerSideApply=true"',
+      )
+    ) {
       (syncPolicy.syncOptions as unknown[]).forEach((o, i) => {
-        if (typeof o !== 'string' || !/^[A-Za-z]+=\S+$/.test(o)) problems.add(`application.syncPolicy.syncOptions[${i}]`, o, 'an "Option=value" string such as "ServerSideApply=true"');
+        if (typeof o !== 'string' || !/^[A-Za-z]+=\S+$/.test(o))
+          problems.add(`application.syncPolicy.syncOptions[${i}]`, o, 'an "Option=value" string such as "ServerSideApply=true"');
       });
     }
     const retry = syncPolicy.retry;
@@ -456,7 +541,10 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
   // Sizing.
   if (spec.replicas !== undefined) problems.integer('replicas', spec.replicas, 1, 15);
   const resources = isPlainObject(spec.resources) ? spec.resources : {};
-  const merged: Record<'requests' | 'limits', Record<string, unknown>> = { requests: { ...preset.resources.requests }, limits: { ...preset.resources.limits } };
+  const merged: Record<'requests' | 'limits', Record<string, unknown>> = {
+    requests: { ...preset.resources.requests },
+    limits: { ...preset.resources.limits },
+  };
   for (const kind of ['requests', 'limits'] as const) {
     const given = resources[kind];
     if (!isPlainObject(given)) continue;
@@ -488,32 +576,61 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
     if (pv.storageClass !== undefined) problems.dnsSubdomain('persistence.storageClass', pv.storageClass);
     const enabled = pv.enabled ?? preset.persistence.enabled;
     if (enabled === false && (pv.size !== undefined || pv.storageClass !== undefined)) {
-      problems.add('persistence.enabled', false, 'true when persistence.size or persistence.storageClass is set (without a PVC they do nothing)', 'set persistence.enabled: true, or remove size and storageClass');
+      problems.add(
+        'persistence.enabled',
+        false,
+        'true when persistence.size or persistence.storageClass is set (without a PVC they do nothing)',
+        'set persistence.enabled: true, or remove size and storageClass',
+      );
     }
   }
   if (spec.clusterDomain !== undefined) problems.dnsSubdomain('clusterDomain', spec.clusterDomain);
   if (spec.isolation !== undefined && spec.isolationMode !== 'strict') {
-    problems.add('isolation', spec.isolation, 'isolation settings only with isolationMode: "strict" (standard mode ignores them)', 'set isolationMode: "strict", or remove isolation');
+    problems.add(
+      'isolation',
+      spec.isolation,
+      'isolation settings only with isolationMode: "strict" (standard mode ignores them)',
+      'set isolationMode: "strict", or remove isolation',
+    );
   }
-  if (isPlainObject(spec.coredns) && spec.coredns.replicas !== undefined) problems.integer('coredns.replicas', spec.coredns.replicas, 1, 15);
+  if (isPlainObject(spec.coredns) && spec.coredns.replicas !== undefined)
+    problems.integer('coredns.replicas', spec.coredns.replicas, 1, 15);
 
   // Backing store and the etcd PKI.
   if (spec.backingStore !== undefined) {
-    if (problems.object('backingStore', spec.backingStore, 'the chart\'s controlPlane.backingStore values, e.g. { etcd: { deploy: { enabled: true } } }')) {
+    if (
+      problems.object(
+        'backingStore',
+        spec.backingStore,
+        "the chart's controlPlane.backingStore values, e.g. { etcd: { deploy: { enabled: true } } }",
+      )
+    ) {
       const stores = enabledBackingStores(spec.backingStore);
       if (stores.length > 1) {
-        problems.add('backingStore', stores, 'at most one enabled backing store (etcd.deploy, etcd.embedded, etcd.external, database.embedded or database.external)', 'keep one and remove the others');
+        problems.add(
+          'backingStore',
+          stores,
+          'at most one enabled backing store (etcd.deploy, etcd.embedded, etcd.external, database.embedded or database.external)',
+          'keep one and remove the others',
+        );
       }
       const retention = at(spec.backingStore, ['etcd', 'deploy', 'statefulSet', 'persistence', 'volumeClaim', 'retentionPolicy']);
       if (retention !== undefined) {
-        problems.add('backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy', retention, 'no value here: deletionPolicy decides whether the etcd volumes are kept ("retain" → Retain, "delete" → Delete)', 'remove it and set deletionPolicy');
+        problems.add(
+          'backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy',
+          retention,
+          'no value here: deletionPolicy decides whether the etcd volumes are kept ("retain" → Retain, "delete" → Delete)',
+          'remove it and set deletionPolicy',
+        );
       }
       const deployReplicas = at(spec.backingStore, ['etcd', 'deploy', 'statefulSet', 'highAvailability', 'replicas']);
-      if (deployReplicas !== undefined) problems.integer('backingStore.etcd.deploy.statefulSet.highAvailability.replicas', deployReplicas, 1, 9);
+      if (deployReplicas !== undefined)
+        problems.integer('backingStore.etcd.deploy.statefulSet.highAvailability.replicas', deployReplicas, 1, 9);
     }
   }
   if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
-  if (spec.exportKubeConfig !== undefined) problems.object('exportKubeConfig', spec.exportKubeConfig, 'the chart\'s exportKubeConfig values');
+  if (spec.exportKubeConfig !== undefined)
+    problems.object('exportKubeConfig', spec.exportKubeConfig, "the chart's exportKubeConfig values");
 
   // Exposure: only the options of the chosen mode.
   const exposure = spec.exposure as unknown;
@@ -525,23 +642,50 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
     } else {
       for (const [k, v] of Object.entries(props)) {
         if (v === undefined || known.includes(k)) continue;
-        const modes = Object.entries(EXPOSURE_KEYS).filter(([, keys]) => keys.includes(k)).map(([m]) => `Exposure.${m}()`);
+        const modes = Object.entries(EXPOSURE_KEYS)
+          .filter(([, keys]) => keys.includes(k))
+          .map(([m]) => `Exposure.${m}()`);
         problems.add(
           `exposure.${k}`,
           v,
-          modes.length ? `${k} only with ${modes.join(' or ')} (this vcluster uses Exposure.${exposure.mode}(), which ignores it)` : `only the options ${known.join(', ') || '(none)'} of Exposure.${exposure.mode}()`,
+          modes.length
+            ? `${k} only with ${modes.join(' or ')} (this vcluster uses Exposure.${exposure.mode}(), which ignores it)`
+            : `only the options ${known.join(', ') || '(none)'} of Exposure.${exposure.mode}()`,
           modes.length ? `remove ${k}, or switch to ${modes.join(' or ')}` : 'remove the key or fix its spelling',
         );
       }
       if (exposure.mode === 'loadBalancer' && props.vipOffset !== undefined) {
-        if (props.vip !== undefined) problems.add('exposure.vipOffset', props.vipOffset, 'vipOffset only when the VIP is derived from exposure.subnet; an explicit exposure.vip ignores it', 'remove vipOffset or vip');
-        else if (props.subnet === undefined) problems.add('exposure.vipOffset', props.vipOffset, 'vipOffset only together with exposure.subnet (the VIP is subnet network address + offset)', 'add exposure.subnet, or remove vipOffset');
+        if (props.vip !== undefined)
+          problems.add(
+            'exposure.vipOffset',
+            props.vipOffset,
+            'vipOffset only when the VIP is derived from exposure.subnet; an explicit exposure.vip ignores it',
+            'remove vipOffset or vip',
+          );
+        else if (props.subnet === undefined)
+          problems.add(
+            'exposure.vipOffset',
+            props.vipOffset,
+            'vipOffset only together with exposure.subnet (the VIP is subnet network address + offset)',
+            'add exposure.subnet, or remove vipOffset',
+          );
       }
-      if (exposure.mode === 'loadBalancer' && typeof props.vip === 'string' && typeof props.subnet === 'string' && Address4.isValid(props.subnet) && Address4.isValid(props.vip)) {
+      if (
+        exposure.mode === 'loadBalancer' &&
+        typeof props.vip === 'string' &&
+        typeof props.subnet === 'string' &&
+        Address4.isValid(props.subnet) &&
+        Address4.isValid(props.vip)
+      ) {
         const net = new Address4(props.subnet);
         const vip = new Address4(props.vip).correctForm();
         if (net.subnetMask < 31 && (vip === net.startAddress().correctForm() || vip === net.endAddress().correctForm())) {
-          problems.add('exposure.vip', props.vip, `a host address of ${props.subnet}, not its network or broadcast address`, 'pick an address inside the load-balancer pool');
+          problems.add(
+            'exposure.vip',
+            props.vip,
+            `a host address of ${props.subnet}, not its network or broadcast address`,
+            'pick an address inside the load-balancer pool',
+          );
         }
       }
     }
@@ -549,23 +693,44 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
 
   // Integrations.
   const integrations = isPlainObject(spec.integrations) ? (spec.integrations as JsonObject) : {};
-  for (const [name, labelsKey] of [['certManager', 'clusterIssuerSelectorLabels'], ['externalSecrets', 'clusterStoreSelectorLabels'], ['metricsServer', undefined]] as const) {
+  for (const [name, labelsKey] of [
+    ['certManager', 'clusterIssuerSelectorLabels'],
+    ['externalSecrets', 'clusterStoreSelectorLabels'],
+    ['metricsServer', undefined],
+  ] as const) {
     const i = integrations[name];
     if (!isPlainObject(i)) continue;
     if (i.enabled !== undefined) problems.boolean(`integrations.${name}.enabled`, i.enabled);
     if (labelsKey && i[labelsKey] !== undefined) {
       problems.labels(`integrations.${name}.${labelsKey}`, i[labelsKey]);
-      if (i.enabled === false) problems.add(`integrations.${name}.${labelsKey}`, i[labelsKey], `selector labels only when integrations.${name} is enabled`, `remove ${labelsKey} or enabled: false`);
+      if (i.enabled === false)
+        problems.add(
+          `integrations.${name}.${labelsKey}`,
+          i[labelsKey],
+          `selector labels only when integrations.${name} is enabled`,
+          `remove ${labelsKey} or enabled: false`,
+        );
     }
   }
 
   // Network policies.
   if (isPlainObject(spec.networkPolicies)) {
     const np = spec.networkPolicies as JsonObject;
-    if (np.enableNFS !== undefined && problems.boolean('networkPolicies.enableNFS', np.enableNFS) && np.enableNFS && !platform.network.nfsCidr) {
-      problems.add('networkPolicies.enableNFS', true, 'true only when the platform declares network.nfsCidr', 'set network.nfsCidr in the platform configuration, or remove enableNFS');
+    if (
+      np.enableNFS !== undefined &&
+      problems.boolean('networkPolicies.enableNFS', np.enableNFS) &&
+      np.enableNFS &&
+      !platform.network.nfsCidr
+    ) {
+      problems.add(
+        'networkPolicies.enableNFS',
+        true,
+        'true only when the platform declares network.nfsCidr',
+        'set network.nfsCidr in the platform configuration, or remove enableNFS',
+      );
     }
-    if (np.extraEgress !== undefined) problems.array('networkPolicies.extraEgress', np.extraEgress, 'a list of { name, cidr, port, protocol } rules');
+    if (np.extraEgress !== undefined)
+      problems.array('networkPolicies.extraEgress', np.extraEgress, 'a list of { name, cidr, port, protocol } rules');
   }
 
   // Deletion protection and the escape hatch.
@@ -574,7 +739,12 @@ export function checkDeclaration(problems: Problems, spec: VClusterSpec, platfor
     for (const [path, field] of HELM_VALUES_OWNED_BY_FIELDS) {
       const v = at(spec.helmValues, path);
       if (v !== undefined) {
-        problems.add(`helmValues.${path.join('.')}`, v, `this value only through the declaration field ${field} (it also drives objects outside the Helm values)`, `remove it from helmValues and set ${field} instead`);
+        problems.add(
+          `helmValues.${path.join('.')}`,
+          v,
+          `this value only through the declaration field ${field} (it also drives objects outside the Helm values)`,
+          `remove it from helmValues and set ${field} instead`,
+        );
       }
     }
   }
@@ -690,7 +860,11 @@ export class VClusterChart extends Chart {
       labels: network.policyLabels,
     });
     if (r.isolationMode === 'strict') {
-      new StrictIsolation(this, 'StrictIsolation', { vcluster: this.vcluster, deployedEtcd: r.deployedEtcdReplicas > 0, ...(spec.isolation ?? {}) });
+      new StrictIsolation(this, 'StrictIsolation', {
+        vcluster: this.vcluster,
+        deployedEtcd: r.deployedEtcdReplicas > 0,
+        ...(spec.isolation ?? {}),
+      });
     }
     if (spec.etcdPki) {
       new EtcdPki(this, 'EtcdPki', {

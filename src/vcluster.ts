@@ -209,7 +209,12 @@ export class VCluster extends Construct {
     p.labels('namespaceLabels', props.namespaceLabels);
     p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
     p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
-    for (const [field, v] of [['helmValues', props.helmValues], ['siteHelmValues', props.siteHelmValues], ['backingStore', props.backingStore], ['exportKubeConfig', props.exportKubeConfig]] as const) {
+    for (const [field, v] of [
+      ['helmValues', props.helmValues],
+      ['siteHelmValues', props.siteHelmValues],
+      ['backingStore', props.backingStore],
+      ['exportKubeConfig', props.exportKubeConfig],
+    ] as const) {
       if (v !== undefined && !isPlainObject(v)) p.add(field, v, 'a map of Helm values');
     }
     p.throwIfAny(`VCluster "${props.releaseName}"`);
@@ -229,7 +234,14 @@ export class VCluster extends Construct {
       },
       statefulSet: {
         highAvailability: { replicas: this.replicas },
-        persistence: { volumeClaim: compact({ enabled: persistence.enabled, size: persistence.size, storageClass: persistence.storageClass, retentionPolicy }) },
+        persistence: {
+          volumeClaim: compact({
+            enabled: persistence.enabled,
+            size: persistence.size,
+            storageClass: persistence.storageClass,
+            retentionPolicy,
+          }),
+        },
         resources: { requests: this.resources.requests, limits: this.resources.limits },
       },
       coredns: { enabled: true, deployment: { replicas: corednsReplicas } },
@@ -244,7 +256,9 @@ export class VCluster extends Construct {
       const deploy = (backingStore.etcd as JsonObject | undefined)?.deploy as JsonObject | undefined;
       if (deploy?.enabled === true) {
         // The deletion policy decides the etcd volumes' fate; a different value in backingStore is refused at validation.
-        backingStore = deepMerge(backingStore, { etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } } });
+        backingStore = deepMerge(backingStore, {
+          etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } },
+        });
       }
       controlPlane.backingStore = backingStore;
     }
@@ -356,13 +370,32 @@ export class VCluster extends Construct {
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
     if (this.deletionPolicy === 'retain') {
       const claims: Array<[string, unknown]> = [
-        ['controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy', (((values.controlPlane as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)?.volumeClaim],
-        ['controlPlane.backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy', ((((((values.controlPlane as JsonObject | undefined)?.backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined)?.deploy as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)?.volumeClaim],
+        [
+          'controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',
+          (((values.controlPlane as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)
+            ?.volumeClaim,
+        ],
+        [
+          'controlPlane.backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy',
+          (
+            (
+              (
+                (((values.controlPlane as JsonObject | undefined)?.backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined)
+                  ?.deploy as JsonObject | undefined
+              )?.statefulSet as JsonObject | undefined
+            )?.persistence as JsonObject | undefined
+          )?.volumeClaim,
+        ],
       ];
       for (const [field, claim] of claims) {
         const policy = isPlainObject(claim) ? claim.retentionPolicy : undefined;
         if (policy !== undefined && policy !== 'Retain') {
-          problems.add(`helmValues.${field}`, policy, '"Retain" while deletionPolicy is "retain" (the volumes must survive the removal of the vcluster)', 'remove the override, or set deletionPolicy: "delete" to clean up on removal');
+          problems.add(
+            `helmValues.${field}`,
+            policy,
+            '"Retain" while deletionPolicy is "retain" (the volumes must survive the removal of the vcluster)',
+            'remove the override, or set deletionPolicy: "delete" to clean up on removal',
+          );
         }
       }
     }

@@ -83,7 +83,9 @@ describe('ArgoRegistration', () => {
     expect(es.metadata.namespace).toBe('argocd');
     expect(es.spec.refreshInterval).toBe('1m');
     expect(es.spec.secretStoreRef).toEqual({ name: 'onepassword-store', kind: 'ClusterSecretStore' });
-    expect(es.spec.dataFrom).toEqual([{ extract: { key: 'vcluster-media-kubeconfig', conversionStrategy: 'Default', decodingStrategy: 'None' } }]);
+    expect(es.spec.dataFrom).toEqual([
+      { extract: { key: 'vcluster-media-kubeconfig', conversionStrategy: 'Default', decodingStrategy: 'None' } },
+    ]);
     const target = es.spec.target;
     expect(target.name).toBe('cluster-vcluster-media');
     expect(target.template.engineVersion).toBe('v2');
@@ -147,7 +149,9 @@ describe('ArgoRegistration', () => {
     expect(() => renderGoTemplate(template, { 'certificate-authority': PEM_CA, 'client-certificate': PEM_CERT })).toThrow(
       /fail: item demo-kubeconfig lacks one of the fields certificate-authority, client-certificate, client-key/,
     );
-    expect(() => renderGoTemplate(template, { 'certificate-authority': PEM_CA, 'client-certificate': '', 'client-key': PEM_KEY })).toThrow(/fail:/);
+    expect(() => renderGoTemplate(template, { 'certificate-authority': PEM_CA, 'client-certificate': '', 'client-key': PEM_KEY })).toThrow(
+      /fail:/,
+    );
   });
 
   test('bearer-token config: exact text, valid JSON, token JSON-escaped and trimmed', () => {
@@ -158,13 +162,18 @@ describe('ArgoRegistration', () => {
         '{"bearerToken":{{ index . "token" | trim | toJson }},"tlsClientConfig":{"insecure":false,"caData":"{{ index . "certificate-authority" | b64enc }}"}}',
     );
     const config = JSON.parse(renderGoTemplate(template, { 'certificate-authority': PEM_CA, token: 'eyJhbGciOi.payload.sig\n' }));
-    expect(config).toEqual({ bearerToken: 'eyJhbGciOi.payload.sig', tlsClientConfig: { insecure: false, caData: Buffer.from(PEM_CA).toString('base64') } });
+    expect(config).toEqual({
+      bearerToken: 'eyJhbGciOi.payload.sig',
+      tlsClientConfig: { insecure: false, caData: Buffer.from(PEM_CA).toString('base64') },
+    });
     expect(() => renderGoTemplate(template, { 'certificate-authority': PEM_CA })).toThrow(/fail:.*token/);
   });
 
   test('a service-account kubeconfig registers with a bearer token', () => {
     // GIVEN exportKubeConfig.serviceAccount / WHEN rendered / THEN config uses bearerToken
-    const es = clusterExternalSecret(render({ ...media, exportKubeConfig: { serviceAccount: { name: 'argocd-manager', clusterRole: 'cluster-admin' } } }, platform));
+    const es = clusterExternalSecret(
+      render({ ...media, exportKubeConfig: { serviceAccount: { name: 'argocd-manager', clusterRole: 'cluster-admin' } } }, platform),
+    );
     expect(es.spec.target.template.data.config).toContain('"bearerToken":{{ index . "token" | trim | toJson }}');
     expect(es.spec.target.template.data.config).not.toContain('certData');
   });
@@ -200,7 +209,8 @@ describe('ArgoRegistration', () => {
   });
 
   test('a declaration may restate secret-type: cluster', () => {
-    const tpl = clusterExternalSecret(render(withArgocd({ clusterLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } }), platform)).spec.target.template;
+    const tpl = clusterExternalSecret(render(withArgocd({ clusterLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } }), platform)).spec
+      .target.template;
     expect(tpl.metadata.labels['argocd.argoproj.io/secret-type']).toBe('cluster');
   });
 
@@ -210,7 +220,11 @@ describe('ArgoRegistration', () => {
     const tpl = es.spec.target.template;
     expect(tpl.data.name).toBe('sandbox.integratn-tech');
     expect(tpl.data.server).toBe('https://sandbox.integratn.tech:443');
-    expect(tpl.metadata.labels).toMatchObject({ cluster_name: 'sandbox', environment: 'development', 'argocd.argoproj.io/secret-type': 'cluster' });
+    expect(tpl.metadata.labels).toMatchObject({
+      cluster_name: 'sandbox',
+      environment: 'development',
+      'argocd.argoproj.io/secret-type': 'cluster',
+    });
     expect(es.spec.target.name).toBe('cluster-sandbox');
   });
 
@@ -256,11 +270,15 @@ describe('ArgoRegistration', () => {
   });
 
   test('throws on an invalid cluster label value, naming field and value', () => {
-    expect(() => render(withArgocd({ clusterLabels: { team: 'media team' } }), platform)).toThrow(/argocd\.clusterLabels\["team"\]: "media team" is not allowed/);
+    expect(() => render(withArgocd({ clusterLabels: { team: 'media team' } }), platform)).toThrow(
+      /argocd\.clusterLabels\["team"\]: "media team" is not allowed/,
+    );
   });
 
   test('throws on an invalid cluster label key', () => {
-    expect(() => render(withArgocd({ clusterLabels: { 'bad key': 'x' } }), platform)).toThrow(/argocd\.clusterLabels\["bad key"\]: "bad key" is not allowed/);
+    expect(() => render(withArgocd({ clusterLabels: { 'bad key': 'x' } }), platform)).toThrow(
+      /argocd\.clusterLabels\["bad key"\]: "bad key" is not allowed/,
+    );
   });
 
   test('throws on a non-string cluster annotation', () => {
@@ -270,32 +288,46 @@ describe('ArgoRegistration', () => {
   });
 
   test('throws on an invalid workload repo url', () => {
-    expect(() => render(withArgocd({ workloadRepo: { url: 'ftp://example.com/repo' } }), platform)).toThrow(/argocd\.workloadRepo\.url: "ftp:\/\/example\.com\/repo" is not allowed/);
+    expect(() => render(withArgocd({ workloadRepo: { url: 'ftp://example.com/repo' } }), platform)).toThrow(
+      /argocd\.workloadRepo\.url: "ftp:\/\/example\.com\/repo" is not allowed/,
+    );
   });
 
   test('throws on an absolute workload repo path', () => {
-    expect(() => render(withArgocd({ workloadRepo: { path: '/workloads' } }), platform)).toThrow(/argocd\.workloadRepo\.path: "\/workloads" is not allowed/);
+    expect(() => render(withArgocd({ workloadRepo: { path: '/workloads' } }), platform)).toThrow(
+      /argocd\.workloadRepo\.path: "\/workloads" is not allowed/,
+    );
   });
 
   test('throws on a workload repo basePath with ".."', () => {
-    expect(() => render(withArgocd({ workloadRepo: { basePath: '../x' } }), platform)).toThrow(/argocd\.workloadRepo\.basePath: "\.\.\/x" is not allowed/);
+    expect(() => render(withArgocd({ workloadRepo: { basePath: '../x' } }), platform)).toThrow(
+      /argocd\.workloadRepo\.basePath: "\.\.\/x" is not allowed/,
+    );
   });
 
   test('throws on a workload repo revision with spaces', () => {
-    expect(() => render(withArgocd({ workloadRepo: { revision: 'my branch' } }), platform)).toThrow(/argocd\.workloadRepo\.revision: "my branch" is not allowed/);
+    expect(() => render(withArgocd({ workloadRepo: { revision: 'my branch' } }), platform)).toThrow(
+      /argocd\.workloadRepo\.revision: "my branch" is not allowed/,
+    );
   });
 
   test('throws on an insecure exported kubeconfig', () => {
-    expect(() => render({ ...media, exportKubeConfig: { insecure: true } }, platform)).toThrow(/exportKubeConfig\.insecure: true is not allowed/);
+    expect(() => render({ ...media, exportKubeConfig: { insecure: true } }, platform)).toThrow(
+      /exportKubeConfig\.insecure: true is not allowed/,
+    );
   });
 
   test('construct: throws when labels set secret-type to something else', () => {
     expect(() => build({ labels: { 'argocd.argoproj.io/secret-type': 'repo' } })).toThrow(ValidationError);
-    expect(() => build({ labels: { 'argocd.argoproj.io/secret-type': 'repo' } })).toThrow(/labels\["argocd\.argoproj\.io\/secret-type"\]: "repo" is not allowed/);
+    expect(() => build({ labels: { 'argocd.argoproj.io/secret-type': 'repo' } })).toThrow(
+      /labels\["argocd\.argoproj\.io\/secret-type"\]: "repo" is not allowed/,
+    );
   });
 
   test('construct: throws on a non-https server', () => {
-    expect(() => build({ server: 'http://demo.example.com' })).toThrow(/server: "http:\/\/demo\.example\.com" is not allowed\. Allowed: an https:\/\/ URL/);
+    expect(() => build({ server: 'http://demo.example.com' })).toThrow(
+      /server: "http:\/\/demo\.example\.com" is not allowed\. Allowed: an https:\/\/ URL/,
+    );
   });
 
   test('construct: throws on a bad refresh interval', () => {
@@ -303,7 +335,9 @@ describe('ArgoRegistration', () => {
   });
 
   test('construct: throws on unknown credentials', () => {
-    expect(() => build({ credentials: 'insecure' as never })).toThrow(/credentials: "insecure" is not allowed\. Allowed: one of "clientCertificate", "bearerToken"/);
+    expect(() => build({ credentials: 'insecure' as never })).toThrow(
+      /credentials: "insecure" is not allowed\. Allowed: one of "clientCertificate", "bearerToken"/,
+    );
   });
 
   test('construct: throws on an empty remote key and a bad store name', () => {
@@ -311,9 +345,14 @@ describe('ArgoRegistration', () => {
   });
 
   test('fromExisting: throws on a bad vcluster name and a bad environment', () => {
-    expect(() => ArgoRegistration.fromExisting(new Chart(Testing.app(), 'x'), 'r', { vclusterName: 'Legacy', server: 'https://x.example.com', platform, environment: 'prod env' })).toThrow(
-      /vclusterName: "Legacy" is not allowed[\s\S]*environment/,
-    );
+    expect(() =>
+      ArgoRegistration.fromExisting(new Chart(Testing.app(), 'x'), 'r', {
+        vclusterName: 'Legacy',
+        server: 'https://x.example.com',
+        platform,
+        environment: 'prod env',
+      }),
+    ).toThrow(/vclusterName: "Legacy" is not allowed[\s\S]*environment/);
   });
 
   test('site label conventions that produce an invalid label are reported', () => {

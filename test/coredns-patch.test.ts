@@ -71,7 +71,17 @@ describe('CoreDnsPatch', () => {
   test('declaration fields reach the chart; values pass the 0.30 and 0.31 schemas', () => {
     for (const targetRevision of ['0.30.4', '0.31.3']) {
       const { chart, objects } = synthVCluster(
-        { name: 'dns', clusterDomain: 'corp.local', coredns: { replicas: 2, cacheSeconds: 10, upstreams: ['10.0.0.1'], forwardZones: [{ zone: 'example.net', upstreams: ['10.0.0.2'] }] }, application: { targetRevision } },
+        {
+          name: 'dns',
+          clusterDomain: 'corp.local',
+          coredns: {
+            replicas: 2,
+            cacheSeconds: 10,
+            upstreams: ['10.0.0.1'],
+            forwardZones: [{ zone: 'example.net', upstreams: ['10.0.0.2'] }],
+          },
+          application: { targetRevision },
+        },
         platform,
       );
       expect(chart.vcluster.helmValueProblems().ok).toBe(true);
@@ -84,9 +94,13 @@ describe('CoreDnsPatch', () => {
 
   test('throws on a zone inside the cluster domain or forwarded twice', () => {
     const { dns } = build();
-    expect(() => dns.addForwardZone('svc.cluster.local', ['10.0.0.1'])).toThrow(/forwardZone\.zone: "svc\.cluster\.local" is not allowed\. Allowed: a zone outside the cluster domain/);
+    expect(() => dns.addForwardZone('svc.cluster.local', ['10.0.0.1'])).toThrow(
+      /forwardZone\.zone: "svc\.cluster\.local" is not allowed\. Allowed: a zone outside the cluster domain/,
+    );
     dns.addForwardZone('corp.example.com', ['10.0.0.1']);
-    expect(() => dns.addForwardZone('corp.example.com', ['10.0.0.2'])).toThrow(/forwardZone\.zone: "corp\.example\.com" is not allowed\. Allowed: a zone that is not forwarded already/);
+    expect(() => dns.addForwardZone('corp.example.com', ['10.0.0.2'])).toThrow(
+      /forwardZone\.zone: "corp\.example\.com" is not allowed\. Allowed: a zone that is not forwarded already/,
+    );
   });
 
   test('throws on a malformed zone or upstream', () => {
@@ -94,7 +108,9 @@ describe('CoreDnsPatch', () => {
     expect(() => dns.addForwardZone('Corp_Example', ['10.0.0.1'])).toThrow(/forwardZone\.zone: "Corp_Example"/);
     expect(() => dns.addForwardZone('corp.example.com', [])).toThrow(/forwardZone\.upstreams: \[\]/);
     expect(() => dns.addForwardZone('corp.example.com', ['dns.example.com'])).toThrow(/forwardZone\.upstreams\[0\]: "dns\.example\.com"/);
-    expect(() => dns.addForwardZone('corp.example.com', ['/etc/resolv.conf'])).toThrow(/forwardZone\.upstreams\[0\]: "\/etc\/resolv\.conf"/);
+    expect(() => dns.addForwardZone('corp.example.com', ['/etc/resolv.conf'])).toThrow(
+      /forwardZone\.upstreams\[0\]: "\/etc\/resolv\.conf"/,
+    );
     expect(() => dns.addForwardZone('corp.example.com', ['10.0.0.1:70000'])).toThrow(/forwardZone\.upstreams\[0\]: "10\.0\.0\.1:70000"/);
   });
 
@@ -109,7 +125,19 @@ describe('CoreDnsPatch', () => {
   test('throws on bad declaration DNS fields, naming the declaration path', () => {
     expect(() => render({ name: 'd', coredns: { upstreams: ['nope'] } })).toThrow(/coredns\.upstreams\[0\]: "nope"/);
     expect(() => render({ name: 'd', coredns: { cacheSeconds: 1.5 } })).toThrow(/coredns\.cacheSeconds: 1\.5/);
-    expect(() => render({ name: 'd', coredns: { forwardZones: [{ zone: 'cluster.local', upstreams: ['10.0.0.1'] }] } })).toThrow(/coredns\.forwardZones\[0\]\.zone: "cluster\.local"/);
-    expect(() => render({ name: 'd', coredns: { forwardZones: [{ zone: 'a.example', upstreams: ['10.0.0.1'] }, { zone: 'a.example', upstreams: ['10.0.0.2'] }] } })).toThrow(/coredns\.forwardZones\[1\]\.zone: "a\.example"/);
+    expect(() => render({ name: 'd', coredns: { forwardZones: [{ zone: 'cluster.local', upstreams: ['10.0.0.1'] }] } })).toThrow(
+      /coredns\.forwardZones\[0\]\.zone: "cluster\.local"/,
+    );
+    expect(() =>
+      render({
+        name: 'd',
+        coredns: {
+          forwardZones: [
+            { zone: 'a.example', upstreams: ['10.0.0.1'] },
+            { zone: 'a.example', upstreams: ['10.0.0.2'] },
+          ],
+        },
+      }),
+    ).toThrow(/coredns\.forwardZones\[1\]\.zone: "a\.example"/);
   });
 });

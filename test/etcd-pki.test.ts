@@ -28,7 +28,11 @@ describe('EtcdPki: vcluster-media (PARITY §3.3 with the fixes)', () => {
       'Certificate/vcluster-media-etcd-server',
       'Certificate/vcluster-media-etcd-peer',
     ]);
-    expect(pki(objects).every((o) => o.metadata.namespace === 'vcluster-media' && o.metadata.labels!['app.kubernetes.io/instance'] === 'vcluster-media')).toBe(true);
+    expect(
+      pki(objects).every(
+        (o) => o.metadata.namespace === 'vcluster-media' && o.metadata.labels!['app.kubernetes.io/instance'] === 'vcluster-media',
+      ),
+    ).toBe(true);
   });
 
   test('snapshot', () => {
@@ -83,7 +87,12 @@ describe('EtcdPki: vcluster-media (PARITY §3.3 with the fixes)', () => {
 
   test('the merge Role is scoped by resource names; create (not scopable) is a rule of its own', () => {
     expect(find(objects, 'Role', 'vcluster-media-etcd-certs-merge').rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], resourceNames: ['vcluster-media-etcd-ca', 'vcluster-media-etcd-server', 'vcluster-media-etcd-peer'], verbs: ['get'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['vcluster-media-etcd-ca', 'vcluster-media-etcd-server', 'vcluster-media-etcd-peer'],
+        verbs: ['get'],
+      },
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['vcluster-media-etcd-certs'], verbs: ['get', 'update', 'patch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ]);
@@ -125,7 +134,12 @@ describe('EtcdPki: options', () => {
 
   test('a declaration with 1 etcd member gets 13 names; values pass both chart lines', () => {
     for (const targetRevision of ['0.30.4', '0.31.3']) {
-      const spec: VClusterSpec = { name: 'one', backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true, application: { targetRevision } };
+      const spec: VClusterSpec = {
+        name: 'one',
+        backingStore: { etcd: { deploy: { enabled: true } } },
+        etcdPki: true,
+        application: { targetRevision },
+      };
       const { chart, objects } = synthVCluster(spec, platform);
       expect(chart.vcluster.helmValueProblems().ok).toBe(true);
       expect(find(objects as Obj[], 'Certificate', 'one-etcd-server').spec.dnsNames).toHaveLength(13);
@@ -140,7 +154,9 @@ describe('EtcdPki: options', () => {
   });
 
   test('throws on an unpinned image', () => {
-    expect(() => build({ image: 'bitnami/kubectl:latest' })).toThrow(/image: "bitnami\/kubectl:latest" is not allowed\. Allowed: an image pinned/);
+    expect(() => build({ image: 'bitnami/kubectl:latest' })).toThrow(
+      /image: "bitnami\/kubectl:latest" is not allowed\. Allowed: an image pinned/,
+    );
     expect(() => build({ image: 'bitnami/kubectl' })).toThrow(/image: "bitnami\/kubectl"/);
   });
 
@@ -150,7 +166,9 @@ describe('EtcdPki: options', () => {
   });
 
   test('throws when the declaration asks for the PKI without a deployed etcd', () => {
-    expect(() => render({ name: 'noetcd', etcdPki: true })).toThrow(/etcdPki: true is not allowed\. Allowed: true only with a deployed etcd/);
+    expect(() => render({ name: 'noetcd', etcdPki: true })).toThrow(
+      /etcdPki: true is not allowed\. Allowed: true only with a deployed etcd/,
+    );
   });
 });
 

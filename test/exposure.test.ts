@@ -3,7 +3,13 @@ import media from '../vclusters/media';
 import { ApiRoute, Exposure, Problems, VClusterSpec, resolveExposure, synthVCluster } from '../src';
 import { Obj, find, helmValues, namesOf, platform, render } from './util';
 
-const ctx = { release: 'demo', namespace: 'demo', baseDomain: 'example.com', vipOffset: 200, gateway: { name: 'gw', namespace: 'gateways' } };
+const ctx = {
+  release: 'demo',
+  namespace: 'demo',
+  baseDomain: 'example.com',
+  vipOffset: 200,
+  gateway: { name: 'gw', namespace: 'gateways' },
+};
 function resolve(exposure: Exposure) {
   const problems = new Problems();
   const resolved = resolveExposure(problems, exposure, ctx);
@@ -26,7 +32,9 @@ describe('Exposure.loadBalancer', () => {
     expect(problems.ok).toBe(true);
     expect(resolved.vip).toBe('10.0.4.200');
     expect(resolved.extraSANs).toEqual(['demo.example.com', '10.0.4.200']);
-    expect(resolved.helmValues).toMatchObject({ controlPlane: { service: { spec: { loadBalancerIP: '10.0.4.200' } }, proxy: { extraSANs: ['demo.example.com', '10.0.4.200'] } } });
+    expect(resolved.helmValues).toMatchObject({
+      controlPlane: { service: { spec: { loadBalancerIP: '10.0.4.200' } }, proxy: { extraSANs: ['demo.example.com', '10.0.4.200'] } },
+    });
     const v = helmValues(render({ name: 'lb', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24' }) }));
     expect(v.controlPlane.service.spec.loadBalancerIP).toBe('10.0.4.200');
   });
@@ -45,9 +53,13 @@ describe('Exposure.loadBalancer', () => {
   });
 
   test('throws on a VIP outside its subnet, a malformed VIP or subnet', () => {
-    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24', vip: '10.0.5.10' }) })).toThrow(/exposure\.vip: "10\.0\.5\.10" is not allowed\. Allowed: an address inside exposure\.subnet 10\.0\.4\.0\/24/);
+    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24', vip: '10.0.5.10' }) })).toThrow(
+      /exposure\.vip: "10\.0\.5\.10" is not allowed\. Allowed: an address inside exposure\.subnet 10\.0\.4\.0\/24/,
+    );
     expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ vip: '999.1.1.1' }) })).toThrow(/exposure\.vip: "999\.1\.1\.1"/);
-    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/33' }) })).toThrow(/exposure\.subnet: "10\.0\.4\.0\/33"/);
+    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/33' }) })).toThrow(
+      /exposure\.subnet: "10\.0\.4\.0\/33"/,
+    );
     expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ subnet: 'fd00::/64' }) })).toThrow(/exposure\.subnet: "fd00::\/64"/);
   });
 
@@ -69,7 +81,9 @@ describe('Exposure.loadBalancer', () => {
   });
 
   test('throws on a malformed hostname', () => {
-    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ hostname: 'Not A Host' }) })).toThrow(/exposure\.hostname: "Not A Host"/);
+    expect(() => render({ name: 'x', exposure: Exposure.loadBalancer({ hostname: 'Not A Host' }) })).toThrow(
+      /exposure\.hostname: "Not A Host"/,
+    );
   });
 });
 
@@ -82,7 +96,9 @@ describe('Exposure.gateway', () => {
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.metadata.namespace).toBe('gw');
     expect(route.spec).toEqual({
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'api-gateway', namespace: 'gateways', sectionName: 'tls-passthrough' }],
+      parentRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'api-gateway', namespace: 'gateways', sectionName: 'tls-passthrough' },
+      ],
       hostnames: ['gw.integratn.tech'],
       rules: [{ backendRefs: [{ name: 'gw', port: 443 }] }],
     });
@@ -102,8 +118,16 @@ describe('Exposure.gateway', () => {
 
   test('ApiRoute construct without a section name', () => {
     const chart = new Chart(Testing.app(), 't', { disableResourceNameHashes: true });
-    new ApiRoute(chart, 'r', { name: 'x-api', namespace: 'x', hostname: 'x.example.com', serviceName: 'x', gateway: { name: 'g', namespace: 'gw' } });
-    expect((chart.toJson() as Obj[])[0].spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'g', namespace: 'gw' }]);
+    new ApiRoute(chart, 'r', {
+      name: 'x-api',
+      namespace: 'x',
+      hostname: 'x.example.com',
+      serviceName: 'x',
+      gateway: { name: 'g', namespace: 'gw' },
+    });
+    expect((chart.toJson() as Obj[])[0].spec.parentRefs).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'g', namespace: 'gw' },
+    ]);
   });
 });
 

@@ -8,9 +8,7 @@
 import * as YAML from 'yaml';
 
 type Node =
-  | { t: 'text'; v: string }
-  | { t: 'action'; pipe: string }
-  | { t: 'if' | 'with' | 'range'; pipe: string; body: Node[]; otherwise: Node[] };
+  { t: 'text'; v: string } | { t: 'action'; pipe: string } | { t: 'if' | 'with' | 'range'; pipe: string; body: Node[]; otherwise: Node[] };
 
 function parse(src: string): Node[] {
   const root: Node[] = [];
@@ -55,10 +53,11 @@ function tokenize(s: string): string[] {
   return tokens;
 }
 
-const truthy = (v: unknown) => !(v === undefined || v === null || v === false || v === '' || v === 0 || (Array.isArray(v) && v.length === 0));
+const truthy = (v: unknown) =>
+  !(v === undefined || v === null || v === false || v === '' || v === 0 || (Array.isArray(v) && v.length === 0));
 
 const FUNCS: Record<string, (...args: any[]) => unknown> = {
-  index: (m: any, k: string) => (m == null ? undefined : m[k]),
+  index: (m: any, k: string) => (m === null || m === undefined ? undefined : m[k]),
   not: (v: unknown) => !truthy(v),
   and: (...vs: unknown[]) => vs.find((v) => !truthy(v)) ?? vs[vs.length - 1],
   or: (...vs: unknown[]) => vs.find((v) => truthy(v)) ?? vs[vs.length - 1],
@@ -84,7 +83,8 @@ function evalPipeline(src: string, dot: unknown): unknown {
     if (tok === '.') return dot;
     if (tok.startsWith('.')) {
       const key = tok.slice(1);
-      if (dot == null || typeof dot !== 'object' || !(key in (dot as object))) throw new Error(`map has no entry for key "${key}"`);
+      if (dot === null || dot === undefined || typeof dot !== 'object' || !(key in (dot as object)))
+        throw new Error(`map has no entry for key "${key}"`);
       return (dot as any)[key];
     }
     if (tok.startsWith('"')) return JSON.parse(tok);

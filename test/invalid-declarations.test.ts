@@ -28,7 +28,8 @@ const base: VClusterSpec = {
   deletionPolicy: 'retain',
 };
 
-const lb = (props: object) => Exposure.loadBalancer({ hostname: 'team-a.integratn.tech', subnet: '10.0.4.0/24', vip: '10.0.4.210', ...props });
+const lb = (props: object) =>
+  Exposure.loadBalancer({ hostname: 'team-a.integratn.tech', subnet: '10.0.4.0/24', vip: '10.0.4.210', ...props });
 const egress = (rule: object) => ({ networkPolicies: { extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432, ...rule }] } });
 /** `x` typed loosely: the corpus is about what a declaration may contain at run time. */
 const any = (x: unknown) => x as never;
@@ -63,10 +64,30 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['chart version of an unsupported line', { application: { targetRevision: '0.29.1' } }, 'application.targetRevision', '0.29.1'],
   ['chart version "latest"', { application: { targetRevision: 'latest' } }, 'application.targetRevision', 'latest'],
   ['chart repository over http', { application: { repoURL: 'http://charts.loft.sh' } }, 'application.repoURL', 'http://charts.loft.sh'],
-  ['sync retry limit -1 (wedges the app)', { application: { syncPolicy: { retry: { limit: -1 } } } }, 'application.syncPolicy.retry.limit', -1],
-  ['sync option without a value', { application: { syncPolicy: { syncOptions: ['CreateNamespace'] } } }, 'application.syncPolicy.syncOptions[0]', 'CreateNamespace'],
-  ['sync prune as a string', { application: { syncPolicy: { automated: { prune: 'true' } } } }, 'application.syncPolicy.automated.prune', 'true'],
-  ['typo in the sync policy', { application: { syncPolicy: { automatic: { prune: true } } } }, 'application.syncPolicy.automatic', { prune: true }],
+  [
+    'sync retry limit -1 (wedges the app)',
+    { application: { syncPolicy: { retry: { limit: -1 } } } },
+    'application.syncPolicy.retry.limit',
+    -1,
+  ],
+  [
+    'sync option without a value',
+    { application: { syncPolicy: { syncOptions: ['CreateNamespace'] } } },
+    'application.syncPolicy.syncOptions[0]',
+    'CreateNamespace',
+  ],
+  [
+    'sync prune as a string',
+    { application: { syncPolicy: { automated: { prune: 'true' } } } },
+    'application.syncPolicy.automated.prune',
+    'true',
+  ],
+  [
+    'typo in the sync policy',
+    { application: { syncPolicy: { automatic: { prune: true } } } },
+    'application.syncPolicy.automatic',
+    { prune: true },
+  ],
   // sizing
   ['zero replicas', { replicas: 0 }, 'replicas', 0],
   ['fractional replicas', { replicas: 2.5 }, 'replicas', 2.5],
@@ -76,7 +97,12 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['negative memory', { resources: { requests: { memory: '-1Gi' } } }, 'resources.requests.memory', '-1Gi'],
   ['cpu as a number', { resources: { requests: { cpu: any(0.5) } } }, 'resources.requests.cpu', 0.5],
   ['cpu request above the limit', { resources: { requests: { cpu: '4' }, limits: { cpu: '2' } } }, 'resources.requests.cpu', '4'],
-  ['memory limit below the preset request', { preset: 'dev', resources: { limits: { memory: '512Mi' } } }, 'resources.limits.memory', '512Mi'],
+  [
+    'memory limit below the preset request',
+    { preset: 'dev', resources: { limits: { memory: '512Mi' } } },
+    'resources.limits.memory',
+    '512Mi',
+  ],
   ['unknown resource', { resources: { requests: { gpu: '1' } } }, 'resources.requests.gpu', '1'],
   ['typo in resources', { resources: { request: { cpu: '1' } } }, 'resources.request', { cpu: '1' }],
   ['PVC size in words', { persistence: { enabled: true, size: '10 GiB' } }, 'persistence.size', '10 GiB'],
@@ -104,28 +130,78 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['vipOffset together with a VIP', { exposure: lb({ vipOffset: 10 }) }, 'exposure.vipOffset', 10],
   ['vipOffset without a subnet', { exposure: Exposure.loadBalancer({ vipOffset: 10 }) }, 'exposure.vipOffset', 10],
   ['VIP on a gateway exposure', { exposure: Exposure.gateway(any({ vip: '10.0.4.210' })) }, 'exposure.vip', '10.0.4.210'],
-  ['typo in the exposure options', { exposure: Exposure.loadBalancer(any({ hostnme: 'x.integratn.tech' })) }, 'exposure.hostnme', 'x.integratn.tech'],
+  [
+    'typo in the exposure options',
+    { exposure: Exposure.loadBalancer(any({ hostnme: 'x.integratn.tech' })) },
+    'exposure.hostnme',
+    'x.integratn.tech',
+  ],
   ['exposure as a string', { exposure: any('loadBalancer') }, 'exposure', 'loadBalancer'],
   // backing store, PKI, deletion protection
   ['etcd PKI without a deployed etcd', { backingStore: undefined, replicas: 1 }, 'etcdPki', true],
-  ['two backing stores', { backingStore: { etcd: { deploy: { enabled: true }, embedded: { enabled: true } } } }, 'backingStore', ['etcd.deploy', 'etcd.embedded']],
-  ['etcd with zero members', { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 0 } } } } } }, 'backingStore.etcd.deploy.statefulSet.highAvailability.replicas', 0],
-  ['etcd volume retention outside deletionPolicy', { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } } }, 'backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy', 'Delete'],
+  [
+    'two backing stores',
+    { backingStore: { etcd: { deploy: { enabled: true }, embedded: { enabled: true } } } },
+    'backingStore',
+    ['etcd.deploy', 'etcd.embedded'],
+  ],
+  [
+    'etcd with zero members',
+    { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 0 } } } } } },
+    'backingStore.etcd.deploy.statefulSet.highAvailability.replicas',
+    0,
+  ],
+  [
+    'etcd volume retention outside deletionPolicy',
+    { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } } },
+    'backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy',
+    'Delete',
+  ],
   ['etcdPki as a string', { etcdPki: 'yes' }, 'etcdPki', 'yes'],
   ['unknown deletion policy', { deletionPolicy: 'keep' }, 'deletionPolicy', 'keep'],
   ['Job kubeconfig sync on a vcluster deleted with its file', { kubeconfigSync: 'job', deletionPolicy: 'delete' }, 'kubeconfigSync', 'job'],
-  ['backing store through helmValues', { helmValues: { controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } } } }, 'helmValues.controlPlane.backingStore', { etcd: { embedded: { enabled: true } } }],
-  ['PVC retention through helmValues', { helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } }, 'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy', 'Delete'],
-  ['replicas through helmValues', { helmValues: { controlPlane: { statefulSet: { highAvailability: { replicas: 5 } } } } }, 'helmValues.controlPlane.statefulSet.highAvailability.replicas', 5],
+  [
+    'backing store through helmValues',
+    { helmValues: { controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } } } },
+    'helmValues.controlPlane.backingStore',
+    { etcd: { embedded: { enabled: true } } },
+  ],
+  [
+    'PVC retention through helmValues',
+    { helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } },
+    'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',
+    'Delete',
+  ],
+  [
+    'replicas through helmValues',
+    { helmValues: { controlPlane: { statefulSet: { highAvailability: { replicas: 5 } } } } },
+    'helmValues.controlPlane.statefulSet.highAvailability.replicas',
+    5,
+  ],
   // escape hatch (schema-checked)
-  ['helmValues key the chart does not have', { helmValues: { controlPlane: { statefulSet: { imagePullPolcy: 'Always' } } } }, 'helmValues.controlPlane.statefulSet.imagePullPolcy', 'Always'],
-  ['helmValues value of the wrong type', { helmValues: { controlPlane: { coredns: { enabled: 'yes' } } } }, 'helmValues.controlPlane.coredns.enabled', 'yes'],
+  [
+    'helmValues key the chart does not have',
+    { helmValues: { controlPlane: { statefulSet: { imagePullPolcy: 'Always' } } } },
+    'helmValues.controlPlane.statefulSet.imagePullPolcy',
+    'Always',
+  ],
+  [
+    'helmValues value of the wrong type',
+    { helmValues: { controlPlane: { coredns: { enabled: 'yes' } } } },
+    'helmValues.controlPlane.coredns.enabled',
+    'yes',
+  ],
   ['helmValues as a list', { helmValues: [] }, 'helmValues', []],
   ['exportKubeConfig as a string', { exportKubeConfig: 'yes' }, 'exportKubeConfig', 'yes'],
   // isolation (E3)
   ['isolation settings in standard mode', { isolation: { podSecurity: 'restricted' } }, 'isolation', { podSecurity: 'restricted' }],
   ['unknown isolation mode', { isolationMode: 'paranoid' }, 'isolationMode', 'paranoid'],
-  ['Pod Security level privileged', { isolationMode: 'strict', isolation: { podSecurity: 'privileged' } }, 'isolation.podSecurity', 'privileged'],
+  [
+    'Pod Security level privileged',
+    { isolationMode: 'strict', isolation: { podSecurity: 'privileged' } },
+    'isolation.podSecurity',
+    'privileged',
+  ],
   ['typo in isolation', { isolationMode: 'strict', isolation: { limitrange: {} } }, 'isolation.limitrange', {}],
   // network policies (E4)
   ['egress CIDR /33', egress({ cidr: '10.0.3.0/33' }), 'networkPolicies.extraEgress[0].cidr', '10.0.3.0/33'],
@@ -138,8 +214,18 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['extraEgress not a list', { networkPolicies: { extraEgress: { name: 'x' } } }, 'networkPolicies.extraEgress', { name: 'x' }],
   // integrations and registration (E6)
   ['integration enabled as a string', { integrations: { certManager: { enabled: 'no' } } }, 'integrations.certManager.enabled', 'no'],
-  ['selector labels on a disabled integration', { integrations: { externalSecrets: { enabled: false, clusterStoreSelectorLabels: { a: 'b' } } } }, 'integrations.externalSecrets.clusterStoreSelectorLabels', { a: 'b' }],
-  ['selector label value with a space', { integrations: { certManager: { clusterIssuerSelectorLabels: { issuer: 'lets encrypt' } } } }, 'integrations.certManager.clusterIssuerSelectorLabels["issuer"]', 'lets encrypt'],
+  [
+    'selector labels on a disabled integration',
+    { integrations: { externalSecrets: { enabled: false, clusterStoreSelectorLabels: { a: 'b' } } } },
+    'integrations.externalSecrets.clusterStoreSelectorLabels',
+    { a: 'b' },
+  ],
+  [
+    'selector label value with a space',
+    { integrations: { certManager: { clusterIssuerSelectorLabels: { issuer: 'lets encrypt' } } } },
+    'integrations.certManager.clusterIssuerSelectorLabels["issuer"]',
+    'lets encrypt',
+  ],
   ['typo in integrations', { integrations: { metricsServer: { enable: true } } }, 'integrations.metricsServer.enable', true],
   ['environment with a space', { argocd: { environment: 'prod env' } }, 'argocd.environment', 'prod env'],
   ['typo in argocd', { argocd: { clusterLabel: { a: 'b' } } }, 'argocd.clusterLabel', { a: 'b' }],
@@ -181,8 +267,20 @@ describe('invalid declarations', () => {
   test('every problem of every file is reported in one run', () => {
     // GIVEN two files with three mistakes between them
     const declarations = [
-      { file: 'vclusters/a.ts', spec: { ...base, name: 'a', targetNamespace: 'a', replicas: 0, exposure: lb({ hostname: 'a.integratn.tech', vip: '10.0.4.211', apiPort: 0 }) } },
-      { file: 'vclusters/b.ts', spec: { ...base, name: 'b', targetNamespace: 'b', kubernetesVersion: '1.20', exposure: Exposure.internal() } },
+      {
+        file: 'vclusters/a.ts',
+        spec: {
+          ...base,
+          name: 'a',
+          targetNamespace: 'a',
+          replicas: 0,
+          exposure: lb({ hostname: 'a.integratn.tech', vip: '10.0.4.211', apiPort: 0 }),
+        },
+      },
+      {
+        file: 'vclusters/b.ts',
+        spec: { ...base, name: 'b', targetNamespace: 'b', kubernetesVersion: '1.20', exposure: Exposure.internal() },
+      },
     ];
     // WHEN built / THEN the one error lists all three
     const message = (() => {

@@ -74,7 +74,10 @@ describe('KubeconfigSync', () => {
 
   test('service-account kubeconfig: the push template derives token from the kubeconfig', () => {
     // GIVEN exportKubeConfig.serviceAccount (the chart writes no token key)
-    const objects = render({ ...media, exportKubeConfig: { serviceAccount: { name: 'argocd-manager', clusterRole: 'cluster-admin' } } }, platform);
+    const objects = render(
+      { ...media, exportKubeConfig: { serviceAccount: { name: 'argocd-manager', clusterRole: 'cluster-admin' } } },
+      platform,
+    );
     const ps = find(objects, 'PushSecret', 'vcluster-media-kubeconfig-push');
     // THEN the template adds `token` (merged with the Secret's keys) and token replaces the cert/key fields
     expect(ps.spec.template).toEqual({ engineVersion: 'v2', mergePolicy: 'Merge', data: { token: SERVICE_ACCOUNT_TOKEN_TEMPLATE } });
@@ -100,11 +103,19 @@ describe('KubeconfigSync', () => {
     ].join('\n');
     expect(renderGoTemplate(SERVICE_ACCOUNT_TOKEN_TEMPLATE, { config: kubeconfig })).toBe('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln');
     // ...and nothing for a certificate kubeconfig (the registration template then refuses it)
-    expect(renderGoTemplate(SERVICE_ACCOUNT_TOKEN_TEMPLATE, { config: kubeconfig.replace(/    token: .*/, '    client-certificate-data: eA==') })).toBe('');
+    expect(
+      renderGoTemplate(SERVICE_ACCOUNT_TOKEN_TEMPLATE, {
+        config: kubeconfig.replace(/ {4}token: .*/, '    client-certificate-data: eA=='),
+      }),
+    ).toBe('');
   });
 
   test('exportKubeConfig.secret.name renames the Secret that is synced', () => {
-    const ps = find(render({ ...media, exportKubeConfig: { secret: { name: 'media-admin-kubeconfig' } } }, platform), 'PushSecret', 'vcluster-media-kubeconfig-push');
+    const ps = find(
+      render({ ...media, exportKubeConfig: { secret: { name: 'media-admin-kubeconfig' } } }, platform),
+      'PushSecret',
+      'vcluster-media-kubeconfig-push',
+    );
     expect(ps.spec.selector.secret.name).toBe('media-admin-kubeconfig');
   });
 
@@ -153,7 +164,11 @@ describe('KubeconfigSync', () => {
       KUBECONFIG_SECRET: 'vc-vcluster-media',
       CREDENTIALS: 'clientCertificate',
     });
-    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   test('Job script: valid sh, no package install, never insecure, same item fields as the PushSecret', () => {
@@ -185,7 +200,9 @@ describe('KubeconfigSync', () => {
   // --- validation ---------------------------------------------------------------------------
 
   test('throws on an unknown strategy', () => {
-    expect(() => build({ strategy: 'cronJob' as never })).toThrow(/strategy: "cronJob" is not allowed\. Allowed: one of "pushSecret", "job"/);
+    expect(() => build({ strategy: 'cronJob' as never })).toThrow(
+      /strategy: "cronJob" is not allowed\. Allowed: one of "pushSecret", "job"/,
+    );
   });
 
   test('throws on unknown credentials', () => {
@@ -197,9 +214,15 @@ describe('KubeconfigSync', () => {
   });
 
   test('throws on an unpinned Job image', () => {
-    expect(() => build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'alpine/k8s:latest' })).toThrow(/image: "alpine\/k8s:latest" is not allowed/);
-    expect(() => build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'alpine/k8s' })).toThrow(/image: "alpine\/k8s" is not allowed/);
-    expect(() => build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'registry.local:5000/k8s@sha256:abc' })).not.toThrow();
+    expect(() => build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'alpine/k8s:latest' })).toThrow(
+      /image: "alpine\/k8s:latest" is not allowed/,
+    );
+    expect(() => build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'alpine/k8s' })).toThrow(
+      /image: "alpine\/k8s" is not allowed/,
+    );
+    expect(() =>
+      build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'registry.local:5000/k8s@sha256:abc' }),
+    ).not.toThrow();
   });
 
   test('throws on a bad refresh interval', () => {
@@ -208,7 +231,9 @@ describe('KubeconfigSync', () => {
 
   test('throws on a missing vault, bad tags and a bad release name, all at once', () => {
     expect(() => build({ releaseName: 'Demo', vault: '', itemTags: ['a,b'] })).toThrow(ValidationError);
-    expect(() => build({ releaseName: 'Demo', vault: '', itemTags: ['a,b'] })).toThrow(/3 problems[\s\S]*releaseName[\s\S]*vault[\s\S]*itemTags\[0\]/);
+    expect(() => build({ releaseName: 'Demo', vault: '', itemTags: ['a,b'] })).toThrow(
+      /3 problems[\s\S]*releaseName[\s\S]*vault[\s\S]*itemTags\[0\]/,
+    );
   });
 
   test('throws on a bad deletion policy', () => {

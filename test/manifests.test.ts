@@ -11,7 +11,10 @@ import { inventoryFiles } from '../src/fleet/inventory';
 import { ROOT } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const validators = require('../imports/manifest-validators.js') as Record<string, ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> }>;
+const validators = require('../imports/manifest-validators.js') as Record<
+  string,
+  ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> }
+>;
 
 const { platform, declarations } = loadFleet(path.join(ROOT, 'vclusters'));
 const built = buildFleet(platform, declarations);
@@ -26,7 +29,12 @@ describe('rendered fleet', () => {
     for (const b of built) {
       const n = b.resolved.names;
       const has = (kind: string, name: string) => objects.some(({ obj }) => obj.kind === kind && obj.metadata.name === name);
-      expect([has('Namespace', n.namespace), has('AppProject', n.project), has('Application', n.application), has('Application', n.bootstrapApplication)]).toEqual([true, true, true, true]);
+      expect([
+        has('Namespace', n.namespace),
+        has('AppProject', n.project),
+        has('Application', n.application),
+        has('Application', n.bootstrapApplication),
+      ]).toEqual([true, true, true, true]);
     }
   });
 
@@ -40,7 +48,9 @@ describe('rendered fleet', () => {
         continue;
       }
       if (!validate(obj)) {
-        const errs = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
+        const errs = (validate.errors ?? [])
+          .slice(0, 5)
+          .map((e) => `${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
         failures.push(`${file}: ${errs.join('; ')}`);
       }
     }

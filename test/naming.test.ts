@@ -3,7 +3,12 @@ import { Problems, VClusterNames } from '../src';
 describe('VClusterNames', () => {
   test('keeps the names the original platform gave vcluster-media', () => {
     // GIVEN the production vcluster's inputs
-    const n = new VClusterNames({ name: 'vcluster-media', namespace: 'vcluster-media', project: 'vcluster-media', baseDomain: 'integratn.tech' });
+    const n = new VClusterNames({
+      name: 'vcluster-media',
+      namespace: 'vcluster-media',
+      project: 'vcluster-media',
+      baseDomain: 'integratn.tech',
+    });
     // THEN every live name is unchanged
     expect({
       release: n.release,
@@ -48,7 +53,12 @@ describe('VClusterNames', () => {
     // GIVEN a 40-character name and the Job strategy (vcluster-<name>-kubeconfig-sync = 65)
     const name = 'a'.repeat(40);
     const p = new Problems();
-    new VClusterNames({ name, baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'job', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    new VClusterNames({ name, baseDomain: 'example.com' }).check(p, {
+      kubeconfigSync: 'job',
+      deployedEtcd: 0,
+      etcdPki: false,
+      gatewayRoute: false,
+    });
     // THEN one problem names the field, the value and the derived name
     expect(p.list).toHaveLength(1);
     expect(p.list[0]).toMatchObject({ field: 'name', value: name });
@@ -58,13 +68,23 @@ describe('VClusterNames', () => {
 
   test('the same name fits with the PushSecret strategy', () => {
     const p = new Problems();
-    new VClusterNames({ name: 'a'.repeat(40), baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'pushSecret', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    new VClusterNames({ name: 'a'.repeat(40), baseDomain: 'example.com' }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      etcdPki: false,
+      gatewayRoute: false,
+    });
     expect(p.ok).toBe(true);
   });
 
   test('release names over 53 characters are refused (Helm limit)', () => {
     const p = new Problems();
-    new VClusterNames({ name: 'b'.repeat(54), baseDomain: 'example.com' }).check(p, { kubeconfigSync: 'pushSecret', deployedEtcd: 0, etcdPki: false, gatewayRoute: false });
+    new VClusterNames({ name: 'b'.repeat(54), baseDomain: 'example.com' }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      etcdPki: false,
+      gatewayRoute: false,
+    });
     expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');
   });
 });

@@ -32,7 +32,11 @@ describe('NetworkIsolation: vcluster-media (PARITY §3.4, standard mode)', () =>
       expect(p.metadata.namespace).toBe('vcluster-media');
       expect(p.metadata.labels).toEqual({ ...POLICY_LABELS, 'app.kubernetes.io/name': p.metadata.name });
     }
-    expect(policies(objects).filter((o) => o.kind === 'CiliumNetworkPolicy').every((o) => o.apiVersion === 'cilium.io/v2')).toBe(true);
+    expect(
+      policies(objects)
+        .filter((o) => o.kind === 'CiliumNetworkPolicy')
+        .every((o) => o.apiVersion === 'cilium.io/v2'),
+    ).toBe(true);
   });
 
   test('snapshot of every policy', () => {
@@ -49,18 +53,41 @@ describe('NetworkIsolation: vcluster-media (PARITY §3.4, standard mode)', () =>
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
         },
       ],
     });
   });
 
   test('P3 allow-kube-api and P4 host DNS (from the platform config) are Cilium policies with string ports', () => {
-    expect(find(objects, 'CiliumNetworkPolicy', 'allow-kube-api').spec).toEqual({ endpointSelector: {}, egress: [{ toEntities: ['kube-apiserver'] }] });
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-kube-api').spec).toEqual({
+      endpointSelector: {},
+      egress: [{ toEntities: ['kube-apiserver'] }],
+    });
     expect(find(objects, 'CiliumNetworkPolicy', 'allow-coredns-to-host-dns').spec).toEqual({
       endpointSelector: {},
-      egress: [{ toCIDR: ['169.254.116.108/32'], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }] }],
+      egress: [
+        {
+          toCIDR: ['169.254.116.108/32'],
+          toPorts: [
+            {
+              ports: [
+                { port: '53', protocol: 'UDP' },
+                { port: '53', protocol: 'TCP' },
+              ],
+            },
+          ],
+        },
+      ],
     });
   });
 
@@ -88,17 +115,33 @@ describe('NetworkIsolation: vcluster-media (PARITY §3.4, standard mode)', () =>
       },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'nginx-gateway' } } }] },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
-      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] },
+      {
+        from: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+        ports: [
+          { protocol: 'TCP', port: 80 },
+          { protocol: 'TCP', port: 443 },
+        ],
+      },
     ]);
     expect(spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '10.0.1.139/32' } }], ports: [{ protocol: 'TCP', port: 443 }] },
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-server' } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-server' } },
+          },
+        ],
         ports: [{ protocol: 'TCP', port: 10250 }],
       },
       {
         to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
-        ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }, { protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+        ports: [
+          { protocol: 'TCP', port: 443 },
+          { protocol: 'TCP', port: 80 },
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
       },
     ]);
   });
@@ -151,7 +194,13 @@ describe('NetworkIsolation: hosts without Cilium', () => {
     ]);
     expect(find(objects, 'NetworkPolicy', 'allow-kube-api-egress').spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 6443 }] }]);
     expect(find(objects, 'NetworkPolicy', 'allow-host-dns-egress').spec.egress).toEqual([
-      { to: [{ ipBlock: { cidr: '169.254.116.108/32' } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      {
+        to: [{ ipBlock: { cidr: '169.254.116.108/32' } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
     ]);
   });
 
@@ -179,19 +228,34 @@ describe('NetworkIsolation: options', () => {
   });
 
   test('UDP extra egress', () => {
-    const objects = render({ name: 'udp', networkPolicies: { extraEgress: [{ name: 'syslog', cidr: '10.0.9.0/24', port: 514, protocol: 'UDP' }] } });
-    expect(find(objects, 'NetworkPolicy', 'allow-syslog-egress').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.0.9.0/24' } }], ports: [{ protocol: 'UDP', port: 514 }] }]);
+    const objects = render({
+      name: 'udp',
+      networkPolicies: { extraEgress: [{ name: 'syslog', cidr: '10.0.9.0/24', port: 514, protocol: 'UDP' }] },
+    });
+    expect(find(objects, 'NetworkPolicy', 'allow-syslog-egress').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.0.9.0/24' } }], ports: [{ protocol: 'UDP', port: 514 }] },
+    ]);
   });
 
   test('site policy labels are configuration', () => {
     const { objects } = build({ labels: { 'example.com/tier': 'tenant' } });
-    expect(objects[0].metadata.labels).toEqual({ 'example.com/tier': 'tenant', 'app.kubernetes.io/name': 'default-deny-all', 'app.kubernetes.io/component': 'network-policy' });
+    expect(objects[0].metadata.labels).toEqual({
+      'example.com/tier': 'tenant',
+      'app.kubernetes.io/name': 'default-deny-all',
+      'app.kubernetes.io/component': 'network-policy',
+    });
   });
 
   test('standalone defaults: portable policies only', () => {
     const { isolation } = build();
     expect(isolation.mode).toBe('standard');
-    expect(isolation.policyNames).toEqual(['default-deny-all', 'allow-dns', 'allow-kube-api-egress', 'allow-intra-namespace', 'allow-vcluster-external']);
+    expect(isolation.policyNames).toEqual([
+      'default-deny-all',
+      'allow-dns',
+      'allow-kube-api-egress',
+      'allow-intra-namespace',
+      'allow-vcluster-external',
+    ]);
   });
 });
 
@@ -228,18 +292,32 @@ describe('strict isolation (isolationMode: "strict")', () => {
     // No public ingress or egress, no 1Password egress (the PushSecret strategy runs in ESO).
     expect(external.egress).toEqual([
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-server' } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'metrics-server' } },
+          },
+        ],
         ports: [{ protocol: 'TCP', port: 10250 }],
       },
     ]);
   });
 
   test('tenant pods cannot reach the deployed etcd', () => {
-    expect(find(objects, 'NetworkPolicy', 'allow-intra-namespace').spec.podSelector).toEqual({ matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['vcluster-etcd'] }] });
+    expect(find(objects, 'NetworkPolicy', 'allow-intra-namespace').spec.podSelector).toEqual({
+      matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['vcluster-etcd'] }],
+    });
     expect(find(objects, 'NetworkPolicy', 'allow-etcd-from-control-plane').spec).toEqual({
       podSelector: { matchLabels: { app: 'vcluster-etcd', release: 'vcluster-media' } },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'vcluster', release: 'vcluster-media' } } }, { podSelector: { matchLabels: { app: 'vcluster-etcd', release: 'vcluster-media' } } }] }],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: { app: 'vcluster', release: 'vcluster-media' } } },
+            { podSelector: { matchLabels: { app: 'vcluster-etcd', release: 'vcluster-media' } } },
+          ],
+        },
+      ],
       egress: [{ to: [{ podSelector: { matchLabels: { app: 'vcluster-etcd', release: 'vcluster-media' } } }] }],
     });
   });
@@ -247,7 +325,16 @@ describe('strict isolation (isolationMode: "strict")', () => {
   test('ResourceQuota default-quota and LimitRange default-limits with the defaults', () => {
     expect(find(objects, 'ResourceQuota', 'default-quota')).toMatchObject({
       metadata: { namespace: 'vcluster-media' },
-      spec: { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi', persistentvolumeclaims: '20', pods: '100' } },
+      spec: {
+        hard: {
+          'requests.cpu': '4',
+          'requests.memory': '8Gi',
+          'limits.cpu': '8',
+          'limits.memory': '16Gi',
+          persistentvolumeclaims: '20',
+          pods: '100',
+        },
+      },
     });
     expect(find(objects, 'LimitRange', 'default-limits').spec).toEqual({
       limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }],
@@ -268,25 +355,49 @@ describe('strict isolation (isolationMode: "strict")', () => {
   test('overrides: quota keys, limits, restricted level (non-root control plane and etcd)', () => {
     const spec: VClusterSpec = {
       ...strict,
-      isolation: { resourceQuota: { 'limits.cpu': '12', 'count/services': '10' }, limitRange: { default: { memory: '1Gi' } }, podSecurity: 'restricted' },
+      isolation: {
+        resourceQuota: { 'limits.cpu': '12', 'count/services': '10' },
+        limitRange: { default: { memory: '1Gi' } },
+        podSecurity: 'restricted',
+      },
     };
     for (const targetRevision of ['0.30.4', '0.31.3']) {
       const { chart, objects: o } = synthVCluster({ ...spec, application: { targetRevision } }, platform);
       expect(chart.vcluster.helmValueProblems().ok).toBe(true);
-      expect(find(o as Obj[], 'ResourceQuota', 'default-quota').spec.hard).toMatchObject({ 'limits.cpu': '12', 'requests.cpu': '4', 'count/services': '10' });
+      expect(find(o as Obj[], 'ResourceQuota', 'default-quota').spec.hard).toMatchObject({
+        'limits.cpu': '12',
+        'requests.cpu': '4',
+        'count/services': '10',
+      });
       expect(find(o as Obj[], 'LimitRange', 'default-limits').spec.limits[0].default).toEqual({ cpu: '500m', memory: '1Gi' });
       expect(find(o as Obj[], 'Namespace', 'vcluster-media').metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
       const v = helmValues(o as Obj[]);
       expect(v.policies.podSecurityStandard).toBe('restricted');
-      expect(v.controlPlane.statefulSet.security.containerSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 12345, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-      expect(v.controlPlane.backingStore.etcd.deploy.statefulSet.security.podSecurityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      expect(v.controlPlane.statefulSet.security.containerSecurityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 12345,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(v.controlPlane.backingStore.etcd.deploy.statefulSet.security.podSecurityContext.seccompProfile).toEqual({
+        type: 'RuntimeDefault',
+      });
     }
   });
 
   test('strict internal vcluster: no load-balancer SNAT policy; a Job-strategy sync keeps 1Password egress', () => {
-    const o = render({ name: 'locked', isolationMode: 'strict', exposure: Exposure.internal(), kubeconfigSync: 'job', deletionPolicy: 'retain' });
+    const o = render({
+      name: 'locked',
+      isolationMode: 'strict',
+      exposure: Exposure.internal(),
+      kubeconfigSync: 'job',
+      deletionPolicy: 'retain',
+    });
     expect(namesOf(o, 'CiliumNetworkPolicy')).toEqual(['allow-kube-api', 'allow-coredns-to-host-dns']);
-    expect(find(o, 'NetworkPolicy', 'allow-vcluster-external').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.1.139/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(find(o, 'NetworkPolicy', 'allow-vcluster-external').spec.egress[0]).toEqual({
+      to: [{ ipBlock: { cidr: '10.0.1.139/32' } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
     expect(find(o, 'NetworkPolicy', 'allow-intra-namespace').spec.podSelector).toEqual({});
   });
 });
@@ -296,28 +407,41 @@ describe('validation', () => {
     render({ name: 'bad', networkPolicies: { enableNFS, extraEgress: extraEgress as never } });
 
   test('throws on an extra egress CIDR that is not a network (never drops the rule)', () => {
-    expect(bad([{ name: 'db', cidr: '10.0.3.1/24', port: 5432 }])).toThrow(/networkPolicies\.extraEgress\[0\]\.cidr: "10\.0\.3\.1\/24" is not allowed.*write "10\.0\.3\.0\/24"/);
+    expect(bad([{ name: 'db', cidr: '10.0.3.1/24', port: 5432 }])).toThrow(
+      /networkPolicies\.extraEgress\[0\]\.cidr: "10\.0\.3\.1\/24" is not allowed.*write "10\.0\.3\.0\/24"/,
+    );
   });
 
   test('throws on a malformed extra egress CIDR', () => {
-    expect(bad([{ name: 'db', cidr: '10.0.3.300/32', port: 5432 }])).toThrow(/networkPolicies\.extraEgress\[0\]\.cidr: "10\.0\.3\.300\/32"/);
+    expect(bad([{ name: 'db', cidr: '10.0.3.300/32', port: 5432 }])).toThrow(
+      /networkPolicies\.extraEgress\[0\]\.cidr: "10\.0\.3\.300\/32"/,
+    );
     expect(bad([{ name: 'db', cidr: '', port: 5432 }])).toThrow(/networkPolicies\.extraEgress\[0\]\.cidr: ""/);
   });
 
   test('throws on an extra egress port outside 1..65535', () => {
-    expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 0 }])).toThrow(/networkPolicies\.extraEgress\[0\]\.port: 0 is not allowed\. Allowed: an integer from 1 to 65535/);
+    expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 0 }])).toThrow(
+      /networkPolicies\.extraEgress\[0\]\.port: 0 is not allowed\. Allowed: an integer from 1 to 65535/,
+    );
     expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 70000 }])).toThrow(/extraEgress\[0\]\.port: 70000/);
     expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: '5432' }])).toThrow(/extraEgress\[0\]\.port: "5432"/);
   });
 
   test('throws on an extra egress protocol other than TCP or UDP', () => {
-    expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 5432, protocol: 'SCTP' }])).toThrow(/extraEgress\[0\]\.protocol: "SCTP" is not allowed\. Allowed: one of "TCP", "UDP"/);
+    expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 5432, protocol: 'SCTP' }])).toThrow(
+      /extraEgress\[0\]\.protocol: "SCTP" is not allowed\. Allowed: one of "TCP", "UDP"/,
+    );
   });
 
   test('throws on an extra egress name that is not a DNS label, empty or duplicated', () => {
     expect(bad([{ name: 'Post_gres', cidr: '10.0.3.1/32', port: 5432 }])).toThrow(/extraEgress\[0\]\.name: "Post_gres" is not allowed/);
     expect(bad([{ name: '', cidr: '10.0.3.1/32', port: 5432 }])).toThrow(/extraEgress\[0\]\.name: ""/);
-    expect(bad([{ name: 'db', cidr: '10.0.3.1/32', port: 5432 }, { name: 'db', cidr: '10.0.3.2/32', port: 5432 }])).toThrow(/extraEgress\[1\]\.name: "db" is not allowed\. Allowed: a name no other extraEgress rule has/);
+    expect(
+      bad([
+        { name: 'db', cidr: '10.0.3.1/32', port: 5432 },
+        { name: 'db', cidr: '10.0.3.2/32', port: 5432 },
+      ]),
+    ).toThrow(/extraEgress\[1\]\.name: "db" is not allowed\. Allowed: a name no other extraEgress rule has/);
   });
 
   test('throws on an extra egress rule named "nfs" when NFS egress is enabled', () => {
@@ -325,16 +449,25 @@ describe('validation', () => {
   });
 
   test('throws on every bad rule at once', () => {
-    expect(bad([{ name: 'a', cidr: 'x', port: 1 }, { name: 'b', cidr: '10.0.0.0/8', port: -1 }])).toThrow(/2 problems/);
+    expect(
+      bad([
+        { name: 'a', cidr: 'x', port: 1 },
+        { name: 'b', cidr: '10.0.0.0/8', port: -1 },
+      ]),
+    ).toThrow(/2 problems/);
   });
 
   test('throws on strict-mode settings with a bad quantity, resource name or level', () => {
     const strict = (isolation: unknown) => () => render({ name: 's', isolationMode: 'strict', isolation: isolation as never });
-    expect(strict({ resourceQuota: { 'requests.cpu': 'four' } })).toThrow(/isolation\.resourceQuota\["requests\.cpu"\]: "four" is not allowed/);
+    expect(strict({ resourceQuota: { 'requests.cpu': 'four' } })).toThrow(
+      /isolation\.resourceQuota\["requests\.cpu"\]: "four" is not allowed/,
+    );
     expect(strict({ resourceQuota: { 'bad key!': '1' } })).toThrow(/isolation\.resourceQuota\["bad key!"\]/);
     expect(strict({ limitRange: { defaultRequest: { cpu: '-1' } } })).toThrow(/isolation\.limitRange\.defaultRequest\["cpu"\]: "-1"/);
     expect(strict({ limitRange: { default: { gpu: '1' } } })).toThrow(/isolation\.limitRange\.default\["gpu"\]/);
-    expect(strict({ podSecurity: 'privileged' })).toThrow(/isolation\.podSecurity: "privileged" is not allowed\. Allowed: one of "baseline", "restricted"/);
+    expect(strict({ podSecurity: 'privileged' })).toThrow(
+      /isolation\.podSecurity: "privileged" is not allowed\. Allowed: one of "baseline", "restricted"/,
+    );
   });
 
   test('construct: throws on NFS without a CIDR, bad peers and unknown props', () => {

@@ -27,36 +27,65 @@ const FILE = 'vclusters/p.ts';
 // --- valid declarations --------------------------------------------------------------------------
 
 const RESERVED = new Set(['default', 'argocd', 'nginx-gateway', 'monitoring', 'fleet']);
-const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/).filter((n) => !RESERVED.has(n) && !n.startsWith('kube-') && !n.includes('--'));
+const name = fc
+  .stringMatching(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/)
+  .filter((n) => !RESERVED.has(n) && !n.startsWith('kube-') && !n.includes('--'));
 const octet = fc.integer({ min: 1, max: 254 });
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const exposure: fc.Arbitrary<Exposure> = fc.oneof(
   fc.constant(Exposure.internal()),
-  fc.record({ a: octet, b: octet, host: octet, offset: fc.integer({ min: 1, max: 253 }), mode: fc.constantFrom('none', 'vip', 'subnet+vip', 'subnet+offset', 'subnet'), apiPort: optional(fc.constantFrom(443, 6443, 8443)), hostname: fc.boolean() }).map((x) => {
-    const subnet = `10.${x.a}.${x.b}.0/24`;
-    const vip = `10.${x.a}.${x.b}.${x.host}`;
-    return Exposure.loadBalancer({
-      hostname: x.hostname ? `api-${x.a}.integratn.tech` : undefined,
-      apiPort: x.apiPort,
-      subnet: x.mode.startsWith('subnet') ? subnet : undefined,
-      vip: x.mode === 'vip' || x.mode === 'subnet+vip' ? vip : undefined,
-      vipOffset: x.mode === 'subnet+offset' ? x.offset : undefined,
-    });
-  }),
-  fc.boolean().map((own) => Exposure.gateway(own ? { hostname: 'gw-api.integratn.tech', gatewayName: 'tls-gateway', gatewayNamespace: 'gateways', sectionName: 'tls' } : {})),
+  fc
+    .record({
+      a: octet,
+      b: octet,
+      host: octet,
+      offset: fc.integer({ min: 1, max: 253 }),
+      mode: fc.constantFrom('none', 'vip', 'subnet+vip', 'subnet+offset', 'subnet'),
+      apiPort: optional(fc.constantFrom(443, 6443, 8443)),
+      hostname: fc.boolean(),
+    })
+    .map((x) => {
+      const subnet = `10.${x.a}.${x.b}.0/24`;
+      const vip = `10.${x.a}.${x.b}.${x.host}`;
+      return Exposure.loadBalancer({
+        hostname: x.hostname ? `api-${x.a}.integratn.tech` : undefined,
+        apiPort: x.apiPort,
+        subnet: x.mode.startsWith('subnet') ? subnet : undefined,
+        vip: x.mode === 'vip' || x.mode === 'subnet+vip' ? vip : undefined,
+        vipOffset: x.mode === 'subnet+offset' ? x.offset : undefined,
+      });
+    }),
+  fc
+    .boolean()
+    .map((own) =>
+      Exposure.gateway(
+        own ? { hostname: 'gw-api.integratn.tech', gatewayName: 'tls-gateway', gatewayNamespace: 'gateways', sectionName: 'tls' } : {},
+      ),
+    ),
 );
 
 const resources = fc.record(
   {
-    requests: fc.record({ cpu: fc.constantFrom('100m', '250m', '0.5', '1'), memory: fc.constantFrom('256Mi', '512Mi', '1Gi', '1536Mi') }, { requiredKeys: [] }),
+    requests: fc.record(
+      { cpu: fc.constantFrom('100m', '250m', '0.5', '1'), memory: fc.constantFrom('256Mi', '512Mi', '1Gi', '1536Mi') },
+      { requiredKeys: [] },
+    ),
     limits: fc.record({ cpu: fc.constantFrom('2', '4', '2000m'), memory: fc.constantFrom('2Gi', '4Gi', '3072Mi') }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
 );
 
 const egressRules = fc
-  .uniqueArray(fc.record({ name: fc.constantFrom('postgres', 'redis', 'smtp', 'ldap', 'syslog'), a: octet, port: fc.integer({ min: 1, max: 65535 }), protocol: optional(fc.constantFrom('TCP' as const, 'UDP' as const)) }), { selector: (r) => r.name, maxLength: 3 })
+  .uniqueArray(
+    fc.record({
+      name: fc.constantFrom('postgres', 'redis', 'smtp', 'ldap', 'syslog'),
+      a: octet,
+      port: fc.integer({ min: 1, max: 65535 }),
+      protocol: optional(fc.constantFrom('TCP' as const, 'UDP' as const)),
+    }),
+    { selector: (r) => r.name, maxLength: 3 },
+  )
   .map((rules) => rules.map((r) => ({ name: r.name, cidr: `10.0.${r.a}.0/24`, port: r.port, protocol: r.protocol })));
 
 const etcd = fc.record({ replicas: fc.constantFrom(1, 3, 5), pki: fc.boolean() });
@@ -70,13 +99,30 @@ const validSpec: fc.Arbitrary<VClusterSpec> = fc
     kubernetesVersion: optional(fc.constantFrom('1.34', '1.33', '1.32', 'v1.33.7', 'v1.34')),
     chartVersion: optional(fc.constantFrom(...CHART_VERSIONS['0.30'], ...CHART_VERSIONS['0.31'])),
     resources: optional(resources),
-    persistence: optional(fc.record({ enabled: fc.constant(true), size: optional(fc.constantFrom('1Gi', '500Mi', '20Gi')), storageClass: optional(fc.constantFrom('nfs-client', 'local-path')) })),
+    persistence: optional(
+      fc.record({
+        enabled: fc.constant(true),
+        size: optional(fc.constantFrom('1Gi', '500Mi', '20Gi')),
+        storageClass: optional(fc.constantFrom('nfs-client', 'local-path')),
+      }),
+    ),
     exposure: optional(exposure),
     strict: fc.boolean(),
-    isolation: optional(fc.record({ podSecurity: optional(fc.constantFrom('baseline' as const, 'restricted' as const)), resourceQuota: optional(fc.constantFrom({ pods: '50' }, { 'requests.cpu': '8', 'limits.memory': '32Gi' })) })),
+    isolation: optional(
+      fc.record({
+        podSecurity: optional(fc.constantFrom('baseline' as const, 'restricted' as const)),
+        resourceQuota: optional(fc.constantFrom({ pods: '50' }, { 'requests.cpu': '8', 'limits.memory': '32Gi' })),
+      }),
+    ),
     enableNFS: optional(fc.boolean()),
     extraEgress: optional(egressRules),
-    coredns: optional(fc.record({ replicas: optional(fc.integer({ min: 1, max: 3 })), cacheSeconds: optional(fc.integer({ min: 0, max: 3600 })), forwardZones: optional(fc.constant([{ zone: 'corp.example.com', upstreams: ['10.0.0.53'] }])) })),
+    coredns: optional(
+      fc.record({
+        replicas: optional(fc.integer({ min: 1, max: 3 })),
+        cacheSeconds: optional(fc.integer({ min: 0, max: 3600 })),
+        forwardZones: optional(fc.constant([{ zone: 'corp.example.com', upstreams: ['10.0.0.53'] }])),
+      }),
+    ),
     clusterDomain: optional(fc.constantFrom('cluster.local', 'vc.internal')),
     etcd: optional(etcd),
     deletionPolicy: optional(fc.constantFrom('retain' as const, 'delete' as const)),
@@ -100,7 +146,9 @@ const validSpec: fc.Arbitrary<VClusterSpec> = fc
       networkPolicies: x.enableNFS !== undefined || x.extraEgress ? { enableNFS: x.enableNFS, extraEgress: x.extraEgress } : undefined,
       coredns: x.coredns,
       clusterDomain: x.clusterDomain,
-      backingStore: x.etcd ? { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: x.etcd.replicas } } } } } : undefined,
+      backingStore: x.etcd
+        ? { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: x.etcd.replicas } } } } }
+        : undefined,
       etcdPki: x.etcd ? x.etcd.pki : undefined,
       deletionPolicy: x.kubeconfigSync === 'job' ? 'retain' : x.deletionPolicy, // the Job strategy cannot follow "delete"
       kubeconfigSync: x.kubeconfigSync,
@@ -137,7 +185,8 @@ describe('random valid declarations', () => {
         checkHelmValues(values, 'helmValues', app.spec.source.helm.valuesObject, version.startsWith('0.30.') ? '0.30' : '0.31', version);
         problems.push(...values.list.map((p) => `${p.field}: ${JSON.stringify(p.value)} (${p.allowed})`));
         // Every object has an explicit name, and names stay within 63 characters.
-        for (const o of built.objects as any[]) if (!o.metadata?.name || o.metadata.name.length > 253) problems.push(`${o.kind} without a valid name`);
+        for (const o of built.objects as any[])
+          if (!o.metadata?.name || o.metadata.name.length > 253) problems.push(`${o.kind} without a valid name`);
         if (problems.length) throw new Error(`${JSON.stringify(spec)}\n${problems.join('\n')}`);
         // And the tree renders (no two objects share a file).
         renderFleet(platform, [built]);
@@ -145,7 +194,19 @@ describe('random valid declarations', () => {
       { numRuns: RUNS, ...SEED },
     );
     // The runs reached the optional objects too (etcd PKI, gateway route, strict isolation, Job sync).
-    expect([...kinds]).toEqual(expect.arrayContaining(['Namespace', 'AppProject', 'Application', 'NetworkPolicy', 'Certificate', 'TLSRoute', 'ResourceQuota', 'Job', 'PushSecret']));
+    expect([...kinds]).toEqual(
+      expect.arrayContaining([
+        'Namespace',
+        'AppProject',
+        'Application',
+        'NetworkPolicy',
+        'Certificate',
+        'TLSRoute',
+        'ResourceQuota',
+        'Job',
+        'PushSecret',
+      ]),
+    );
   });
 });
 
@@ -156,24 +217,56 @@ type Mutation = (s: VClusterSpec) => [spec: Record<string, unknown>, field: stri
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constantFrom('Bad', 'a_b', '-x', 'x-', '', 'a'.repeat(54)).map((v): Mutation => (s) => [{ ...s, name: v }, 'name']),
-  fc.constantFrom('kube-system', 'default', 'argocd', 'kube-public', 'kube-node-lease', 'UPPER').map((v): Mutation => (s) => [{ ...s, targetNamespace: v }, 'targetNamespace']),
-  fc.constantFrom('250 millicores', '1.5 cpu', 'lots', '2GB', '-1', '1e', '').map((v): Mutation => (s) => [{ ...s, resources: { requests: { cpu: v } } }, 'resources.requests.cpu']),
-  fc.constantFrom('10 GiB', 'big', '0').map((v): Mutation => (s) => [{ ...s, persistence: { enabled: true, size: v } }, 'persistence.size']),
+  fc
+    .constantFrom('kube-system', 'default', 'argocd', 'kube-public', 'kube-node-lease', 'UPPER')
+    .map((v): Mutation => (s) => [{ ...s, targetNamespace: v }, 'targetNamespace']),
+  fc
+    .constantFrom('250 millicores', '1.5 cpu', 'lots', '2GB', '-1', '1e', '')
+    .map((v): Mutation => (s) => [{ ...s, resources: { requests: { cpu: v } } }, 'resources.requests.cpu']),
+  fc
+    .constantFrom('10 GiB', 'big', '0')
+    .map((v): Mutation => (s) => [{ ...s, persistence: { enabled: true, size: v } }, 'persistence.size']),
   fc.constantFrom(0, -1, 1.5, 16, '3').map((v): Mutation => (s) => [{ ...s, replicas: v }, 'replicas']),
-  fc.constantFrom('0.31', 'latest', '^0.31.0', '0.29.0', '0.32.0', '>=0.30').map((v): Mutation => (s) => [{ ...s, application: { targetRevision: v } }, 'application.targetRevision']),
+  fc
+    .constantFrom('0.31', 'latest', '^0.31.0', '0.29.0', '0.32.0', '>=0.30')
+    .map((v): Mutation => (s) => [{ ...s, application: { targetRevision: v } }, 'application.targetRevision']),
   fc.constantFrom('1.28', 'latest', 'v1.34.0', '1.34.x').map((v): Mutation => (s) => [{ ...s, kubernetesVersion: v }, 'kubernetesVersion']),
   fc.constantFrom('medium', 'Prod', 'production').map((v): Mutation => (s) => [{ ...s, preset: v }, 'preset']),
-  fc.constantFrom('bad_host.example.com', 'nodot', 'UP.example.com', 'a..b.com').map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ hostname: v }) }, 'exposure.hostname']),
-  fc.constantFrom('10.0.0.0/33', '10.0.0.1/24', '300.0.0.0/24', '10.0.0.0').map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ subnet: v, vip: '10.0.0.10' }) }, 'exposure.subnet']),
-  fc.constantFrom(0, 65536, -443, 1.5).map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ apiPort: v }) }, 'exposure.apiPort']),
-  fc.constantFrom('10.0.1.5', '256.1.1.1', '10.0.0.0').map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ subnet: '10.0.0.0/24', vip: v }) }, 'exposure.vip']),
-  fc.constantFrom('10.0.0.0/33', 'any', '10.0.0.1/8').map((v): Mutation => (s) => [{ ...s, networkPolicies: { extraEgress: [{ name: 'db', cidr: v, port: 5432 }] } }, 'networkPolicies.extraEgress[0].cidr']),
-  fc.constantFrom(0, 70000, '5432').map((v): Mutation => (s) => [{ ...s, networkPolicies: { extraEgress: [{ name: 'db', cidr: '10.0.0.0/24', port: v }] } }, 'networkPolicies.extraEgress[0].port']),
+  fc
+    .constantFrom('bad_host.example.com', 'nodot', 'UP.example.com', 'a..b.com')
+    .map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ hostname: v }) }, 'exposure.hostname']),
+  fc
+    .constantFrom('10.0.0.0/33', '10.0.0.1/24', '300.0.0.0/24', '10.0.0.0')
+    .map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ subnet: v, vip: '10.0.0.10' }) }, 'exposure.subnet']),
+  fc
+    .constantFrom(0, 65536, -443, 1.5)
+    .map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ apiPort: v }) }, 'exposure.apiPort']),
+  fc
+    .constantFrom('10.0.1.5', '256.1.1.1', '10.0.0.0')
+    .map((v): Mutation => (s) => [{ ...s, exposure: Exposure.loadBalancer({ subnet: '10.0.0.0/24', vip: v }) }, 'exposure.vip']),
+  fc
+    .constantFrom('10.0.0.0/33', 'any', '10.0.0.1/8')
+    .map((v): Mutation => (s) => [
+      { ...s, networkPolicies: { extraEgress: [{ name: 'db', cidr: v, port: 5432 }] } },
+      'networkPolicies.extraEgress[0].cidr',
+    ]),
+  fc
+    .constantFrom(0, 70000, '5432')
+    .map((v): Mutation => (s) => [
+      { ...s, networkPolicies: { extraEgress: [{ name: 'db', cidr: '10.0.0.0/24', port: v }] } },
+      'networkPolicies.extraEgress[0].port',
+    ]),
   fc.constantFrom('replica', 'namespace', 'helmOverrides', 'vip').map((k): Mutation => (s) => [{ ...s, [k]: 1 }, k]),
   fc.constantFrom('keep', 'Retain', true).map((v): Mutation => (s) => [{ ...s, deletionPolicy: v }, 'deletionPolicy']),
   fc.constant<Mutation>((s) => [{ ...s, etcdPki: true, backingStore: undefined, replicas: 1 }, 'etcdPki']),
-  fc.constant<Mutation>((s) => [{ ...s, helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } }, 'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy']),
-  fc.constant<Mutation>((s) => [{ ...s, helmValues: { controlPlane: { statefulSet: { imagePullPolcy: 'Always' } } } }, 'helmValues.controlPlane.statefulSet.imagePullPolcy']),
+  fc.constant<Mutation>((s) => [
+    { ...s, helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } },
+    'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',
+  ]),
+  fc.constant<Mutation>((s) => [
+    { ...s, helmValues: { controlPlane: { statefulSet: { imagePullPolcy: 'Always' } } } },
+    'helmValues.controlPlane.statefulSet.imagePullPolcy',
+  ]),
 );
 
 describe('random invalid declarations', () => {
@@ -201,8 +294,11 @@ describe('random invalid declarations', () => {
         } catch (e) {
           error = e;
         }
-        if (!(error instanceof FleetError)) throw new Error(`accepted or wrong error (${String(error)}): ${JSON.stringify(declarations[1].spec)}`);
-        const named = error.problems.some((p) => p.source === FILE && (p.field === field || p.field.startsWith(`${field}.`) || p.field.startsWith(`${field}[`)));
+        if (!(error instanceof FleetError))
+          throw new Error(`accepted or wrong error (${String(error)}): ${JSON.stringify(declarations[1].spec)}`);
+        const named = error.problems.some(
+          (p) => p.source === FILE && (p.field === field || p.field.startsWith(`${field}.`) || p.field.startsWith(`${field}[`)),
+        );
         if (!named) throw new Error(`expected ${FILE}: ${field}, got:\n${error.message}`);
         // Nothing written: the output folder is as it was and no temporary tree is left.
         if (fs.readdirSync(out).join() !== 'marker.yaml') throw new Error(`output changed: ${fs.readdirSync(out).join()}`);

@@ -39,7 +39,8 @@ function fleetDir(changes: Record<string, string | null> = {}): string {
   for (const f of fs.readdirSync(src).filter((f) => f.endsWith('.ts'))) files[f] = fs.readFileSync(path.join(src, f), 'utf8');
   Object.assign(files, changes);
   for (const [f, content] of Object.entries(files)) {
-    if (content !== null) fs.writeFileSync(path.join(dir, f), content.replace(/from '\.\.\/src'/g, `from ${JSON.stringify(path.join(ROOT, 'src'))}`));
+    if (content !== null)
+      fs.writeFileSync(path.join(dir, f), content.replace(/from '\.\.\/src'/g, `from ${JSON.stringify(path.join(ROOT, 'src'))}`));
   }
   return dir;
 }
@@ -88,16 +89,32 @@ function fleetError(fn: () => unknown): string {
 }
 
 function runCli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(TSX, [path.join(ROOT, 'src', 'cli', 'synth.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(TSX, [path.join(ROOT, 'src', 'cli', 'synth.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 describe('declaration files that do not load', () => {
   test.each([
     ['no default export', 'export const spec = { name: "x" };\n', 'export default: "no default export (only spec)" is not allowed'],
-    ['a default export that is a function', "import { defineVCluster } from '../src';\nexport default defineVCluster;\n", 'export default: [function defineVCluster] is not allowed'],
+    [
+      'a default export that is a function',
+      "import { defineVCluster } from '../src';\nexport default defineVCluster;\n",
+      'export default: [function defineVCluster] is not allowed',
+    ],
     ['a default export that is a string', 'export default "media";\n', 'export default: "media" is not allowed'],
-    ['a syntax error', "import { defineVCluster } from '../src';\nexport default defineVCluster({ name: 'x',, });\n", '(file): "syntax error at line 2'],
-    ['a file that throws', "throw new Error('no luck\\nsecond line');\n", '(file): "no luck" is not allowed. Allowed: a TypeScript module that loads without throwing'],
+    [
+      'a syntax error',
+      "import { defineVCluster } from '../src';\nexport default defineVCluster({ name: 'x',, });\n",
+      '(file): "syntax error at line 2',
+    ],
+    [
+      'a file that throws',
+      "throw new Error('no luck\\nsecond line');\n",
+      '(file): "no luck" is not allowed. Allowed: a TypeScript module that loads without throwing',
+    ],
   ])('%s: one clear line naming the file', (_what, content, expected) => {
     const dir = fleetDir({ 'broken.ts': content });
     const message = fleetError(() => loadFleet(dir, 'vclusters'));
@@ -114,8 +131,12 @@ describe('declaration files that do not load', () => {
   });
 
   test('a broken platform.ts is reported with the field', () => {
-    const dir = fleetDir({ 'platform.ts': fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8').replace("vipOffset: 200", 'vipOffset: 0') });
-    expect(fleetError(() => loadFleet(dir, 'vclusters'))).toContain('vclusters/platform.ts: platform.loadBalancer.vipOffset: 0 is not allowed.');
+    const dir = fleetDir({
+      'platform.ts': fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8').replace('vipOffset: 200', 'vipOffset: 0'),
+    });
+    expect(fleetError(() => loadFleet(dir, 'vclusters'))).toContain(
+      'vclusters/platform.ts: platform.loadBalancer.vipOffset: 0 is not allowed.',
+    );
   });
 
   test('the esbuild (tsx) syntax error becomes one line with line and column', () => {
@@ -126,15 +147,51 @@ describe('declaration files that do not load', () => {
 
 describe('fleet-wide rules', () => {
   const spec = (name: string, extra: Partial<VClusterSpec> = {}): VClusterSpec => ({ name, exposure: Exposure.internal(), ...extra });
-  const refused = (specs: VClusterSpec[]) => fleetError(() => buildFleet(platform, specs.map((s, i) => ({ file: `vclusters/f${i}.ts`, spec: s }))));
+  const refused = (specs: VClusterSpec[]) =>
+    fleetError(() =>
+      buildFleet(
+        platform,
+        specs.map((s, i) => ({ file: `vclusters/f${i}.ts`, spec: s })),
+      ),
+    );
 
   test.each<[string, VClusterSpec[], string]>([
-    ['vcluster names', [spec('a'), spec('a', { targetNamespace: 'a2', projectName: 'p2' })], 'vclusters/f1.ts: name: "a" is not allowed. Allowed: a vcluster name no other vcluster uses (vclusters/f0.ts already does)'],
-    ['target namespaces', [spec('a'), spec('b', { targetNamespace: 'a' })], 'vclusters/f1.ts: targetNamespace: "a" is not allowed. Allowed: a host namespace no other vcluster uses'],
-    ['AppProjects', [spec('a', { projectName: 'shared' }), spec('b', { projectName: 'shared' })], 'vclusters/f1.ts: projectName: "shared" is not allowed. Allowed: a Argo CD AppProject no other vcluster uses'],
-    ['hostnames', [spec('a', { exposure: Exposure.loadBalancer({ hostname: 'api.integratn.tech' }) }), spec('b', { exposure: Exposure.gateway({ hostname: 'api.integratn.tech', gatewayName: 'gw', gatewayNamespace: 'gw' }) })], 'vclusters/f1.ts: exposure.hostname: "api.integratn.tech" is not allowed.'],
-    ['VIPs', [spec('a', { exposure: Exposure.loadBalancer({ vip: '10.0.4.201' }) }), spec('b', { exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24', vipOffset: 201 }) })], 'vclusters/f1.ts: exposure.vip: "10.0.4.201" is not allowed. Allowed: a load-balancer VIP no other vcluster uses'],
-    ['Application names (the root Application)', [spec('fleet')], 'vclusters/f0.ts: name: "vcluster-fleet" is not allowed. Allowed: a Argo CD Application name no other vcluster uses ((the root Application) already does)'],
+    [
+      'vcluster names',
+      [spec('a'), spec('a', { targetNamespace: 'a2', projectName: 'p2' })],
+      'vclusters/f1.ts: name: "a" is not allowed. Allowed: a vcluster name no other vcluster uses (vclusters/f0.ts already does)',
+    ],
+    [
+      'target namespaces',
+      [spec('a'), spec('b', { targetNamespace: 'a' })],
+      'vclusters/f1.ts: targetNamespace: "a" is not allowed. Allowed: a host namespace no other vcluster uses',
+    ],
+    [
+      'AppProjects',
+      [spec('a', { projectName: 'shared' }), spec('b', { projectName: 'shared' })],
+      'vclusters/f1.ts: projectName: "shared" is not allowed. Allowed: a Argo CD AppProject no other vcluster uses',
+    ],
+    [
+      'hostnames',
+      [
+        spec('a', { exposure: Exposure.loadBalancer({ hostname: 'api.integratn.tech' }) }),
+        spec('b', { exposure: Exposure.gateway({ hostname: 'api.integratn.tech', gatewayName: 'gw', gatewayNamespace: 'gw' }) }),
+      ],
+      'vclusters/f1.ts: exposure.hostname: "api.integratn.tech" is not allowed.',
+    ],
+    [
+      'VIPs',
+      [
+        spec('a', { exposure: Exposure.loadBalancer({ vip: '10.0.4.201' }) }),
+        spec('b', { exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24', vipOffset: 201 }) }),
+      ],
+      'vclusters/f1.ts: exposure.vip: "10.0.4.201" is not allowed. Allowed: a load-balancer VIP no other vcluster uses',
+    ],
+    [
+      'Application names (the root Application)',
+      [spec('fleet')],
+      'vclusters/f0.ts: name: "vcluster-fleet" is not allowed. Allowed: a Argo CD Application name no other vcluster uses ((the root Application) already does)',
+    ],
   ])('%s must be unique', (_what, specs, expected) => {
     expect(refused(specs)).toContain(expected);
   });
@@ -145,7 +202,10 @@ describe('fleet-wide rules', () => {
   });
 
   test('bootstrap Applications of a vcluster on another host cluster cannot collide with another vcluster', () => {
-    const site = { ...platform, argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, remote: 'https://remote.example.com:6443' } } };
+    const site = {
+      ...platform,
+      argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, remote: 'https://remote.example.com:6443' } },
+    };
     const message = fleetError(() =>
       buildFleet(site, [
         { file: 'vclusters/a.ts', spec: spec('a', { hostCluster: 'remote' }) },
@@ -156,10 +216,26 @@ describe('fleet-wide rules', () => {
   });
 
   test('the same namespace and VIP on two host clusters is fine', () => {
-    const site = { ...platform, argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, remote: 'https://remote.example.com:6443' } } };
+    const site = {
+      ...platform,
+      argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, remote: 'https://remote.example.com:6443' } },
+    };
     const built = buildFleet(site, [
-      { file: 'vclusters/a.ts', spec: spec('a', { targetNamespace: 'tenant', exposure: Exposure.loadBalancer({ hostname: 'a.integratn.tech', vip: '10.0.4.201' }) }) },
-      { file: 'vclusters/b.ts', spec: spec('b', { hostCluster: 'remote', targetNamespace: 'tenant', exposure: Exposure.loadBalancer({ hostname: 'b.integratn.tech', vip: '10.0.4.201' }) }) },
+      {
+        file: 'vclusters/a.ts',
+        spec: spec('a', {
+          targetNamespace: 'tenant',
+          exposure: Exposure.loadBalancer({ hostname: 'a.integratn.tech', vip: '10.0.4.201' }),
+        }),
+      },
+      {
+        file: 'vclusters/b.ts',
+        spec: spec('b', {
+          hostCluster: 'remote',
+          targetNamespace: 'tenant',
+          exposure: Exposure.loadBalancer({ hostname: 'b.integratn.tech', vip: '10.0.4.201' }),
+        }),
+      },
     ]);
     expect(built).toHaveLength(2);
   });
@@ -173,7 +249,10 @@ describe('a synth that cannot destroy dist/', () => {
     const good = tree(dist);
     expect([...good.keys()].some((f) => f.startsWith('sandbox/'))).toBe(true);
     // WHEN runs with a bad declaration fail
-    for (const bad of [mediaWith("hostname: 'media.integratn.tech'", "hostname: 'media integratn.tech'"), mediaWith("targetRevision: '0.31.1'", "targetRevision: '0.31'")]) {
+    for (const bad of [
+      mediaWith("hostname: 'media.integratn.tech'", "hostname: 'media integratn.tech'"),
+      mediaWith("targetRevision: '0.31.1'", "targetRevision: '0.31'"),
+    ]) {
       expect(() => synth(fleetDir({ 'media.ts': bad }), dist)).toThrow(FleetError);
       // THEN dist/ is exactly as it was, and no temporary folder is left behind
       expect(tree(dist)).toEqual(good);
@@ -186,7 +265,11 @@ describe('a synth that cannot destroy dist/', () => {
     synth(fleetDir({ 'sandbox.ts': null }), dist);
     // THEN only generated files remain: sandbox's folder and bootstrap child are gone, media is unchanged
     const after = tree(dist);
-    expect([...after.keys()].filter((f) => f.startsWith('sandbox/') || f.includes('fleet-sandbox') || f === 'hand-edit.yaml' || f.startsWith('old-tenant/'))).toEqual([]);
+    expect(
+      [...after.keys()].filter(
+        (f) => f.startsWith('sandbox/') || f.includes('fleet-sandbox') || f === 'hand-edit.yaml' || f.startsWith('old-tenant/'),
+      ),
+    ).toEqual([]);
     for (const [f, content] of good) if (f.startsWith('vcluster-media/')) expect(after.get(f)).toBe(content);
   });
 
@@ -194,7 +277,11 @@ describe('a synth that cannot destroy dist/', () => {
     const dist = path.join(work, 'dist-cli');
     synth(fleetDir(), dist);
     const before = tree(dist);
-    const dir = fleetDir({ 'media.ts': mediaWith("cidr: '10.0.3.1/32'", "cidr: '10.0.3.1/33'").replace('replicas: 3,', "replicas: 3, resources: { requests: { cpu: '250 millicores' } },").replace(/\n  resources: \{\n[\s\S]*?\n  \},\n/, '\n') });
+    const dir = fleetDir({
+      'media.ts': mediaWith("cidr: '10.0.3.1/32'", "cidr: '10.0.3.1/33'")
+        .replace('replicas: 3,', "replicas: 3, resources: { requests: { cpu: '250 millicores' } },")
+        .replace(/\n {2}resources: \{\n[\s\S]*?\n {2}\},\n/, '\n'),
+    });
     const r = runCli(['--vclusters', dir, '--out', dist]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('synth failed; nothing was written to');
@@ -239,15 +326,20 @@ describe('deletion protection: what removing a file does', () => {
     const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.namespace === 'vcluster-media');
     if (push) expect(push.spec.deletionPolicy).toBe('None'); // the 1Password item stays
     // No object of the vcluster carries a finalizer that cascades.
-    for (const [f, o] of before) if (f.startsWith('vcluster-media/')) expect(o.metadata.finalizers ?? []).not.toContain(RESOURCES_FINALIZER);
+    for (const [f, o] of before)
+      if (f.startsWith('vcluster-media/')) expect(o.metadata.finalizers ?? []).not.toContain(RESOURCES_FINALIZER);
 
     // WHEN media.ts is removed and the fleet re-synthesized
-    const after = objects(renderFleet(platform, buildFleet(platform, loadFleet(fleetDir({ 'media.ts': null }), 'vclusters').declarations), inventoryFiles));
+    const after = objects(
+      renderFleet(platform, buildFleet(platform, loadFleet(fleetDir({ 'media.ts': null }), 'vclusters').declarations), inventoryFiles),
+    );
     // THEN nothing mentions it any more (no delete stubs, no Job, nothing targeting its namespace)...
     const mentions = [...after].filter(([f, o]) => f.includes('vcluster-media') || JSON.stringify(o).includes('vcluster-media'));
     expect(mentions).toEqual([]);
     // ...the root Application is unchanged, and the other vcluster renders byte-identically.
-    expect(after.get(`_bootstrap/application-${ROOT_APPLICATION}.yaml`)).toEqual(before.get(`_bootstrap/application-${ROOT_APPLICATION}.yaml`));
+    expect(after.get(`_bootstrap/application-${ROOT_APPLICATION}.yaml`)).toEqual(
+      before.get(`_bootstrap/application-${ROOT_APPLICATION}.yaml`),
+    );
     for (const [f, o] of after) if (f.startsWith('sandbox/')) expect(o).toEqual(before.get(f));
   });
 
@@ -264,7 +356,12 @@ describe('deletion protection: what removing a file does', () => {
   });
 
   test('a prod vcluster that opts in to deletion cleans up like dev', () => {
-    const built = buildFleet(platform, [{ file: 'vclusters/x.ts', spec: { name: 'x', preset: 'prod', deletionPolicy: 'delete', backingStore: { etcd: { deploy: { enabled: true } } } } }]);
+    const built = buildFleet(platform, [
+      {
+        file: 'vclusters/x.ts',
+        spec: { name: 'x', preset: 'prod', deletionPolicy: 'delete', backingStore: { etcd: { deploy: { enabled: true } } } },
+      },
+    ]);
     const out = objects(renderFleet(platform, built));
     expect(out.get('_bootstrap/application-fleet-x.yaml').metadata.finalizers).toEqual([RESOURCES_FINALIZER]);
     const values = out.get('x/argocd/application-vcluster-x.yaml').spec.source.helm.valuesObject;
@@ -276,7 +373,10 @@ describe('deterministic output', () => {
   test('the same bytes whatever the order of the declarations, the time zone and the locale', () => {
     // GIVEN the repository's declarations plus a few more, in two orders
     const { platform: site, declarations } = loadFleet(fleetDir(), 'vclusters');
-    const more = ['c', 'a', 'b'].map((n) => ({ file: `vclusters/${n}.ts`, spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true } }));
+    const more = ['c', 'a', 'b'].map((n) => ({
+      file: `vclusters/${n}.ts`,
+      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true },
+    }));
     const forward = renderFleet(site, buildFleet(site, [...declarations, ...more]), inventoryFiles);
     const backward = renderFleet(site, buildFleet(site, [...declarations, ...more].reverse()), inventoryFiles);
     expect([...backward]).toEqual([...forward]);

@@ -12,7 +12,19 @@ export { platform };
 export const ROOT = path.resolve(__dirname, '..');
 
 /** A rendered object, loosely typed for assertions. */
-export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] }; spec?: any; [k: string]: any };
+export type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+  };
+  spec?: any;
+  [k: string]: any;
+};
 
 /** Builds one declaration and returns its objects. */
 export function render(spec: VClusterSpec, site: Platform = platform): Obj[] {
@@ -23,7 +35,9 @@ export function render(spec: VClusterSpec, site: Platform = platform): Obj[] {
 export function find(objects: readonly Obj[], kind: string, name: string): Obj {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected one ${kind} "${name}", found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+    throw new Error(
+      `expected one ${kind} "${name}", found ${found.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+    );
   }
   return found[0];
 }

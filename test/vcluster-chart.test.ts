@@ -25,7 +25,12 @@ describe('VClusterChart: vcluster-media (PARITY §3.1, §3.5, §3.6, §4)', () =
     });
     const app = find(objects, 'Application', 'vcluster-vcluster-media');
     expect(app.spec.project).toBe('vcluster-media');
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.loft.sh', chart: 'vcluster', targetRevision: '0.31.1', helm: { releaseName: 'vcluster-media' } });
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://charts.loft.sh',
+      chart: 'vcluster',
+      targetRevision: '0.31.1',
+      helm: { releaseName: 'vcluster-media' },
+    });
     expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'vcluster-media' });
     expect(app.spec.syncPolicy).toEqual({ automated: { selfHeal: true, prune: true }, syncOptions: ['CreateNamespace=true'] });
   });
@@ -68,12 +73,18 @@ describe('VClusterChart: vcluster-media (PARITY §3.1, §3.5, §3.6, §4)', () =
   test('Helm values: integrations with their host selectors', () => {
     expect(values.integrations.certManager).toEqual({
       enabled: true,
-      sync: { fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } } },
+      sync: {
+        fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } },
+      },
     });
     expect(values.integrations.externalSecrets).toEqual({
       enabled: true,
       webhook: { enabled: true },
-      sync: { fromHost: { clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } } } },
+      sync: {
+        fromHost: {
+          clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } },
+        },
+      },
     });
     expect(values.integrations.metricsServer).toEqual({ enabled: true });
     expect(values.controlPlane.serviceMonitor.labels).toEqual({
@@ -86,7 +97,9 @@ describe('VClusterChart: vcluster-media (PARITY §3.1, §3.5, §3.6, §4)', () =
 
   test('site-wide values from the platform configuration', () => {
     expect(values.sync.toHost.networkPolicies).toEqual({ enabled: true });
-    expect(values.sync.fromHost.secrets.mappings.byName).toEqual({ 'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token' });
+    expect(values.sync.fromHost.secrets.mappings.byName).toEqual({
+      'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token',
+    });
     expect(values.telemetry).toEqual({ enabled: false });
     expect(values.networking.replicateServices.fromHost).toEqual([{ from: 'default/kubernetes', to: 'default/kubernetes' }]);
   });
@@ -128,7 +141,12 @@ describe('VClusterChart: backing store of a highly available control plane', () 
     const v = helmValues(render({ name: 'ha', preset: 'prod' }));
     expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(3);
     expect(v.controlPlane.backingStore).toEqual({
-      etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 }, persistence: { volumeClaim: { retentionPolicy: 'Retain' } } } } },
+      etcd: {
+        deploy: {
+          enabled: true,
+          statefulSet: { highAvailability: { replicas: 3 }, persistence: { volumeClaim: { retentionPolicy: 'Retain' } } },
+        },
+      },
     });
   });
 

@@ -45,15 +45,32 @@ describe('VCluster', () => {
   });
 
   test('names, waves and the AppProject following the Application', () => {
-    const { objects } = build({ releaseName: 'vcluster-media', project: 'vcluster-media', repoURL: 'https://charts.example.com', destinationServer: 'https://host.example.com:6443' });
+    const { objects } = build({
+      releaseName: 'vcluster-media',
+      project: 'vcluster-media',
+      repoURL: 'https://charts.example.com',
+      destinationServer: 'https://host.example.com:6443',
+    });
     const [ns, project, app] = objects;
-    expect(ns).toMatchObject({ kind: 'Namespace', metadata: { name: 'vcluster-media', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } } });
-    expect(project.metadata).toMatchObject({ name: 'vcluster-media', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
+    expect(ns).toMatchObject({
+      kind: 'Namespace',
+      metadata: { name: 'vcluster-media', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } },
+    });
+    expect(project.metadata).toMatchObject({
+      name: 'vcluster-media',
+      namespace: 'argocd',
+      annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+    });
     expect(project.spec.sourceRepos).toEqual(['https://charts.example.com']);
     expect(project.spec.destinations).toEqual([{ namespace: 'vcluster-media', server: 'https://host.example.com:6443' }]);
     expect(app.metadata.name).toBe('vcluster-vcluster-media');
     expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.example.com', chart: 'vcluster', targetRevision: '0.31.3', helm: { releaseName: 'vcluster-media' } });
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://charts.example.com',
+      chart: 'vcluster',
+      targetRevision: '0.31.3',
+      helm: { releaseName: 'vcluster-media' },
+    });
     expect(app.spec.destination).toEqual({ server: 'https://host.example.com:6443', namespace: 'vcluster-media' });
   });
 
@@ -68,7 +85,9 @@ describe('VCluster', () => {
   });
 
   test('throws on an unsupported chart version', () => {
-    expect(() => build({ targetRevision: '0.31' })).toThrow(/targetRevision: "0.31" is not allowed\. Allowed: an exact supported vcluster chart version: .*0\.31\.3/);
+    expect(() => build({ targetRevision: '0.31' })).toThrow(
+      /targetRevision: "0.31" is not allowed\. Allowed: an exact supported vcluster chart version: .*0\.31\.3/,
+    );
   });
 
   test('throws on an unsupported Kubernetes version', () => {
@@ -76,7 +95,9 @@ describe('VCluster', () => {
   });
 
   test('throws on a malformed quantity, naming field and value', () => {
-    expect(() => build({ resources: { requests: { cpu: '250 millicores' } } })).toThrow(/resources\.requests\.cpu: "250 millicores" is not allowed/);
+    expect(() => build({ resources: { requests: { cpu: '250 millicores' } } })).toThrow(
+      /resources\.requests\.cpu: "250 millicores" is not allowed/,
+    );
   });
 
   test('throws on a release name that is not a DNS label', () => {
@@ -87,6 +108,8 @@ describe('VCluster', () => {
     const app = new App({ outdir: '/nonexistent' });
     const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
     new VCluster(chart, 'vc', { releaseName: 'demo', helmValues: { controlPlane: { statefulSet: { resourcez: {} } } } as any });
-    expect(() => chart.toJson()).toThrow(/helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.31\.3 declares/);
+    expect(() => chart.toJson()).toThrow(
+      /helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.31\.3 declares/,
+    );
   });
 });

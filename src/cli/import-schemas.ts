@@ -24,10 +24,8 @@ const IMPORTS = path.join(ROOT, 'imports');
 
 /** Upstream URL → file name of the byte-identical local copy in the schemas folder. */
 const LOCAL_COPIES: Record<string, string> = {
-  'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/application-crd.yaml':
-    'argocd-v3.5.1-application-crd.yaml',
-  'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml':
-    'argocd-v3.5.1-appproject-crd.yaml',
+  'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/application-crd.yaml': 'argocd-v3.5.1-application-crd.yaml',
+  'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds/appproject-crd.yaml': 'argocd-v3.5.1-appproject-crd.yaml',
   'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_externalsecrets.yaml':
     'external-secrets-v2.9.0-externalsecrets-crd.yaml',
   'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_pushsecrets.yaml':
@@ -42,10 +40,8 @@ const LOCAL_COPIES: Record<string, string> = {
     'gateway-api-v1.6.1-standard-httproutes-crd.yaml',
   'https://raw.githubusercontent.com/cilium/cilium/02904c9bb25567e06b55639622528a8b8c829f25/pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml':
     'cilium-02904c9bb255-ciliumnetworkpolicies-crd.yaml',
-  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.30.4/chart/values.schema.json':
-    'vcluster-v0.30.4.values.schema.json',
-  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.31.3/chart/values.schema.json':
-    'vcluster-v0.31.3.values.schema.json',
+  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.30.4/chart/values.schema.json': 'vcluster-v0.30.4.values.schema.json',
+  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.31.3/chart/values.schema.json': 'vcluster-v0.31.3.values.schema.json',
   'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.30.0/_definitions.json':
     'k8s-v1.30.0-definitions.json',
 };

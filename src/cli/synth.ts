@@ -31,7 +31,9 @@ function main(): void {
   const { platform, declarations } = loadFleet(vclustersDir, path.relative(process.cwd(), vclustersDir) || '.');
   if (declarations.length === 0 && !process.argv.includes('--allow-empty')) {
     // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
-    throw new Error(`no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`);
+    throw new Error(
+      `no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`,
+    );
   }
   // Same tree as renderFleet(), streamed: each vcluster's objects go to the (atomic) writer as soon
   // as it is built; nothing replaces the output folder unless every declaration validated and built.
@@ -56,7 +58,9 @@ function main(): void {
   tree.commit();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const objects = built.reduce((n, b) => n + b.objects.length, 0);
-  console.log(`synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`);
+  console.log(
+    `synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`,
+  );
 }
 
 try {

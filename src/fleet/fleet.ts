@@ -25,7 +25,9 @@ export interface Declaration {
 /** Thrown when any declaration is invalid; lists every problem of the run. */
 export class FleetError extends Error {
   constructor(public readonly problems: readonly Problem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the vcluster declarations:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the vcluster declarations:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+    );
     this.name = 'FleetError';
   }
 }
@@ -43,11 +45,24 @@ function loadDeclaration(file: string, source: string): Declaration | Problem {
   const allowed = 'export default defineVCluster({ name: ..., ... })';
   if (!mod || typeof mod !== 'object' || !('default' in mod)) {
     const named = mod && typeof mod === 'object' ? Object.keys(mod).filter((k) => k !== '__esModule') : [];
-    return { source, field: 'export default', value: named.length ? `no default export (only ${named.join(', ')})` : 'no default export', allowed, fix: 'default-export the declaration; one vcluster per file' };
+    return {
+      source,
+      field: 'export default',
+      value: named.length ? `no default export (only ${named.join(', ')})` : 'no default export',
+      allowed,
+      fix: 'default-export the declaration; one vcluster per file',
+    };
   }
   const spec = mod.default;
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    return { source, field: 'export default', value: spec, allowed, fix: typeof spec === 'function' ? 'call defineVCluster({...}) instead of exporting a function' : 'default-export one declaration object' };
+    return {
+      source,
+      field: 'export default',
+      value: spec,
+      allowed,
+      fix:
+        typeof spec === 'function' ? 'call defineVCluster({...}) instead of exporting a function' : 'default-export one declaration object',
+    };
   }
   return { file: source, spec: spec as VClusterSpec };
 }
@@ -63,8 +78,12 @@ function strayFiles(dir: string): string[] {
 
 /** One line saying why a file failed to load, with line and column when the compiler gave them. */
 export function loadErrorMessage(e: unknown): string {
-  const text = (e instanceof Error ? e.message : String(e)).replace(/\u001b\[[0-9;]*m/g, '');
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // strip terminal colour codes (ESC [ ... m) that compilers put in their messages
+  const text = (e instanceof Error ? e.message : String(e)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:43: ERROR: Expected identifier but found ..."
   for (const l of lines) {
     const m = /\.[cm]?[tj]sx?:(\d+):(\d+): ERROR: (.*)$/.exec(l);
@@ -102,7 +121,13 @@ export function loadFleet(dir: string, displayDir = path.basename(dir)): { platf
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== PLATFORM_FILE)
     .sort();
   for (const f of strayFiles(dir)) {
-    problems.push({ source: show(f), field: '(file)', value: f, allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder', fix: 'rename it to <name>.ts if it declares a vcluster, otherwise move it out of the folder' });
+    problems.push({
+      source: show(f),
+      field: '(file)',
+      value: f,
+      allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder',
+      fix: 'rename it to <name>.ts if it declares a vcluster, otherwise move it out of the folder',
+    });
   }
   const declarations: Declaration[] = [];
   for (const f of files) {
@@ -124,10 +149,20 @@ function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'
   if (e instanceof FleetError) return [...e.problems];
   if (stage === 'build') {
     const message = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
-    return [{ source, field: '(build)', value: message, allowed: 'a declaration that builds', fix: 'the declaration passed validation but failed to build: report this message as a vcluster-fleet bug' }];
+    return [
+      {
+        source,
+        field: '(build)',
+        value: message,
+        allowed: 'a declaration that builds',
+        fix: 'the declaration passed validation but failed to build: report this message as a vcluster-fleet bug',
+      },
+    ];
   }
   const message = loadErrorMessage(e);
-  const fix = message.startsWith('syntax error') ? 'fix the syntax at the line and column named (`npx tsc --noEmit -p .` shows more)' : 'fix the code that throws while the file is loaded';
+  const fix = message.startsWith('syntax error')
+    ? 'fix the syntax at the line and column named (`npx tsc --noEmit -p .` shows more)'
+    : 'fix the code that throws while the file is loaded';
   return [{ source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix }];
 }
 
@@ -150,7 +185,11 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
     ['name', 'vcluster name', (r) => [r.names.release]],
     ['targetNamespace', 'host namespace', (r) => [`${r.hostCluster}/${r.names.namespace}`]],
     ['projectName', 'Argo CD AppProject', (r) => [r.names.project]],
-    ['name', 'Argo CD Application name', (r) => [r.names.application, r.names.bootstrapApplication, ...(remote(r) ? [`${r.names.bootstrapApplication}-host`] : [])]],
+    [
+      'name',
+      'Argo CD Application name',
+      (r) => [r.names.application, r.names.bootstrapApplication, ...(remote(r) ? [`${r.names.bootstrapApplication}-host`] : [])],
+    ],
     ['name', 'Argo CD cluster name', (r) => [r.names.argocdClusterName]],
     ['exposure.hostname', 'API hostname', (r) => (r.exposure.mode === 'internal' ? [] : [r.exposure.hostname])],
     ['exposure.vip', 'load-balancer VIP', (r) => (r.exposure.vip ? [`${r.hostCluster}/${r.exposure.vip}`] : [])],
@@ -185,7 +224,11 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
  * unless every declaration is valid; every problem of the run is reported in one {@link FleetError}.
  * `onBuilt` sees each vcluster as soon as it is built (while no build has failed yet).
  */
-export function buildFleet(platform: Platform, declarations: readonly Declaration[], onBuilt?: (b: BuiltVCluster) => void): BuiltVCluster[] {
+export function buildFleet(
+  platform: Platform,
+  declarations: readonly Declaration[],
+  onBuilt?: (b: BuiltVCluster) => void,
+): BuiltVCluster[] {
   const problems: Problem[] = [];
   const resolved: Array<{ file: string; r: ResolvedSpec; spec: VClusterSpec }> = [];
   // Sorted by file name (code-unit order, not locale): the output never depends on discovery order.
@@ -230,7 +273,11 @@ export const BOOTSTRAP_DIR = '_bootstrap';
  * Renders the whole `dist/` tree as path → content: `<name>/argocd/*.yaml` (objects for the Argo CD
  * cluster), `<name>/host/*.yaml` (objects for the vcluster's host cluster), `_bootstrap/*.yaml`.
  */
-export function renderFleet(platform: Platform, built: readonly BuiltVCluster[], extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map()): Map<string, string> {
+export function renderFleet(
+  platform: Platform,
+  built: readonly BuiltVCluster[],
+  extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map(),
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const b of built) for (const [file, obj] of vclusterFiles(platform, b)) files.set(file, toYaml(obj));
   for (const [k, v] of fleetFiles(platform, built, extra)) files.set(k, v);
@@ -247,14 +294,19 @@ export function vclusterFiles(platform: Platform, b: BuiltVCluster): Map<string,
   for (const obj of b.objects) {
     const side = isArgocdSide(obj, platform) ? 'argocd' : 'host';
     const file = `${b.resolved.names.release}/${side}/${objectFileName(obj)}`;
-    if (files.has(file)) throw new FleetError([{ source: b.file, field: '(output)', value: file, allowed: 'one object per kind and name' }]);
+    if (files.has(file))
+      throw new FleetError([{ source: b.file, field: '(output)', value: file, allowed: 'one object per kind and name' }]);
     files.set(file, obj);
   }
   return files;
 }
 
 /** The fleet-wide files of `dist/` (path → content): `_bootstrap/*.yaml` and `extra`'s. */
-export function fleetFiles(platform: Platform, built: readonly BuiltVCluster[], extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map()): Map<string, string> {
+export function fleetFiles(
+  platform: Platform,
+  built: readonly BuiltVCluster[],
+  extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map(),
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const obj of bootstrapObjects(platform, built)) files.set(`${BOOTSTRAP_DIR}/${objectFileName(obj)}`, toYaml(obj));
   for (const [k, v] of extra(built)) files.set(k, v);

@@ -83,7 +83,12 @@ export class EtcdPki extends Construct {
     p.dnsSubdomain('clusterDomain', clusterDomain);
     const image = props.image ?? 'docker.io/alpine/k8s:1.34.3';
     if (typeof image !== 'string' || !isPinnedImage(image)) {
-      p.add('image', image, 'an image pinned by a tag other than "latest" or by an @sha256 digest', 'set platform images.kubectl to e.g. "docker.io/alpine/k8s:1.34.3"');
+      p.add(
+        'image',
+        image,
+        'an image pinned by a tag other than "latest" or by an @sha256 digest',
+        'set platform images.kubectl to e.g. "docker.io/alpine/k8s:1.34.3"',
+      );
     }
     p.throwIfAny(`EtcdPki of "${names.release}"`);
 
@@ -95,7 +100,11 @@ export class EtcdPki extends Construct {
     const peerName = `${prefix}-peer`;
     this.mergedSecretName = names.etcdCerts;
     const mergeName = names.etcdCertsMerge;
-    const meta = (name: string, tag: string) => ({ name, namespace: ns, labels: { 'app.kubernetes.io/instance': names.release, 'app.kubernetes.io/name': tag } });
+    const meta = (name: string, tag: string) => ({
+      name,
+      namespace: ns,
+      labels: { 'app.kubernetes.io/instance': names.release, 'app.kubernetes.io/name': tag },
+    });
 
     const svc = (host: string) => [host, `${host}.${ns}`, `${host}.${ns}.svc`, `${host}.${ns}.svc.${clusterDomain}`];
     const members = names.etcdMembers(props.etcdReplicas).flatMap((m) => {
@@ -138,11 +147,11 @@ export class EtcdPki extends Construct {
       '  if [ -z "$v" ]; then echo "secret $1 has no $2" >&2; exit 1; fi',
       '  printf \'%s\' "$v"',
       '}',
-      "ca=$(field \"$CA_SECRET\" 'tls\\.crt')",
-      "server_crt=$(field \"$SERVER_SECRET\" 'tls\\.crt')",
-      "server_key=$(field \"$SERVER_SECRET\" 'tls\\.key')",
-      "peer_crt=$(field \"$PEER_SECRET\" 'tls\\.crt')",
-      "peer_key=$(field \"$PEER_SECRET\" 'tls\\.key')",
+      'ca=$(field "$CA_SECRET" \'tls\\.crt\')',
+      'server_crt=$(field "$SERVER_SECRET" \'tls\\.crt\')',
+      'server_key=$(field "$SERVER_SECRET" \'tls\\.key\')',
+      'peer_crt=$(field "$PEER_SECRET" \'tls\\.crt\')',
+      'peer_key=$(field "$PEER_SECRET" \'tls\\.key\')',
       'kubectl apply --server-side --force-conflicts --field-manager=etcd-certs-merge -f - <<EOF',
       'apiVersion: v1',
       'kind: Secret',
@@ -171,7 +180,12 @@ export class EtcdPki extends Construct {
           spec: {
             restartPolicy: 'OnFailure',
             serviceAccountName: mergeName,
-            securityContext: { runAsNonRoot: true, runAsUser: MERGE_UID, runAsGroup: MERGE_UID, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: MERGE_UID,
+              runAsGroup: MERGE_UID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             containers: [
               {
                 name: 'merge-certs',

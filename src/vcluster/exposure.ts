@@ -157,10 +157,18 @@ export function resolveExposure(problems: Problems, exposure: Exposure, ctx: Exp
   if (exposure.mode === 'gateway') {
     const gateway =
       props.gatewayName || props.gatewayNamespace
-        ? { name: props.gatewayName ?? ctx.gateway?.name ?? '', namespace: props.gatewayNamespace ?? ctx.gateway?.namespace ?? '', sectionName: props.sectionName ?? ctx.gateway?.sectionName }
+        ? {
+            name: props.gatewayName ?? ctx.gateway?.name ?? '',
+            namespace: props.gatewayNamespace ?? ctx.gateway?.namespace ?? '',
+            sectionName: props.sectionName ?? ctx.gateway?.sectionName,
+          }
         : ctx.gateway && { ...ctx.gateway, sectionName: props.sectionName ?? ctx.gateway.sectionName };
     if (!gateway) {
-      problems.add('exposure', 'gateway', 'a gateway exposure only when the platform configures a gateway (platform.gateway) or the exposure names gatewayName and gatewayNamespace');
+      problems.add(
+        'exposure',
+        'gateway',
+        'a gateway exposure only when the platform configures a gateway (platform.gateway) or the exposure names gatewayName and gatewayNamespace',
+      );
     } else {
       problems.dnsLabel('exposure.gatewayName', gateway.name);
       problems.dnsLabel('exposure.gatewayNamespace', gateway.namespace);

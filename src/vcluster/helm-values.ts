@@ -85,18 +85,30 @@ export function checkHelmValues(problems: Problems, field: string, values: unkno
   if (validate(values)) return;
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
-    const path = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (e.params?.additionalProperty) {
       const key = e.params.additionalProperty;
       const at = [field, ...path, key].join('.');
       if (seen.has(at)) continue;
       seen.add(at);
-      problems.add(at, valueAt(values, `${e.instancePath}/${key}`), `only keys the vcluster chart ${version} declares (the chart rejects "${key}" here)`, 'check the spelling against the chart\'s values.yaml');
+      problems.add(
+        at,
+        valueAt(values, `${e.instancePath}/${key}`),
+        `only keys the vcluster chart ${version} declares (the chart rejects "${key}" here)`,
+        "check the spelling against the chart's values.yaml",
+      );
     } else {
       const at = [field, ...path].join('.');
       if (seen.has(at)) continue;
       seen.add(at);
-      problems.add(at, valueAt(values, e.instancePath), `what the vcluster chart ${version} schema says: ${e.message ?? 'a different value'}`);
+      problems.add(
+        at,
+        valueAt(values, e.instancePath),
+        `what the vcluster chart ${version} schema says: ${e.message ?? 'a different value'}`,
+      );
     }
   }
 }

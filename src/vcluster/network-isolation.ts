@@ -97,10 +97,29 @@ export interface NetworkIsolationProps {
 
 /** Props keys, for the unknown-key check. */
 const PROPS_KEYS = [
-  'namespace', 'releaseName', 'mode', 'cilium', 'hostDnsAddress', 'apiClientNamespaces', 'apiClientCidrs',
-  'workloadGatewayNamespace', 'monitoringNamespace', 'onePasswordConnectCidr', 'onePasswordEgress', 'clusterDns',
-  'metricsServerPeer', 'metricsServer', 'privateCidrs', 'enableNFS', 'nfsCidr', 'extraEgress', 'exposureMode',
-  'deployedEtcd', 'kubeApiCidrs', 'kubeApiPort', 'labels',
+  'namespace',
+  'releaseName',
+  'mode',
+  'cilium',
+  'hostDnsAddress',
+  'apiClientNamespaces',
+  'apiClientCidrs',
+  'workloadGatewayNamespace',
+  'monitoringNamespace',
+  'onePasswordConnectCidr',
+  'onePasswordEgress',
+  'clusterDns',
+  'metricsServerPeer',
+  'metricsServer',
+  'privateCidrs',
+  'enableNFS',
+  'nfsCidr',
+  'extraEgress',
+  'exposureMode',
+  'deployedEtcd',
+  'kubeApiCidrs',
+  'kubeApiPort',
+  'labels',
 ];
 
 /** Policy names rendered by the library itself (an extra egress rule must not collide with them). */
@@ -223,14 +242,17 @@ export class NetworkIsolation extends Construct {
     const clusterDns = props.clusterDns ?? { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
     p.dnsLabel('clusterDns.namespace', clusterDns.namespace);
     p.labels('clusterDns.podLabels', clusterDns.podLabels);
-    const metricsServerPeer = props.metricsServerPeer ?? { namespace: 'kube-system', podLabels: { 'app.kubernetes.io/name': 'metrics-server' } };
+    const metricsServerPeer = props.metricsServerPeer ?? {
+      namespace: 'kube-system',
+      podLabels: { 'app.kubernetes.io/name': 'metrics-server' },
+    };
     p.dnsLabel('metricsServerPeer.namespace', metricsServerPeer.namespace);
     p.labels('metricsServerPeer.podLabels', metricsServerPeer.podLabels);
     const privateCidrs = props.privateCidrs ?? RFC1918;
     privateCidrs.forEach((c, i) => p.cidr4(`privateCidrs[${i}]`, c));
     const nfsCidr = props.nfsCidr ?? '';
     if (props.enableNFS) {
-      if (props.nfsCidr === undefined) p.add('nfsCidr', undefined, 'the NFS servers\' CIDR when enableNFS is true');
+      if (props.nfsCidr === undefined) p.add('nfsCidr', undefined, "the NFS servers' CIDR when enableNFS is true");
       else p.cidr4('nfsCidr', nfsCidr);
     }
     checkExtraEgress(p, props.extraEgress, props.enableNFS === true);
@@ -256,7 +278,12 @@ export class NetworkIsolation extends Construct {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clusterDns.namespace } }, podSelector: { matchLabels: { ...clusterDns.podLabels } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clusterDns.namespace } },
+              podSelector: { matchLabels: { ...clusterDns.podLabels } },
+            },
+          ],
           ports: [udp(53), tcp(53)],
         },
       ],
@@ -311,7 +338,14 @@ export class NetworkIsolation extends Construct {
       this.policy('allow-etcd-from-control-plane', {
         podSelector: { matchLabels: etcdPods },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'vcluster', release: props.releaseName } } }, { podSelector: { matchLabels: etcdPods } }] }],
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { app: 'vcluster', release: props.releaseName } } },
+              { podSelector: { matchLabels: etcdPods } },
+            ],
+          },
+        ],
         egress: [{ to: [{ podSelector: { matchLabels: etcdPods } }] }],
       });
     }
@@ -328,7 +362,12 @@ export class NetworkIsolation extends Construct {
     }
     if (props.metricsServer !== false) {
       egress.push({
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsServerPeer.namespace } }, podSelector: { matchLabels: { ...metricsServerPeer.podLabels } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsServerPeer.namespace } },
+            podSelector: { matchLabels: { ...metricsServerPeer.podLabels } },
+          },
+        ],
         ports: [tcp(METRICS_SERVER_PORT)],
       });
     }
@@ -359,12 +398,20 @@ export class NetworkIsolation extends Construct {
     }
     // P8
     if (props.enableNFS) {
-      this.policy('allow-nfs-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [ipBlock(nfsCidr)], ports: [tcp(NFS_PORT)] }] });
+      this.policy('allow-nfs-egress', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [ipBlock(nfsCidr)], ports: [tcp(NFS_PORT)] }],
+      });
     }
     // P9
     for (const rule of props.extraEgress ?? []) {
       const port: k8s.NetworkPolicyPort = { protocol: rule.protocol ?? 'TCP', port: k8s.IntOrString.fromNumber(rule.port) };
-      this.policy(`allow-${rule.name}-egress`, { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [ipBlock(rule.cidr)], ports: [port] }] });
+      this.policy(`allow-${rule.name}-egress`, {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [ipBlock(rule.cidr)], ports: [port] }],
+      });
     }
   }
 

@@ -74,7 +74,12 @@ export function checkStrictIsolation(problems: Problems, settings: unknown, chec
       problems.quantity(`${field}[${JSON.stringify(k)}]`, q);
     }
   };
-  quantities('resourceQuota', settings.resourceQuota, isLabelKey, 'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"');
+  quantities(
+    'resourceQuota',
+    settings.resourceQuota,
+    isLabelKey,
+    'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"',
+  );
   const lr = settings.limitRange;
   if (lr !== undefined) {
     if (!isPlainObject(lr)) {
@@ -82,8 +87,18 @@ export function checkStrictIsolation(problems: Problems, settings: unknown, chec
     } else {
       if (checkKeys) checkKnownKeys(problems, 'limitRange', lr, ['default', 'defaultRequest']);
       const containerResource = (k: string) => ['cpu', 'memory', 'ephemeral-storage'].includes(k) || (k.includes('/') && isLabelKey(k));
-      quantities('limitRange.default', lr.default, containerResource, 'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource');
-      quantities('limitRange.defaultRequest', lr.defaultRequest, containerResource, 'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource');
+      quantities(
+        'limitRange.default',
+        lr.default,
+        containerResource,
+        'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource',
+      );
+      quantities(
+        'limitRange.defaultRequest',
+        lr.defaultRequest,
+        containerResource,
+        'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource',
+      );
     }
   }
   if (settings.podSecurity !== undefined) problems.oneOf('podSecurity', settings.podSecurity, ['baseline', 'restricted']);
@@ -145,7 +160,8 @@ export class StrictIsolation extends Construct {
       metadata: { name: 'default-quota', namespace, labels: labels('default-quota') },
       spec: { hard: Object.fromEntries(Object.entries(this.quota).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
     });
-    const q = (m: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+    const q = (m: Readonly<Record<string, string>>) =>
+      Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
     this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: { name: 'default-limits', namespace, labels: labels('default-limits') },
       spec: {
@@ -175,7 +191,13 @@ export class StrictIsolation extends Construct {
     };
     if (this.podSecurity === 'restricted') {
       const security = {
-        podSecurityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_ID, runAsGroup: NON_ROOT_ID, fsGroup: NON_ROOT_ID, seccompProfile: { type: 'RuntimeDefault' } },
+        podSecurityContext: {
+          runAsNonRoot: true,
+          runAsUser: NON_ROOT_ID,
+          runAsGroup: NON_ROOT_ID,
+          fsGroup: NON_ROOT_ID,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         containerSecurityContext: {
           allowPrivilegeEscalation: false,
           runAsNonRoot: true,
