@@ -5,7 +5,8 @@ import media from '../vclusters/media';
 import sandbox from '../vclusters/sandbox';
 import { VClusterSpec } from '../src';
 import { buildFleet } from '../src/fleet/fleet';
-import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, parseQuantity, reservationOf } from '../src/fleet/inventory';
+import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, reservationOf } from '../src/fleet/inventory';
+import { parseQuantity } from '../src/validation';
 import { platform } from './util';
 
 const build = (specs: VClusterSpec[], site = platform) =>

@@ -5,7 +5,7 @@
  * (the original platform over-reserved CPU unnoticed, PARITY §6 L-CPU). The output is
  * deterministic: no timestamps, rows sorted by name.
  */
-import { isPlainObject } from '../validation';
+import { isPlainObject, parseQuantity } from '../validation';
 import type { JsonObject } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './fleet';
 
@@ -19,39 +19,6 @@ export const CHART_DEFAULT_REQUESTS = {
   coredns: { cpu: '20m', memory: '64Mi' },
   etcd: { cpu: '20m', memory: '150Mi' },
 } as const;
-
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/**
- * The value of a Kubernetes quantity (`250m`, `2`, `1.5Gi`, `1e3`, `500M`) in base units (cores or
- * bytes), or `undefined` when it is not a quantity.
- * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
- */
-export function parseQuantity(q: string | number): number | undefined {
-  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(q.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  if (m[2]) return n * 10 ** Number(m[2].slice(1));
-  return n * SUFFIX[m[3] ?? ''];
-}
 
 /** CPU cores as Kubernetes writes them: `750m`, `1`, `1.25`. */
 export function formatCpu(cores: number): string {
@@ -93,8 +60,8 @@ function get(v: unknown, path: readonly string[]): unknown {
 
 function requestsOf(values: unknown, fallback: { readonly cpu: string; readonly memory: string }): Reservation {
   const r = isPlainObject(values) ? values : {};
-  const cpu = parseQuantity(String(r.cpu ?? fallback.cpu)) ?? 0;
-  const memory = parseQuantity(String(r.memory ?? fallback.memory)) ?? 0;
+  const cpu = parseQuantity(String(r.cpu ?? fallback.cpu).trim()) ?? 0;
+  const memory = parseQuantity(String(r.memory ?? fallback.memory).trim()) ?? 0;
   return { cpu, memory };
 }
 
