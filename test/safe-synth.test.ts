@@ -169,7 +169,7 @@ describe('fleet-wide rules', () => {
     [
       'AppProjects',
       [spec('a', { projectName: 'shared' }), spec('b', { projectName: 'shared' })],
-      'vclusters/f1.ts: projectName: "shared" is not allowed. Allowed: a Argo CD AppProject no other vcluster uses',
+      'vclusters/f1.ts: projectName: "shared" is not allowed. Allowed: an Argo CD AppProject no other vcluster uses',
     ],
     [
       'hostnames',
@@ -190,7 +190,7 @@ describe('fleet-wide rules', () => {
     [
       'Application names (the root Application)',
       [spec('fleet')],
-      'vclusters/f0.ts: name: "vcluster-fleet" is not allowed. Allowed: a Argo CD Application name no other vcluster uses ((the root Application) already does)',
+      'vclusters/f0.ts: name: "vcluster-fleet" is not allowed. Allowed: an Argo CD Application name no other vcluster uses (the root Application already does)',
     ],
   ])('%s must be unique', (_what, specs, expected) => {
     expect(refused(specs)).toContain(expected);
@@ -212,7 +212,7 @@ describe('fleet-wide rules', () => {
         { file: 'vclusters/a-host.ts', spec: spec('a-host') },
       ]),
     );
-    expect(message).toContain('name: "fleet-a-host" is not allowed. Allowed: a Argo CD Application name no other vcluster uses');
+    expect(message).toContain('name: "fleet-a-host" is not allowed. Allowed: an Argo CD Application name no other vcluster uses');
   });
 
   test('the same namespace and VIP on two host clusters is fine', () => {

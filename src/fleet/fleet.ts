@@ -211,7 +211,7 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
           source: file,
           field,
           value: k.includes('/') && field !== 'exposure.hostname' ? k.split('/').slice(1).join('/') : k,
-          allowed: `a ${what} no other vcluster uses (${other} already does)`,
+          allowed: `${/^[aeiouAEIOU]/.test(what) ? 'an' : 'a'} ${what} no other vcluster uses (${other.startsWith('(') ? other.slice(1, -1) : other} already does)`,
           fix: other.startsWith('(') ? `change ${field}` : `change ${field} in one of the two files`,
         });
       }
