@@ -23,7 +23,7 @@ export const ARGOCD_SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
  * How Argo CD authenticates to the vcluster API, decided by the kubeconfig the vcluster exports:
  * - `clientCertificate`: the default kubeconfig (`tlsClientConfig.certData`/`keyData`);
  * - `bearerToken`: a service-account kubeconfig (`exportKubeConfig.serviceAccount`).
- * There is deliberately no insecure mode (PARITY E15).
+ * There is deliberately no insecure mode.
  */
 export type ClusterCredentials = 'clientCertificate' | 'bearerToken';
 
@@ -60,7 +60,7 @@ export interface ArgoRegistrationProps {
   readonly annotations?: Readonly<Record<string, string>>;
   /**
    * How often the cluster Secret is re-rendered from the password manager. Short, so that a
-   * re-created vcluster's new CA reaches Argo CD within minutes (PARITY L-CA).
+   * re-created vcluster's new CA reaches Argo CD within minutes.
    * @default "1m"
    */
   readonly refreshInterval?: string;
@@ -309,7 +309,7 @@ const WORKLOAD_REPO_KEYS = ['url', 'basePath', 'path', 'revision'];
 
 /**
  * Checks a declaration's registration inputs: label and annotation grammar, the
- * `argocd.argoproj.io/secret-type` rule (PARITY E6) and the workload repository fields.
+ * `argocd.argoproj.io/secret-type` rule and the workload repository fields.
  * @param fields the field names to report, e.g. `argocd.clusterLabels`
  */
 export function checkRegistrationInputs(

@@ -72,7 +72,7 @@ export interface KubeconfigSyncProps {
   readonly deletionPolicy?: DeletionPolicy;
   /**
    * PushSecret strategy: how often the Secret is pushed again, so that a re-created vcluster's
-   * new CA and certificates reach the item by themselves (PARITY L-CA).
+   * new CA and certificates reach the item by themselves.
    * @default "5m"
    */
   readonly refreshInterval?: string;
@@ -96,7 +96,7 @@ export interface KubeconfigSyncProps {
  * template, since the chart writes no `token` key). It re-pushes every `refreshInterval`, so a new
  * CA reaches the item by itself; `deletionPolicy: Delete` only when the vcluster's data is deleted.
  *
- * **Job**: the original's one-shot Job (PARITY §3.7 C1–C5) with its fixes: its own
+ * **Job**: the original's one-shot Job with its fixes: its own
  * ServiceAccount, a Role scoped by `resourceNames`, a pinned image that already has curl and jq,
  * no TTL, `backoffLimit: 3`, non-root, and a hard failure — never `insecure: true` — when the
  * kubeconfig lacks the credentials the registration needs. It writes the same fields as the
@@ -280,7 +280,7 @@ export class KubeconfigSync extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.syncServiceAccount },
       subjects: [{ kind: 'ServiceAccount', name: names.syncServiceAccount, namespace }],
     });
-    // C5: one-shot Job. No ttlSecondsAfterFinished: Argo CD would recreate the deleted Job forever (L-TTL).
+    // C5: one-shot Job. No ttlSecondsAfterFinished: Argo CD would recreate the deleted Job forever.
     return new k8s.KubeJob(this, 'Job', {
       metadata: { name: names.syncJob, namespace, labels, annotations: { ...RECREATE_ON_CHANGE } },
       spec: {
@@ -342,7 +342,7 @@ const f = KUBECONFIG_ITEM_FIELDS;
 /**
  * The Job strategy's script (POSIX sh, curl, jq; nothing installed at start). It reads the
  * mounted kubeconfig Secret, refuses credentials other than those declared (never `insecure`),
- * finds the vault by name, and creates (POST) or fully replaces (PUT) the item (PARITY L-1PAPI).
+ * finds the vault by name, and creates (POST) or fully replaces (PUT) the item.
  */
 export const SYNC_SCRIPT = `set -eu
 fail() { echo "kubeconfig-sync: $*" >&2; exit 1; }
@@ -416,7 +416,7 @@ export function kubeconfigExportOf(exportKubeConfig: unknown, releaseName: strin
 
 /**
  * Checks the `exportKubeConfig` values the sync and the registration depend on: the kubeconfig
- * must be verifiable (no `insecure: true`, PARITY E15) and its Secret must be in the vcluster's
+ * must be verifiable (no `insecure: true`) and its Secret must be in the vcluster's
  * namespace (the PushSecret / Job read it there).
  */
 export function checkKubeconfigExport(problems: Problems, field: string, exportKubeConfig: unknown, namespace: string): void {
@@ -449,7 +449,7 @@ function checkDuration(p: Problems, field: string, value: unknown): void {
   }
 }
 
-/** An image pinned by tag or digest (PARITY L-PIN): `latest` and untagged references are refused. */
+/** An image pinned by tag or digest: `latest` and untagged references are refused. */
 function checkPinnedImage(p: Problems, field: string, value: unknown): void {
   if (typeof value !== 'string' || /\s/.test(value) || !value) {
     p.add(field, value, 'an image reference pinned by tag or digest');

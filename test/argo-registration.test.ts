@@ -4,7 +4,7 @@ import { ArgoRegistration, ArgoRegistrationProps, ValidationError, VClusterSpec,
 import { renderGoTemplate } from './go-template';
 import { Obj, find, platform, render } from './util';
 
-/** The 12 default labels of PARITY §2 for vcluster-media. */
+/** The 12 default labels the original platform gave vcluster-media. */
 const DEFAULT_LABELS = {
   'argocd.argoproj.io/secret-type': 'cluster',
   'akuity.io/argo-cd-cluster-name': 'vcluster-media',
@@ -20,7 +20,7 @@ const DEFAULT_LABELS = {
   environment: 'production',
 };
 
-/** The 16 default annotations of PARITY §2 for vcluster-media. */
+/** The 16 default annotations the original platform gave vcluster-media. */
 const DEFAULT_ANNOTATIONS = {
   addons_repo_url: 'https://github.com/jamesatintegratnio/gitops_homelab_2_0.git',
   addons_repo_revision: 'main',
@@ -73,7 +73,7 @@ describe('ArgoRegistration', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('vcluster-media: 14 labels, 16 annotations, data name/server/config (PARITY §3.7 C7)', () => {
+  test('vcluster-media: 14 labels, 16 annotations, data name/server/config', () => {
     // GIVEN the repository's vcluster-media declaration and platform
     const objects = render(media, platform);
     // WHEN the cluster ExternalSecret is looked up

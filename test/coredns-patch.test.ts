@@ -30,7 +30,7 @@ function build(props: Partial<CoreDnsPatchProps> = {}, targetRevision = '0.31.3'
 }
 
 describe('CoreDnsPatch', () => {
-  test('vcluster-media: the exact Corefile of PARITY §4 (no trailing newline) and 2 replicas', () => {
+  test('vcluster-media: the exact Corefile of the original platform (no trailing newline) and 2 replicas', () => {
     const objects = render(media);
     const coredns = helmValues(objects).controlPlane.coredns;
     expect(coredns.overwriteConfig).toBe(MEDIA_COREFILE);

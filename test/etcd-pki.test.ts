@@ -13,7 +13,7 @@ function build(props: Partial<EtcdPkiProps> = {}) {
   return { etcd, vcluster, objects: chart.toJson() as Obj[] };
 }
 
-describe('EtcdPki: vcluster-media (PARITY §3.3 with the fixes)', () => {
+describe('EtcdPki: vcluster-media (the original chain, with its fixes)', () => {
   const objects = render(media);
 
   test('the nine objects in the original order', () => {

@@ -1,6 +1,6 @@
 /**
  * A corpus of invalid declarations. Each case mutates one valid base declaration; the fleet build
- * must refuse it with a message naming the file, the field and the bad value (issue 5, PARITY §8).
+ * must refuse it with a message naming the file, the field and the bad value (issue 5).
  */
 import { Exposure, VClusterSpec } from '../src';
 import { FleetError, buildFleet } from '../src/fleet/fleet';
@@ -36,7 +36,7 @@ const any = (x: unknown) => x as never;
 
 /** [what is wrong, the fields to change, the field the message must name, the value it must show]. */
 const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
-  // names and namespaces (E2, E8)
+  // names and namespaces
   ['name with upper case', { name: 'Team-A' }, 'name', 'Team-A'],
   ['name with an underscore', { name: 'team_a' }, 'name', 'team_a'],
   ['name longer than a Helm release', { name: 'a'.repeat(54) }, 'name', 'a'.repeat(54)],
@@ -53,7 +53,7 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['projectName of 64 characters', { projectName: 'p'.repeat(64) }, 'projectName', 'p'.repeat(64)],
   ['unknown host cluster', { hostCluster: 'nowhere' }, 'hostCluster', 'nowhere'],
   ['host cluster named like an Object property', { hostCluster: 'constructor' }, 'hostCluster', 'constructor'],
-  // presets and versions (E10, E11)
+  // presets and versions
   ['unknown preset', { preset: 'production' }, 'preset', 'production'],
   ['unsupported Kubernetes version', { kubernetesVersion: '1.29' }, 'kubernetesVersion', '1.29'],
   ['Kubernetes version "latest"', { kubernetesVersion: 'latest' }, 'kubernetesVersion', 'latest'],
@@ -193,7 +193,7 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ],
   ['helmValues as a list', { helmValues: [] }, 'helmValues', []],
   ['exportKubeConfig as a string', { exportKubeConfig: 'yes' }, 'exportKubeConfig', 'yes'],
-  // isolation (E3)
+  // isolation
   ['isolation settings in standard mode', { isolation: { podSecurity: 'restricted' } }, 'isolation', { podSecurity: 'restricted' }],
   ['unknown isolation mode', { isolationMode: 'paranoid' }, 'isolationMode', 'paranoid'],
   [
@@ -203,7 +203,7 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
     'privileged',
   ],
   ['typo in isolation', { isolationMode: 'strict', isolation: { limitrange: {} } }, 'isolation.limitrange', {}],
-  // network policies (E4)
+  // network policies
   ['egress CIDR /33', egress({ cidr: '10.0.3.0/33' }), 'networkPolicies.extraEgress[0].cidr', '10.0.3.0/33'],
   ['egress port zero', egress({ port: 0 }), 'networkPolicies.extraEgress[0].port', 0],
   ['egress port as a string', egress({ port: '5432' }), 'networkPolicies.extraEgress[0].port', '5432'],
@@ -212,7 +212,7 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['typo in an egress rule', egress({ prot: 'UDP' }), 'networkPolicies.extraEgress[0].prot', 'UDP'],
   ['enableNFS as a string', { networkPolicies: { enableNFS: 'true' } }, 'networkPolicies.enableNFS', 'true'],
   ['extraEgress not a list', { networkPolicies: { extraEgress: { name: 'x' } } }, 'networkPolicies.extraEgress', { name: 'x' }],
-  // integrations and registration (E6)
+  // integrations and registration
   ['integration enabled as a string', { integrations: { certManager: { enabled: 'no' } } }, 'integrations.certManager.enabled', 'no'],
   [
     'selector labels on a disabled integration',

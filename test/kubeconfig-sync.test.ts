@@ -119,7 +119,7 @@ describe('KubeconfigSync', () => {
     expect(ps.spec.selector.secret.name).toBe('media-admin-kubeconfig');
   });
 
-  test('Job strategy: PARITY C1–C5 with the fixes', () => {
+  test('Job strategy: the original platform Job, with its fixes', () => {
     // GIVEN kubeconfigSync: job / WHEN rendered
     const objects = render(jobMedia, platform);
     expect(namesOf(objects, 'PushSecret')).toEqual([]);
@@ -179,7 +179,7 @@ describe('KubeconfigSync', () => {
     for (const field of ['"kubeconfig"', '"certificate-authority"', '"client-certificate"', '"client-key"', '"token"']) {
       expect(SYNC_SCRIPT).toContain(`field(${field};`);
     }
-    // create with POST, full replace with PUT (PARITY L-1PAPI)
+    // create with POST, full replace with PUT
     expect(SYNC_SCRIPT).toContain('call POST "/vaults/$vault/items"');
     expect(SYNC_SCRIPT).toContain('call PUT "/vaults/$vault/items/$item"');
   });
@@ -252,7 +252,7 @@ describe('KubeconfigSync', () => {
 });
 
 describe('KubeconfigSync: Job lifecycle under Argo CD', () => {
-  test('the sync Job is recreated (not patched) when its spec changes, and has no TTL (L-JOBIMMUT, L-TTL)', () => {
+  test('the sync Job is recreated (not patched) when its spec changes, and has no TTL', () => {
     const job = find(render(jobMedia), 'Job', 'vcluster-vcluster-media-kubeconfig-sync');
     expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' });
     expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();

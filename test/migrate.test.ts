@@ -87,10 +87,10 @@ describe('migrate', () => {
     });
   });
 
-  test('dev minimal: the vcluster name becomes the namespace (E2) and the chart stays on the original default', () => {
+  test('dev minimal: the vcluster name becomes the namespace and the chart stays on the original default', () => {
     // GIVEN a request with only spec.name / WHEN migrated
     const { spec, source } = migrate([fixture('dev-minimal.request.yaml')], 'scratch');
-    // THEN the declaration is the name plus the pinned chart version, and E2 is reported
+    // THEN the declaration is the name plus the pinned chart version, and the missing targetNamespace is reported
     expect(spec).toEqual({ name: 'scratch', application: { targetRevision: '0.30.4' } });
     expect(logs.some((l) => l.startsWith('warning:') && l.includes('targetNamespace') && l.includes('"platform-requests"'))).toBe(true);
     expect(source).toContain('the host namespace is "scratch"');

@@ -13,7 +13,7 @@ function build(props: Partial<NetworkIsolationProps> = {}) {
   return { isolation, objects: chart.toJson() as Obj[] };
 }
 
-describe('NetworkIsolation: vcluster-media (PARITY §3.4, standard mode)', () => {
+describe('NetworkIsolation: vcluster-media', () => {
   const objects = render(media);
 
   test('renders P1–P9 in order, with their kinds', () => {

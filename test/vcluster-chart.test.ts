@@ -3,7 +3,7 @@ import sandbox from '../vclusters/sandbox';
 import { Exposure, Problems, resolveSpec } from '../src';
 import { find, helmValues, platform, render } from './util';
 
-describe('VClusterChart: vcluster-media (PARITY §3.1, §3.5, §3.6, §4)', () => {
+describe('VClusterChart: vcluster-media', () => {
   const objects = render(media);
   const values = helmValues(objects);
 

@@ -10,7 +10,7 @@
  *
  * Decisions (see README, "Migrating from the original platform"):
  * - An absent `spec.targetNamespace` made the original use the request's own namespace
- *   (`platform-requests`, defect E2). The declaration omits it, so the host namespace is the vcluster
+ *   (`platform-requests`). The declaration omits it, so the host namespace is the vcluster
  *   name, and a warning says so.
  * - Absent values whose original default differs from this project's default are pinned to the
  *   original default (the chart version 0.30.4), so the migrated vcluster keeps running what it ran.
@@ -35,7 +35,7 @@ export const REQUEST_API_VERSION = 'platform.integratn.tech/v1alpha1';
 /** kind of the original requests. */
 export const REQUEST_KIND = 'VClusterOrchestratorV2';
 
-/** Defaults the original pipeline applied in code (PARITY §1). */
+/** Defaults the original pipeline applied in code. */
 export const ORIGINAL_DEFAULTS = {
   k8sVersion: 'v1.34.3',
   chartRepoURL: 'https://charts.loft.sh',
@@ -334,9 +334,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   const annotations = obj(meta.annotations);
   for (const a of ['platform.integratn.tech/base-domain', 'platform.integratn.tech/reconcile-at']) {
     if (a in annotations)
-      warnings.push(
-        `annotation ${a} is ignored (the original never read it either, defect E1); the base domain comes from vclusters/platform.ts`,
-      );
+      warnings.push(`annotation ${a} is ignored (the original never read it either); the base domain comes from vclusters/platform.ts`);
   }
 
   // --- the declaration, every setting carried over ----------------------------------------
@@ -347,7 +345,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     spec.targetNamespace = targetNamespace;
   } else {
     warnings.push(
-      `spec.targetNamespace is not set: the original put such a vcluster into the request's own namespace "${requestNamespace}" (defect E2); ` +
+      `spec.targetNamespace is not set: the original put such a vcluster into the request's own namespace "${requestNamespace}"; ` +
         `the declaration uses the vcluster name "${name}" as host namespace. If a live vcluster really runs in "${requestNamespace}", move it or set targetNamespace explicitly before cutting over.`,
     );
     comments.name = [`spec.targetNamespace was not set (the original used "${requestNamespace}"): the host namespace is "${name}".`];

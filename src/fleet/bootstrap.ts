@@ -46,11 +46,11 @@ export const ROOT_APPLICATION = 'vcluster-fleet';
 
 /**
  * Differences the per-vcluster Applications ignore, each targeted (a blanket Job ignore once hid
- * real immutability errors, PARITY §6 L-JOBIMMUT):
+ * real immutability errors):
  * - Job selector and pod-template labels, which the API server fills in (`controller-uid`), on an
  *   immutable object;
  * - labels and annotations of `default-deny-all`, which a cluster policy engine (Kyverno
- *   `generate-default-deny-netpol`) co-owns (L-DENY-OWNER).
+ *   `generate-default-deny-netpol`) co-owns.
  */
 export const CHILD_IGNORE_DIFFERENCES: ReadonlyArray<{
   readonly group: string;
@@ -93,7 +93,7 @@ export function bootstrapObjects(platform: Platform, built: readonly BuiltVClust
         syncPolicy: {
           automated: { selfHeal: true, prune: true },
           syncOptions: ['RespectIgnoreDifferences=true'],
-          // Bounded: an unlimited retry pins a failing sync to a broken revision (PARITY §6 L-RETRY).
+          // Bounded: an unlimited retry pins a failing sync to a broken revision.
           retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
         },
       },

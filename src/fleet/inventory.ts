@@ -2,7 +2,7 @@
  * The fleet inventory: a human-readable overview written beside the manifests (`dist/INVENTORY.md`,
  * which Argo CD ignores: it reads only .yaml, .yml and .json). One row per vcluster and the CPU and
  * memory the fleet reserves on its host clusters, so that a pull request shows capacity changes
- * (the original platform over-reserved CPU unnoticed, PARITY §6 L-CPU). The output is
+ * (the original platform over-reserved CPU unnoticed). The output is
  * deterministic: no timestamps, rows sorted by name.
  */
 import { isPlainObject, parseQuantity } from '../validation';

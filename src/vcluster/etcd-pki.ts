@@ -45,21 +45,21 @@ export function isPinnedImage(image: string): boolean {
  * The etcd PKI of a vcluster with a deployed etcd (opt-in).
  *
  * Renders, in the host namespace: ServiceAccount, Role and RoleBinding `N-etcd-certs-merge` (the
- * Job's own identity, never the chart's `vc-N`, which exists only after the chart deployed: L-CIRC);
+ * Job's own identity, never the chart's `vc-N`, which exists only after the chart deployed);
  * the CA Certificate `N-etcd-ca` issued by the self-signed Issuer `N-etcd-selfsigned`; the CA Issuer
- * `N-etcd-ca` (one CA for every member, never one per replica: L-PERREPLICA-CA); the merge Job
+ * `N-etcd-ca` (one CA for every member, never one per replica); the merge Job
  * `N-etcd-certs-merge`; and the server and peer Certificates `N-etcd-server` / `N-etcd-peer`, whose
  * DNS names cover the etcd Service, the headless Service and every member for the actual replica
  * count and cluster domain. The Job waits for the three cert-manager Secrets and writes the merged
  * Secret `N-etcd-certs` (keys `etcd-ca.crt`, `etcd-server.crt|key`, `etcd-peer.crt|key`); it is never
- * named `N-certs`, the chart's own PKI Secret (L-CERTNAME). The control plane mounts it read-only
+ * named `N-certs`, the chart's own PKI Secret. The control plane mounts it read-only
  * at `/etcd-certs` (values added to the VCluster).
  *
  * The Role grants `get`/`update`/`patch` only on those four Secrets by name. `create` cannot be
  * limited by `resourceNames` in Kubernetes RBAC (the name is not known at authorization time), so
  * it is a separate rule on `secrets`; the Job cannot read or change any other Secret.
  *
- * The Job has no TTL (a TTL made Argo CD recreate Git-managed Jobs forever: L-TTL), runs as
+ * The Job has no TTL (a TTL made Argo CD recreate Git-managed Jobs forever), runs as
  * non-root with a read-only root filesystem, and merges once: after cert-manager renews the
  * certificates (90 days by default), delete the Job to let Argo CD run it again.
  *

@@ -15,11 +15,11 @@ import {
 import { Problems, checkKnownKeys, isPlainObject } from '../validation';
 import { API_TARGET_PORT, ExposureMode } from './exposure';
 
-/** Port the host metrics-server pods listen on (after DNAT; L-METRICS). */
+/** Port the host metrics-server pods listen on (after DNAT). */
 export const METRICS_SERVER_PORT = 10250;
 /** NFS port. */
 export const NFS_PORT = 2049;
-/** Ports public clients may reach the vcluster's workload gateway on (L-PUBLIC). */
+/** Ports public clients may reach the vcluster's workload gateway on. */
 export const PUBLIC_INGRESS_PORTS: readonly number[] = [80, 443];
 
 /** Isolation of a vcluster's host namespace (see {@link NetworkIsolation} for each mode's guarantees). */
@@ -186,15 +186,15 @@ function ipBlock(cidr: string, except?: readonly string[]): k8s.NetworkPolicyPee
  * - P2 `allow-dns`: egress to the host cluster DNS pods on UDP/TCP 53.
  * - P3 `allow-kube-api` (Cilium): egress to the `kube-apiserver` entity (the syncer talks to the host API).
  * - P4 `allow-coredns-to-host-dns` (Cilium): egress to the node-local DNS address on 53 (the vcluster's
- *   CoreDNS forwards to `/etc/resolv.conf`, which Cilium classes as `world`; L-HOSTDNS).
+ *   CoreDNS forwards to `/etc/resolv.conf`, which Cilium classes as `world`).
  * - P5 `allow-intra-namespace`: all traffic between pods of the namespace.
- * - P6 `allow-vcluster-external`: ingress to the API on 8443 (the post-DNAT target port, L-DNAT) from
+ * - P6 `allow-vcluster-external`: ingress to the API on 8443 (the post-DNAT target port) from
  *   the API client namespaces (Argo CD; the API gateway) and CIDRs; all ports from the workload gateway
- *   and monitoring namespaces; TCP 80/443 from anywhere (the vcluster's own gateway keeps client IPs,
- *   L-PUBLIC). Egress to 1Password Connect on 443, to the host metrics-server on 10250 by selector
- *   (L-METRICS), and to public (non-private) addresses on TCP 80/443 and UDP/TCP 53 (DNS-01, L-DNS01).
+ *   and monitoring namespaces; TCP 80/443 from anywhere (the vcluster's own gateway keeps client
+ *   IPs). Egress to 1Password Connect on 443, to the host metrics-server on 10250 by selector, and
+ *   to public (non-private) addresses on TCP 80/443 and UDP/TCP 53 (DNS-01).
  * - P7 `allow-vcluster-lb-snat` (Cilium): ingress to the control plane on 8443 from `host`,
- *   `remote-node` and `world` (load-balancer traffic SNAT'd to the node; L-SNAT).
+ *   `remote-node` and `world` (load-balancer traffic SNAT'd to the node).
  * - P8 `allow-nfs-egress` (with `enableNFS`): egress to the NFS CIDR on TCP 2049.
  * - P9 `allow-<name>-egress`: one per extra egress rule.
  *
