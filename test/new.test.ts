@@ -23,11 +23,11 @@ function load(file: string): VClusterSpec {
 }
 
 describe('new', () => {
-  test('a dev scaffold is the name and the preset, and renders', () => {
+  test('a dev scaffold is the name, the preset and its deletion policy written out, and renders', () => {
     const file = scaffold({ name: 'team-a', outDir: dir });
     expect(path.basename(file)).toBe('team-a.ts');
     const spec = load(file);
-    expect(spec).toEqual({ name: 'team-a', preset: 'dev' });
+    expect(spec).toEqual({ name: 'team-a', preset: 'dev', deletionPolicy: 'delete' });
     const objects = render(spec);
     expect(find(objects, 'Namespace', 'team-a')).toBeDefined();
     expect(fs.readFileSync(file, 'utf8')).toContain("import { defineVCluster } from '");
@@ -45,7 +45,13 @@ describe('new', () => {
     const source = fs.readFileSync(file, 'utf8');
     expect(source).toContain("exposure: Exposure.loadBalancer({ hostname: 'b.integratn.tech' })");
     const spec = load(file);
-    expect(spec).toMatchObject({ name: 'team-b', preset: 'prod', targetNamespace: 'vc-team-b', argocd: { environment: 'staging' } });
+    expect(spec).toMatchObject({
+      name: 'team-b',
+      preset: 'prod',
+      targetNamespace: 'vc-team-b',
+      argocd: { environment: 'staging' },
+      deletionPolicy: 'retain',
+    });
     const v = helmValues(render(spec));
     expect(v.controlPlane.service.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('b.integratn.tech');
     expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(3);

@@ -28,6 +28,7 @@ export default defineVCluster({
       },
     },
   },
+  // cert-manager PKI for the deployed etcd, mounted at /etcd-certs (the original request mounted it by hand).
   etcdPki: true,
   exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 }),
   argocd: { environment: 'production' },
@@ -39,8 +40,6 @@ export default defineVCluster({
     enableNFS: true,
     extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432, protocol: 'TCP' }],
   },
-  helmValues: {
-    controlPlane: { ingress: { enabled: false } },
-    integrations: { metricsServer: { enabled: true } },
-  },
+  // Production data: removing this file leaves the vcluster, its volumes and its 1Password item running.
+  deletionPolicy: 'retain',
 });

@@ -7,4 +7,6 @@ import { defineVCluster } from '../src';
 export default defineVCluster({
   name: 'sandbox',
   preset: 'dev',
+  // Removing this file deletes the vcluster (the dev default, written out to be explicit).
+  deletionPolicy: 'delete',
 });

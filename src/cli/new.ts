@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
 import { Platform } from '../platform';
-import { PRESET_NAMES, PresetName } from '../presets';
+import { PRESETS, PRESET_NAMES, PresetName } from '../presets';
 import { VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
 import { Exposure } from '../vcluster/exposure';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
@@ -58,6 +58,8 @@ export function scaffoldSource(opts: NewOptions, platform: Platform, importPath 
   spec.preset = preset;
   if (opts.hostname !== undefined) spec.exposure = Exposure.loadBalancer({ hostname: opts.hostname });
   if (opts.environment !== undefined) spec.argocd = { environment: opts.environment };
+  // Written out (it is the preset's default) so that what removing the file does is visible in it.
+  spec.deletionPolicy = PRESETS[preset].deletionPolicy;
   const declaration = spec as unknown as VClusterSpec;
   const check = new Problems();
   resolveSpec(check, declaration, platform);
