@@ -48,8 +48,15 @@ describe('Exposure.loadBalancer', () => {
     expect(problems.list).toHaveLength(1);
     expect(problems.list[0].field).toBe('exposure.subnet');
     expect(() => render({ name: 'small', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/26' }) })).toThrow(
-      /exposure\.subnet: "10\.0\.4\.0\/26" is not allowed\. Allowed: .*10\.0\.4\.200 is outside 10\.0\.4\.0\/26/,
+      /exposure\.subnet: "10\.0\.4\.0\/26" is not allowed\. Allowed: .*10\.0\.4\.200 is not a usable address of 10\.0\.4\.0\/26 \(62 usable addresses\)\. Fix: .*set exposure\.vipOffset to at most 62$/,
     );
+  });
+
+  test('the offset may reach the last usable address, not the broadcast address', () => {
+    expect(resolve(Exposure.loadBalancer({ subnet: '10.0.4.0/26', vipOffset: 62 })).resolved.vip).toBe('10.0.4.62');
+    expect(resolve(Exposure.loadBalancer({ subnet: '10.0.4.0/26', vipOffset: 63 })).problems.list.map((p) => p.field)).toEqual([
+      'exposure.subnet',
+    ]);
   });
 
   test('throws on a VIP outside its subnet, a malformed VIP or subnet', () => {

@@ -126,8 +126,10 @@ function deriveVip(problems: Problems, subnet: string, offset: number): string |
     problems.add(
       'exposure.subnet',
       subnet,
-      `a subnet with room for the derived VIP: network address + ${offset} = ${vip} is outside ${subnet} (${Math.max(hosts, 0)} usable addresses)`,
-      `give exposure.vip explicitly, use a larger subnet, or set exposure.vipOffset below ${Math.max(hosts, 1)}`,
+      `a subnet with room for the derived VIP: network address + ${offset} = ${vip} is not a usable address of ${subnet} (${Math.max(hosts, 0)} usable addresses)`,
+      hosts >= 1
+        ? `give exposure.vip explicitly, use a larger subnet, or set exposure.vipOffset to at most ${hosts}`
+        : 'give exposure.vip explicitly or use a larger subnet',
     );
     return undefined;
   }
