@@ -50,7 +50,7 @@ describe('quantities', () => {
 describe('inventory', () => {
   test('vcluster-media reserves control plane × 3, CoreDNS × 2 and etcd × 3', () => {
     const [b] = build([media]);
-    const r = reservationOf(b.chart.vcluster.helmValues());
+    const r = reservationOf(b.vcluster.helmValues);
     expect(r.controlPlane).toEqual({ replicas: 3, cpu: 0.75, memory: 6 * GI });
     expect(r.coredns).toEqual({ replicas: 2, cpu: 0.04, memory: 128 * MI });
     expect(r.etcd).toEqual({ replicas: 3, cpu: expect.closeTo(0.06, 9), memory: 450 * MI });

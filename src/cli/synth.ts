@@ -41,12 +41,17 @@ function main(): void {
   let fileCount = 0;
   let built;
   try {
-    built = buildFleet(platform, declarations, (b) => {
-      for (const [rel, obj] of vclusterFiles(platform, b)) {
-        tree.addObject(rel, obj);
-        fileCount++;
-      }
-    });
+    built = buildFleet(
+      platform,
+      declarations,
+      (b) => {
+        for (const [rel, obj] of vclusterFiles(platform, b)) {
+          tree.addObject(rel, obj);
+          fileCount++;
+        }
+      },
+      { keepObjects: false },
+    );
     for (const [rel, content] of fleetFiles(platform, built, inventoryFiles)) {
       tree.addFile(rel, content);
       fileCount++;
@@ -57,7 +62,7 @@ function main(): void {
   }
   tree.commit();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const objects = built.reduce((n, b) => n + b.objects.length, 0);
+  const objects = built.reduce((n, b) => n + b.objectCount, 0);
   console.log(
     `synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`,
   );

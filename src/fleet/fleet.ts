@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IN_CLUSTER_SERVER, Platform } from '../platform';
-import { ResolvedSpec, VClusterChart, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
+import { ResolvedSpec, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
 import { ROOT_APPLICATION, bootstrapObjects } from './bootstrap';
@@ -166,12 +166,26 @@ function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'
   return [{ source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix }];
 }
 
+/** What the fleet-level files (inventory) need of a built VCluster construct. */
+export interface VClusterFacts {
+  readonly preset: string;
+  readonly kubernetesVersion: string;
+  readonly targetRevision: string;
+  readonly replicas: number;
+  /** The final Helm values. */
+  readonly helmValues: JsonObject;
+}
+
 /** A built vcluster. */
 export interface BuiltVCluster {
   readonly file: string;
   readonly resolved: ResolvedSpec;
-  readonly chart: VClusterChart;
+  /** Facts of its VCluster construct (the chart itself is not kept: it is large). */
+  readonly vcluster: VClusterFacts;
+  /** Its rendered objects; empty when `buildFleet` was asked not to keep them (synth streams them instead). */
   readonly objects: readonly JsonObject[];
+  /** How many objects it rendered. */
+  readonly objectCount: number;
 }
 
 /**
@@ -228,6 +242,7 @@ export function buildFleet(
   platform: Platform,
   declarations: readonly Declaration[],
   onBuilt?: (b: BuiltVCluster) => void,
+  options: { keepObjects?: boolean } = {},
 ): BuiltVCluster[] {
   const problems: Problem[] = [];
   const resolved: Array<{ file: string; r: ResolvedSpec; spec: VClusterSpec }> = [];
@@ -242,15 +257,26 @@ export function buildFleet(
   if (problems.length) throw new FleetError(problems);
   const built: BuiltVCluster[] = [];
   for (const { file, spec, r } of resolved) {
+    let b: BuiltVCluster;
     try {
       const { chart, objects } = synthVCluster(spec, platform);
-      built.push({ file, resolved: r, chart, objects });
+      const v = chart.vcluster;
+      const vcluster = {
+        preset: v.preset,
+        kubernetesVersion: v.kubernetesVersion,
+        targetRevision: v.targetRevision,
+        replicas: v.replicas,
+        helmValues: v.helmValues(),
+      };
+      b = { file, resolved: r, vcluster, objects, objectCount: objects.length };
     } catch (e) {
       problems.push(...problemsOf(e, file, 'build'));
       continue;
     }
     // e.g. hand the objects to the output writer while the next vcluster builds (src/cli/synth.ts)
-    if (!problems.length) onBuilt?.(built[built.length - 1]);
+    if (!problems.length) onBuilt?.(b);
+    // Dropping the objects once handed over keeps memory flat for large fleets.
+    built.push(options.keepObjects === false ? { ...b, objects: [] } : b);
   }
   if (problems.length) throw new FleetError(problems);
   return built;

@@ -126,7 +126,7 @@ function show(r: Reservation): [string, string] {
 /** The Markdown inventory of a built fleet. */
 export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
   const items = [...built]
-    .map((b) => ({ b, values: b.chart.vcluster.helmValues(), name: b.resolved.names.release }))
+    .map((b) => ({ b, values: b.vcluster.helmValues, name: b.resolved.names.release }))
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
     .map((x) => ({ ...x, res: reservationOf(x.values) }));
   const lines: string[] = [
@@ -157,11 +157,11 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
       ],
       items.map(({ b, name, res }) => [
         `\`${name}\``,
-        b.chart.vcluster.preset,
-        b.chart.vcluster.kubernetesVersion,
-        b.chart.vcluster.targetRevision,
+        b.vcluster.preset,
+        b.vcluster.kubernetesVersion,
+        b.vcluster.targetRevision,
         endpointOf(b),
-        b.chart.vcluster.replicas,
+        b.vcluster.replicas,
         b.resolved.isolationMode,
         b.resolved.environment,
         b.resolved.hostCluster,
