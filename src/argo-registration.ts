@@ -299,8 +299,11 @@ function literalTemplate(value: string): string {
 
 /** The registration inputs of a declaration (`spec.argocd` without `environment`). */
 export interface RegistrationInputs {
+  /** Labels added to (or overriding) the site's cluster labels. @default {} */
   readonly clusterLabels?: Readonly<Record<string, string>>;
+  /** Annotations added to (or overriding) the site's cluster annotations. @default {} */
   readonly clusterAnnotations?: Readonly<Record<string, string>>;
+  /** Workload repository; missing fields from the platform. @default - the platform's */
   readonly workloadRepo?: Partial<WorkloadRepo>;
 }
 

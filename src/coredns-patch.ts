@@ -50,10 +50,15 @@ function checkUpstream(p: Problems, field: string, v: unknown, allowResolvConf: 
 
 /** The DNS settings a declaration or {@link CoreDnsPatchProps} gives (everything but the vcluster). */
 export interface CoreDnsSettings {
+  /** Cluster domain answered by the `kubernetes` plugin. @default "cluster.local" */
   readonly clusterDomain?: string;
+  /** CoreDNS replicas. @default 1 */
   readonly replicas?: number;
+  /** Upstreams of every other name. @default ["/etc/resolv.conf"] (the host resolver) */
   readonly upstreams?: readonly string[];
+  /** Zones forwarded to their own upstreams. @default [] */
   readonly forwardZones?: readonly CoreDnsForwardZone[];
+  /** Cache TTL in seconds. @default 30 */
   readonly cacheSeconds?: number;
 }
 

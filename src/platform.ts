@@ -90,7 +90,7 @@ export interface PlatformConfig {
     /** 1Password item holding the Connect token (fields `credential` and `vault`; Job strategy). @default "onepassword-access-token" */
     readonly tokenItem?: string;
   };
-  /** vcluster chart defaults. */
+  /** vcluster chart defaults. @default - charts.loft.sh, `vcluster`, 0.31.3 */
   readonly chart?: {
     /** Helm repository. @default "https://charts.loft.sh" */
     readonly repoURL?: string;
@@ -127,17 +127,17 @@ export interface PlatformConfig {
   readonly network: {
     /** Whether the hosts run Cilium (adds the CiliumNetworkPolicies). @default false */
     readonly cilium?: boolean;
-    /** Node-local DNS address the vcluster's CoreDNS forwards to (Cilium only). */
+    /** Node-local DNS address the vcluster's CoreDNS forwards to (required with Cilium). @default - no host DNS policy */
     readonly hostDnsAddress?: string;
     /** CIDRs allowed to reach the vcluster API (besides the Argo CD namespace). */
     readonly apiClientCidrs: readonly string[];
-    /** Namespace of the gateway fronting vcluster workloads. */
+    /** Namespace of the gateway fronting vcluster workloads. @default - no gateway ingress */
     readonly gatewayNamespace?: string;
-    /** Namespace of the monitoring stack scraping the vcluster. */
+    /** Namespace of the monitoring stack scraping the vcluster. @default - no monitoring ingress */
     readonly monitoringNamespace?: string;
-    /** CIDR of the 1Password Connect server (egress on 443). */
+    /** CIDR of the 1Password Connect server (egress on 443). @default - no 1Password egress */
     readonly onePasswordConnectCidr?: string;
-    /** CIDR of the NFS servers (egress on 2049 when a vcluster enables NFS). */
+    /** CIDR of the NFS servers (egress on 2049 when a vcluster enables NFS). @default - NFS cannot be enabled */
     readonly nfsCidr?: string;
     /** CIDRs excluded from the public egress rule. @default the RFC 1918 ranges */
     readonly privateCidrs?: readonly string[];
@@ -152,12 +152,12 @@ export interface PlatformConfig {
     /** Without Cilium: port of the host API server endpoints (after DNAT). @default 6443 */
     readonly kubeApiPort?: number;
   };
-  /** LoadBalancer exposure defaults. */
+  /** LoadBalancer exposure defaults. @default { vipOffset: 200 } */
   readonly loadBalancer?: {
     /** Offset of a derived VIP from the subnet's network address. @default 200 */
     readonly vipOffset?: number;
   };
-  /** The Gateway API Gateway the `gateway` exposure attaches routes to. */
+  /** The Gateway API Gateway the `gateway` exposure attaches routes to. @default - declarations must name their gateway */
   readonly gateway?: {
     /** Gateway name. */
     readonly name: string;
@@ -166,7 +166,7 @@ export interface PlatformConfig {
     /** Listener (TLS passthrough on 443) to attach to. @default - any listener that accepts the route */
     readonly sectionName?: string;
   };
-  /** Container images of the Jobs the project renders; pin them by tag or digest. */
+  /** Container images of the Jobs the project renders; pin them by tag or digest. @default - both "docker.io/alpine/k8s:1.34.3" */
   readonly images?: {
     /** Image with `kubectl` and a POSIX shell (etcd PKI merge Job). @default "docker.io/alpine/k8s:1.34.3" */
     readonly kubectl?: string;

@@ -85,7 +85,9 @@ export interface VClusterSpec {
     readonly resourceQuota?: Readonly<Record<string, string>>;
     /** LimitRange container defaults. @default default cpu 500m / memory 512Mi, defaultRequest cpu 100m / memory 128Mi */
     readonly limitRange?: {
+      /** Container limits when a pod sets none. @default cpu 500m, memory 512Mi */
       readonly default?: Readonly<Record<string, string>>;
+      /** Container requests when a pod sets none. @default cpu 100m, memory 128Mi */
       readonly defaultRequest?: Readonly<Record<string, string>>;
     };
     /** Pod Security Standard enforced on the host namespace. @default "baseline" */
@@ -115,7 +117,7 @@ export interface VClusterSpec {
   readonly exportKubeConfig?: ExportKubeConfig;
   /** API exposure. @default Exposure.loadBalancer() */
   readonly exposure?: Exposure;
-  /** vcluster integrations with host operators. */
+  /** vcluster integrations with host operators. @default - all three enabled, selectors from the platform */
   readonly integrations?: {
     /** cert-manager: ClusterIssuers synced from the host. @default - enabled with the platform's selector */
     readonly certManager?: { readonly enabled?: boolean; readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>> };
@@ -124,7 +126,7 @@ export interface VClusterSpec {
     /** metrics-server proxy to the host's metrics-server. @default - enabled */
     readonly metricsServer?: { readonly enabled?: boolean };
   };
-  /** Argo CD registration of the vcluster. */
+  /** Argo CD registration of the vcluster. @default - the preset's environment, the site's labels, annotations and workload repository */
   readonly argocd?: {
     /** Environment label. @default - the preset's (development / production) */
     readonly environment?: string;
@@ -135,7 +137,7 @@ export interface VClusterSpec {
     /** Workload repository; missing fields from the platform. @default - the platform's */
     readonly workloadRepo?: Partial<WorkloadRepo>;
   };
-  /** The Argo CD Application installing the chart. */
+  /** The Argo CD Application installing the chart. @default - the platform's chart, automated sync */
   readonly application?: {
     /** Helm repository. @default - the platform's */
     readonly repoURL?: string;
@@ -146,7 +148,7 @@ export interface VClusterSpec {
     /** Sync policy, deep-merged over the default (lists replace). @default - automated, selfHeal, prune */
     readonly syncPolicy?: ApplicationSpecSyncPolicy;
   };
-  /** Extra network allowances of the host namespace. */
+  /** Extra network allowances of the host namespace. @default - no NFS, no extra egress */
   readonly networkPolicies?: {
     /** Egress to the platform's NFS servers on TCP 2049. @default false */
     readonly enableNFS?: boolean;

@@ -35,7 +35,9 @@ export interface StrictIsolationSettings {
   readonly resourceQuota?: Readonly<Record<string, string>>;
   /** LimitRange container defaults, merged key by key over the defaults. @default default cpu 500m / memory 512Mi, defaultRequest cpu 100m / memory 128Mi */
   readonly limitRange?: {
+    /** Container limits when a pod sets none. @default cpu 500m, memory 512Mi */
     readonly default?: Readonly<Record<string, string>>;
+    /** Container requests when a pod sets none. @default cpu 100m, memory 128Mi */
     readonly defaultRequest?: Readonly<Record<string, string>>;
   };
   /** Pod Security Standard enforced on the host namespace and inside the vcluster. @default "baseline" */
