@@ -25,7 +25,7 @@ import { CoreDnsPatch, checkCoreDnsSettings } from './coredns-patch';
 import { EtcdPki } from './vcluster/etcd-pki';
 import { NetworkIsolation, checkExtraEgress } from './vcluster/network-isolation';
 import { StrictIsolation, checkStrictIsolation } from './vcluster/strict-isolation';
-import { JsonObject, deepMerge } from './vcluster/helm-values';
+import { JsonObject, deepMerge, valueAtPath as at } from './vcluster/helm-values';
 import { Problems, checkKnownKeys, isPlainObject, parseQuantity } from './validation';
 
 /** One extra egress allowance of a vcluster's namespace. */
@@ -292,11 +292,9 @@ export function resolveSpec(problems: Problems, spec: VClusterSpec, platform: Pl
     gateway: platform.gateway,
   });
   const backingStore = effectiveBackingStore(spec, presetValues.replicas);
-  const deploy = (backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined;
-  const deployEtcd = deploy?.deploy as JsonObject | undefined;
   const deployedEtcdReplicas =
-    deployEtcd?.enabled === true
-      ? Number(((deployEtcd.statefulSet as JsonObject | undefined)?.highAvailability as JsonObject | undefined)?.replicas ?? 1)
+    at(backingStore, ['etcd', 'deploy', 'enabled']) === true
+      ? Number(at(backingStore, ['etcd', 'deploy', 'statefulSet', 'highAvailability', 'replicas']) ?? 1)
       : 0;
   if (spec.etcdPki && !deployedEtcdReplicas) {
     problems.add('etcdPki', true, 'true only with a deployed etcd (backingStore.etcd.deploy.enabled: true)');
@@ -405,15 +403,6 @@ const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field
   [['networking', 'advanced', 'clusterDomain'], 'clusterDomain'],
   [['exportKubeConfig'], 'exportKubeConfig'],
 ];
-
-function at(value: unknown, path: readonly string[]): unknown {
-  let cur = value;
-  for (const k of path) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
-}
 
 /** Reports unknown keys at every level of the declaration this project defines (typos are errors). */
 function checkSpecShape(problems: Problems, spec: JsonObject): void {

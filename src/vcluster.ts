@@ -19,7 +19,7 @@ import {
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from './presets';
-import { JsonObject, checkHelmValues, cloneJson, compact, deepMerge } from './vcluster/helm-values';
+import { JsonObject, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
 import { Problems, ValidationError, isPlainObject } from './validation';
 
 /** Control-plane requests and limits (Kubernetes quantities). */
@@ -253,8 +253,7 @@ export class VCluster extends Construct {
     }
     if (props.backingStore) {
       let backingStore = cloneJson(props.backingStore as JsonObject);
-      const deploy = (backingStore.etcd as JsonObject | undefined)?.deploy as JsonObject | undefined;
-      if (deploy?.enabled === true) {
+      if (valueAtPath(backingStore, ['etcd', 'deploy', 'enabled']) === true) {
         // The deletion policy decides the etcd volumes' fate; a different value in backingStore is refused at validation.
         backingStore = deepMerge(backingStore, {
           etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } },
@@ -369,26 +368,9 @@ export class VCluster extends Construct {
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
     if (this.deletionPolicy === 'retain') {
-      const claims: Array<[string, unknown]> = [
-        [
-          'controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',
-          (((values.controlPlane as JsonObject | undefined)?.statefulSet as JsonObject | undefined)?.persistence as JsonObject | undefined)
-            ?.volumeClaim,
-        ],
-        [
-          'controlPlane.backingStore.etcd.deploy.statefulSet.persistence.volumeClaim.retentionPolicy',
-          (
-            (
-              (
-                (((values.controlPlane as JsonObject | undefined)?.backingStore as JsonObject | undefined)?.etcd as JsonObject | undefined)
-                  ?.deploy as JsonObject | undefined
-              )?.statefulSet as JsonObject | undefined
-            )?.persistence as JsonObject | undefined
-          )?.volumeClaim,
-        ],
-      ];
-      for (const [field, claim] of claims) {
-        const policy = isPlainObject(claim) ? claim.retentionPolicy : undefined;
+      for (const sts of ['controlPlane.statefulSet', 'controlPlane.backingStore.etcd.deploy.statefulSet']) {
+        const field = `${sts}.persistence.volumeClaim.retentionPolicy`;
+        const policy = valueAtPath(values, field.split('.'));
         if (policy !== undefined && policy !== 'Retain') {
           problems.add(
             `helmValues.${field}`,

@@ -26,7 +26,7 @@ import { Platform } from '../platform';
 import { chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { SPEC_KEYS, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
 import { Exposure, LoadBalancerExposureProps } from '../vcluster/exposure';
-import { JsonObject, cloneJson, deepMerge } from '../vcluster/helm-values';
+import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
@@ -215,15 +215,6 @@ export class MigrationError extends Error {
 
 function render(spec: VClusterSpec, platform: Platform): JsonObject[] {
   return synthVCluster(spec, platform).objects;
-}
-
-function at(value: unknown, p: readonly string[]): unknown {
-  let cur = value;
-  for (const k of p) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
 }
 
 /** Leaf paths of a values tree (scalars and lists are leaves). */

@@ -65,15 +65,25 @@ function validatorFor(line: ChartLine): Validator {
   return v;
 }
 
-/** Reads the value at a JSON pointer, for error messages. */
-function valueAt(data: unknown, pointer: string): unknown {
-  let cur: unknown = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as JsonObject)[key];
+/** The value at `path` inside nested maps, or `undefined` where a step is missing or not a map. */
+export function valueAtPath(value: unknown, path: readonly string[]): unknown {
+  let cur = value;
+  for (const k of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[k];
   }
   return cur;
+}
+
+/** Reads the value at a JSON pointer, for error messages. */
+function valueAt(data: unknown, pointer: string): unknown {
+  return valueAtPath(
+    data,
+    pointer
+      .split('/')
+      .slice(1)
+      .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
 }
 
 /**
