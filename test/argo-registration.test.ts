@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import media from '../vclusters/media';
+import media from './fixtures/integratn/media';
 import { ArgoRegistration, ArgoRegistrationProps, ValidationError, VClusterSpec, argoClusterConfigTemplate } from '../src';
 import { renderGoTemplate } from './go-template';
 import { Obj, find, platform, render } from './util';

@@ -2,8 +2,8 @@
  * The Argo CD bootstrap in dist/_bootstrap/: the root Application and one child per vcluster,
  * pointing at folders that exist, valid against the Application CRD, with the deletion guards.
  */
-import media from '../vclusters/media';
-import sandbox from '../vclusters/sandbox';
+import media from './fixtures/integratn/media';
+import sandbox from './fixtures/integratn/sandbox';
 import { Platform, VClusterSpec } from '../src';
 import { CHILD_IGNORE_DIFFERENCES, ROOT_APPLICATION, bootstrapObjects } from '../src/fleet/bootstrap';
 import { BOOTSTRAP_DIR, buildFleet, renderFleet } from '../src/fleet/fleet';

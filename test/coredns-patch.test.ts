@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import media from '../vclusters/media';
+import media from './fixtures/integratn/media';
 import { CoreDnsPatch, CoreDnsPatchProps, VCluster, synthVCluster } from '../src';
 import { Obj, helmValues, namesOf, platform, render } from './util';
 

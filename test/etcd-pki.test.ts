@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import media from '../vclusters/media';
+import media from './fixtures/integratn/media';
 import { EtcdPki, EtcdPkiProps, VCluster, VClusterSpec, isPinnedImage, synthVCluster } from '../src';
 import { Obj, find, helmValues, platform, render } from './util';
 

@@ -1,8 +1,8 @@
 /**
  * dist/INVENTORY.md: one row per vcluster, reserved requests per component, fleet and per-host totals.
  */
-import media from '../vclusters/media';
-import sandbox from '../vclusters/sandbox';
+import media from './fixtures/integratn/media';
+import sandbox from './fixtures/integratn/sandbox';
 import { VClusterSpec } from '../src';
 import { buildFleet } from '../src/fleet/fleet';
 import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, reservationOf } from '../src/fleet/inventory';

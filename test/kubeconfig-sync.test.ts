@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import { Chart, Testing } from 'cdk8s';
-import media from '../vclusters/media';
+import media from './fixtures/integratn/media';
 import { KubeconfigSync, KubeconfigSyncProps, SERVICE_ACCOUNT_TOKEN_TEMPLATE, SYNC_SCRIPT, ValidationError, VClusterSpec } from '../src';
 import { renderGoTemplate } from './go-template';
 import { Obj, find, namesOf, platform, render } from './util';

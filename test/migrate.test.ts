@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import media from '../vclusters/media';
+import media from './fixtures/integratn/media';
 import { VClusterSpec, synthVCluster } from '../src';
 import { MigrationError, migrateRequest, requestField, runMigrate } from '../src/cli/migrate';
 import { Obj, find, helmValues, platform, render } from './util';
@@ -55,7 +55,7 @@ function refusal(doc: unknown): string {
 }
 
 describe('migrate', () => {
-  test('vcluster-media: the migrated declaration renders exactly what vclusters/media.ts renders', () => {
+  test('vcluster-media: the migrated declaration renders exactly what the hand-written declaration renders', () => {
     // GIVEN the original request of vcluster-media / WHEN migrated
     const { spec, source } = migrate([fixture('vcluster-media.request.yaml')], 'vcluster-media');
     // THEN every rendered object is identical to the hand-written declaration's

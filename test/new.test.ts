@@ -11,8 +11,8 @@ import { find, helmValues, platform, render } from './util';
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'new-'));
-  // a declarations folder of its own, using the repository's site configuration
-  const site = path.resolve(__dirname, '..', 'vclusters', 'platform').split(path.sep).join('/');
+  // a declarations folder of its own, using the test site configuration
+  const site = path.resolve(__dirname, 'fixtures', 'integratn', 'platform').split(path.sep).join('/');
   fs.writeFileSync(path.join(dir, 'platform.ts'), `export { default } from '${site}';\n`);
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

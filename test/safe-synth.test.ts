@@ -27,27 +27,30 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 let dirs = 0;
+/** The fixture fleet these tests start from (the integratn site with media and sandbox). */
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'integratn');
+
 /**
- * A copy of the repository's vclusters/ in a fresh folder (fresh, so no module cache is shared),
- * with files replaced (content) or removed (null). Imports of `../src` point at the repository.
+ * A copy of the fixture fleet in a fresh `vclusters/` folder (fresh, so no module cache is shared),
+ * with files replaced (content) or removed (null). Imports of the library point at the repository.
  */
 function fleetDir(changes: Record<string, string | null> = {}): string {
   const dir = path.join(work, `vclusters-${++dirs}`, 'vclusters');
   fs.mkdirSync(dir, { recursive: true });
-  const src = path.join(ROOT, 'vclusters');
+  const src = FIXTURE;
   const files: Record<string, string | null> = {};
   for (const f of fs.readdirSync(src).filter((f) => f.endsWith('.ts'))) files[f] = fs.readFileSync(path.join(src, f), 'utf8');
   Object.assign(files, changes);
   for (const [f, content] of Object.entries(files)) {
     if (content !== null)
-      fs.writeFileSync(path.join(dir, f), content.replace(/from '\.\.\/src'/g, `from ${JSON.stringify(path.join(ROOT, 'src'))}`));
+      fs.writeFileSync(path.join(dir, f), content.replace(/from '(?:\.\.\/)+src'/g, `from ${JSON.stringify(path.join(ROOT, 'src'))}`));
   }
   return dir;
 }
 
 /** media.ts with one text substitution (fails the test when the text is not there). */
 function mediaWith(from: string, to: string): string {
-  const text = fs.readFileSync(path.join(ROOT, 'vclusters', 'media.ts'), 'utf8');
+  const text = fs.readFileSync(path.join(FIXTURE, 'media.ts'), 'utf8');
   if (!text.includes(from)) throw new Error(`media.ts has no ${from}`);
   return text.replace(from, to);
 }
@@ -132,7 +135,7 @@ describe('declaration files that do not load', () => {
 
   test('a broken platform.ts is reported with the field', () => {
     const dir = fleetDir({
-      'platform.ts': fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8').replace('vipOffset: 200', 'vipOffset: 0'),
+      'platform.ts': fs.readFileSync(path.join(FIXTURE, 'platform.ts'), 'utf8').replace('vipOffset: 200', 'vipOffset: 0'),
     });
     expect(fleetError(() => loadFleet(dir, 'vclusters'))).toContain(
       'vclusters/platform.ts: platform.loadBalancer.vipOffset: 0 is not allowed.',

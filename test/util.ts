@@ -3,7 +3,7 @@
  * vcluster and look its rendered objects up by kind and name.
  */
 import * as path from 'path';
-import platform from '../vclusters/platform';
+import platform from './fixtures/integratn/platform';
 import { Platform, VClusterSpec, synthVCluster } from '../src';
 
 export { platform };

@@ -1,5 +1,5 @@
-import media from '../vclusters/media';
-import sandbox from '../vclusters/sandbox';
+import media from './fixtures/integratn/media';
+import sandbox from './fixtures/integratn/sandbox';
 import { Exposure, Problems, resolveSpec } from '../src';
 import { find, helmValues, platform, render } from './util';
 
