@@ -4,8 +4,9 @@
  * {@link VCluster} as Helm values.
  */
 import { Construct } from 'constructs';
-import type { VCluster } from './vcluster';
-import { Problems, isPlainObject } from './validation';
+import { REPLICA_LIMITS } from './presets';
+import { Problems, isPlainObject, keysOf } from './validation';
+import type { IVCluster } from './vcluster/ivcluster';
 
 /** Port the vcluster's CoreDNS listens on inside its pod. */
 export const COREDNS_PORT = 1053;
@@ -13,27 +14,35 @@ export const COREDNS_PORT = 1053;
 export const HOST_RESOLVER = '/etc/resolv.conf';
 
 /** A DNS zone forwarded to its own upstream servers. */
-export interface CoreDnsForwardZone {
+export interface ForwardZone {
   /** Zone, e.g. `corp.example.com`. */
   readonly zone: string;
   /** Upstream DNS servers: IPv4 addresses, optionally with `:port`. */
   readonly upstreams: readonly string[];
 }
 
-/** Props of {@link CoreDnsPatch}. */
-export interface CoreDnsPatchProps {
-  /** The vcluster whose DNS this is; receives the Helm values. */
-  readonly vcluster: VCluster;
-  /** Cluster domain inside the vcluster; must equal the vcluster's `networking.advanced.clusterDomain`. @default "cluster.local" */
-  readonly clusterDomain?: string;
-  /** CoreDNS replicas. @default - the VCluster's (the preset's: dev 1, prod 2) */
+/** The DNS settings of a vcluster: the `coredns` section of a declaration. */
+export interface CoreDnsSettings {
+  /** CoreDNS replicas. @default - the preset's (dev 1, prod 2) */
   readonly replicas?: number;
-  /** Upstreams of every name outside the cluster domain and the forward zones. @default ["/etc/resolv.conf"] (the host resolver) */
+  /** Zones forwarded to their own upstreams. @default [] */
+  readonly forwardZones?: readonly ForwardZone[];
+  /** Upstreams of everything else. @default - the host resolver (/etc/resolv.conf) */
   readonly upstreams?: readonly string[];
-  /** Zones forwarded to their own upstreams (more with {@link CoreDnsPatch.addForwardZone}). @default [] */
-  readonly forwardZones?: readonly CoreDnsForwardZone[];
-  /** Cache TTL in seconds (`cache` plugin). @default 30 */
+  /** Cache TTL in seconds. @default 30 */
   readonly cacheSeconds?: number;
+}
+
+/** Keys of the DNS settings, for the unknown-key checks. */
+export const COREDNS_KEYS = {
+  coredns: keysOf<CoreDnsSettings>({ replicas: true, forwardZones: true, upstreams: true, cacheSeconds: true }),
+  forwardZone: keysOf<ForwardZone>({ zone: true, upstreams: true }),
+};
+
+/** Props of {@link CoreDnsPatch}: the DNS settings and the vcluster (whose cluster domain is served). */
+export interface CoreDnsPatchProps extends CoreDnsSettings {
+  /** The vcluster whose DNS this is; its cluster domain is served, and it receives the Helm values. */
+  readonly vcluster: IVCluster;
 }
 
 /** An upstream: an IPv4 address with an optional port, or the host resolver file. */
@@ -46,20 +55,6 @@ function checkUpstream(p: Problems, field: string, v: unknown, allowResolvConf: 
   if (!m || !new Problems().ipv4('x', m[1]) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535))) {
     p.add(field, v, allowed);
   }
-}
-
-/** The DNS settings a declaration or {@link CoreDnsPatchProps} gives (everything but the vcluster). */
-export interface CoreDnsSettings {
-  /** Cluster domain answered by the `kubernetes` plugin. @default "cluster.local" */
-  readonly clusterDomain?: string;
-  /** CoreDNS replicas. @default 1 */
-  readonly replicas?: number;
-  /** Upstreams of every other name. @default ["/etc/resolv.conf"] (the host resolver) */
-  readonly upstreams?: readonly string[];
-  /** Zones forwarded to their own upstreams. @default [] */
-  readonly forwardZones?: readonly CoreDnsForwardZone[];
-  /** Cache TTL in seconds. @default 30 */
-  readonly cacheSeconds?: number;
 }
 
 /** Checks one forward zone against the cluster domain and the zones already forwarded. */
@@ -85,14 +80,13 @@ function checkForwardZone(
 }
 
 /**
- * Checks DNS settings: cluster domain, replicas 1..15, upstreams, cache 0..86400 s, and forward
- * zones (DNS names outside the cluster domain, no duplicates, IPv4 upstreams).
+ * Checks DNS settings: replicas within the limits, upstreams, cache 0..86400 s, and forward zones
+ * (DNS names outside the cluster domain, no duplicates, IPv4 upstreams).
  * @param p collector; fields are reported under its prefix (e.g. `coredns.upstreams[0]`)
+ * @param clusterDomain the cluster domain the vcluster serves itself (no zone may be forwarded inside it)
  */
-export function checkCoreDnsSettings(p: Problems, s: CoreDnsSettings): void {
-  const clusterDomain = s.clusterDomain ?? 'cluster.local';
-  if (s.clusterDomain !== undefined) p.dnsSubdomain('clusterDomain', s.clusterDomain);
-  if (s.replicas !== undefined) p.integer('replicas', s.replicas, 1, 15);
+export function checkCoreDnsSettings(p: Problems, s: CoreDnsSettings, clusterDomain: string): void {
+  if (s.replicas !== undefined) p.integer('replicas', s.replicas, REPLICA_LIMITS.coredns.min, REPLICA_LIMITS.coredns.max);
   if (s.upstreams !== undefined) {
     if (!Array.isArray(s.upstreams) || !s.upstreams.length)
       p.add('upstreams', s.upstreams, `a non-empty list of upstreams (e.g. ["${HOST_RESOLVER}"])`);
@@ -127,7 +121,7 @@ export function checkCoreDnsSettings(p: Problems, s: CoreDnsSettings): void {
  * nothing and is not rendered).
  *
  * @example
- * const dns = new CoreDnsPatch(chart, 'Dns', { vcluster, replicas: 2 });
+ * const dns = new CoreDnsPatch(chart, 'Dns', { vcluster, replicas: 2 }); // serves vcluster.clusterDomain
  * dns.addForwardZone('corp.example.com', ['10.0.0.53']);
  *
  * @see https://www.vcluster.com/docs/vcluster/configure/vcluster-yaml/control-plane/components/coredns
@@ -142,14 +136,14 @@ export class CoreDnsPatch extends Construct {
   public readonly cacheSeconds: number;
   /** Replicas, when this patch sets them. */
   public readonly replicas?: number;
-  private readonly zones: CoreDnsForwardZone[] = [];
-  private readonly vcluster: VCluster;
+  private readonly zones: ForwardZone[] = [];
+  private readonly vcluster: IVCluster;
 
   constructor(scope: Construct, id: string, props: CoreDnsPatchProps) {
     super(scope, id);
     const p = new Problems();
-    checkCoreDnsSettings(p, props);
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.clusterDomain = props.vcluster.clusterDomain;
+    checkCoreDnsSettings(p, props, this.clusterDomain);
     this.replicas = props.replicas;
     this.upstreams = Array.isArray(props.upstreams) ? [...props.upstreams] : [HOST_RESOLVER];
     this.cacheSeconds = props.cacheSeconds ?? 30;
@@ -180,7 +174,7 @@ export class CoreDnsPatch extends Construct {
   }
 
   /** The forward zones, in the order they were added. */
-  public get forwardZones(): readonly CoreDnsForwardZone[] {
+  public get forwardZones(): readonly ForwardZone[] {
     return this.zones;
   }
 

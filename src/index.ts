@@ -1,17 +1,85 @@
 /**
  * vcluster-fleet: declare loft-sh vclusters in TypeScript and synthesize every host-cluster object
- * they need. This module only re-exports the public API.
+ * they need. This module is the public API; everything else in src/ is internal.
  */
-export * from './argo-registration';
-export * from './kubeconfig-sync';
-export * from './naming';
-export * from './platform';
-export * from './presets';
-export * from './validation';
-export * from './vcluster';
-export * from './vcluster-chart';
-export * from './vcluster/exposure';
-export * from './coredns-patch';
-export * from './vcluster/network-isolation';
-export * from './vcluster/strict-isolation';
-export * from './vcluster/etcd-pki';
+
+// Declarations and the site configuration.
+export { defineVCluster } from './declaration/spec';
+export type { VClusterSpec } from './declaration/spec';
+export { definePlatform, IN_CLUSTER_SERVER } from './declaration/platform';
+export type {
+  HostPodSelector,
+  Platform,
+  PlatformArgoCd,
+  PlatformChart,
+  PlatformConfig,
+  PlatformImages,
+  PlatformIntegrations,
+  PlatformLoadBalancer,
+  PlatformNetwork,
+  PlatformOnePassword,
+  PlatformRegistration,
+  PlatformSecretStore,
+  RegistrationContext,
+  VClusterHelmValues,
+  WorkloadRepo,
+} from './declaration/platform';
+export { resolveDeclaration } from './declaration/resolve';
+export type { ResolvedVCluster } from './declaration/resolve';
+
+// The chart and the constructs.
+export { VClusterChart, buildVCluster, synthVCluster } from './vcluster-chart';
+export type { VClusterChartProps } from './vcluster-chart';
+export { VCluster } from './vcluster';
+export type { VClusterProps } from './vcluster';
+export type { ApiEndpoint, ClusterCredentials, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+export { ArgoRegistration } from './argo-registration';
+export type { ArgoRegistrationForVClusterProps, ArgoRegistrationFromExistingProps, ArgoRegistrationProps } from './argo-registration';
+export { KubeconfigSync } from './kubeconfig-sync';
+export type { KubeconfigSyncProps } from './kubeconfig-sync';
+export { CoreDnsPatch } from './coredns-patch';
+export type { CoreDnsPatchProps, CoreDnsSettings, ForwardZone } from './coredns-patch';
+export { Exposure } from './exposure/exposure';
+export { ExposureMode } from './exposure/exposure-mode';
+export type { ExposureDefaults, GatewayRef } from './exposure/exposure-mode';
+export type { LoadBalancerExposureProps } from './exposure/load-balancer';
+export { ApiRoute } from './exposure/gateway';
+export type { ApiRouteProps, GatewayExposureProps } from './exposure/gateway';
+export { NetworkIsolation } from './isolation/network-isolation';
+export type { NetworkIsolationProps } from './isolation/network-isolation';
+export { StrictIsolation } from './isolation/strict-isolation';
+export type { StrictIsolationProps } from './isolation/strict-isolation';
+export type {
+  EgressRule,
+  IsolationMode,
+  LimitRangeSettings,
+  NetworkPoliciesSettings,
+  PodSecurityLevel,
+  StrictIsolationSettings,
+} from './isolation/settings';
+export { EtcdPki } from './etcd/etcd-pki';
+export type { EtcdPkiProps } from './etcd/etcd-pki';
+
+// Settings types of the declaration's sections.
+export type { ArgoCdSettings, KubeconfigSyncStrategy, RegistrationInputs } from './registration/settings';
+export type { ApplicationSettings } from './vcluster/application';
+export type { BackingStore } from './vcluster/backing-store';
+export type { ExportKubeConfig } from './vcluster/kubeconfig-export';
+export type {
+  CertManagerIntegration,
+  ExternalSecretsIntegration,
+  IntegrationsSettings,
+  MetricsServerIntegration,
+} from './vcluster/integrations';
+export type { ControlPlanePersistence, ControlPlaneResources, ResourceQuantities } from './vcluster/sizing';
+
+// Shared: names, presets, errors.
+export { VClusterNames } from './naming';
+export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, PRESETS } from './presets';
+export type { DeletionPolicy, Preset, PresetName } from './presets';
+export { ValidationError } from './validation';
+export type { Problem } from './validation';
+
+// The fleet: a folder of declarations checked, built and written.
+export { FleetError, buildFleet, loadFleet, renderFleet } from './fleet/fleet';
+export type { BuiltVCluster, Declaration } from './fleet/fleet';

@@ -18,32 +18,19 @@ import {
   PushSecretSpecTemplateMergePolicy,
   PushSecretSpecUpdatePolicy,
 } from '../imports/eso-pushsecret-external-secrets.io';
-import { CLUSTER_CREDENTIALS, ClusterCredentials } from './argo-registration';
-import { KUBECONFIG_ITEM_FIELDS, VClusterNames } from './naming';
-import type { DeletionPolicy } from './presets';
-import { Problems, isPlainObject } from './validation';
-import { RECREATE_ON_CHANGE } from './vcluster';
-import type { KubeconfigSyncStrategy } from './vcluster-chart';
-
-/** The keys of the kubeconfig Secret the vcluster chart writes (`vc-<release>`). */
-export const KUBECONFIG_SECRET_KEYS = {
-  config: 'config',
-  certificateAuthority: 'certificate-authority',
-  clientCertificate: 'client-certificate',
-  clientKey: 'client-key',
-} as const;
-
-/** The sync strategies, for validation messages. */
-export const KUBECONFIG_SYNC_STRATEGIES: readonly KubeconfigSyncStrategy[] = ['pushSecret', 'job'];
+import { KUBECONFIG_ITEM_FIELDS, KUBECONFIG_SECRET_KEYS, VClusterNames } from './naming';
+import { DEFAULT_TOOLING_IMAGE, DeletionPolicy } from './presets';
+import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy } from './registration/settings';
+import { SYNC_SCRIPT } from './registration/sync-script';
+import { SERVICE_ACCOUNT_TOKEN_TEMPLATE } from './registration/templates';
+import { Problems } from './validation';
+import { RECREATE_ON_CHANGE } from './vcluster/application';
+import type { ClusterCredentials, IVCluster } from './vcluster/ivcluster';
 
 /** Props of {@link KubeconfigSync}. */
 export interface KubeconfigSyncProps {
-  /** Helm release name `N` of the vcluster (names the derived objects). */
-  readonly releaseName: string;
-  /** Host namespace of the vcluster. @default - the release name */
-  readonly namespace?: string;
-  /** The kubeconfig Secret the chart writes (`exportKubeConfig.secret.name`). @default `vc-<releaseName>` */
-  readonly kubeconfigSecret?: string;
+  /** The vcluster whose kubeconfig is synced (names, kubeconfig Secret, credentials, environment and deletion policy are read from it). */
+  readonly vcluster: IVCluster;
   /**
    * How the kubeconfig reaches the password manager:
    * - `pushSecret`: an External Secrets PushSecret that follows the Secret continuously;
@@ -51,9 +38,7 @@ export interface KubeconfigSyncProps {
    * @default "pushSecret"
    */
   readonly strategy?: KubeconfigSyncStrategy;
-  /** Which credentials the kubeconfig carries (`bearerToken` when `exportKubeConfig.serviceAccount` is set). @default "clientCertificate" */
-  readonly credentials?: ClusterCredentials;
-  /** Title of the password-manager item. @default `<releaseName>-kubeconfig` */
+  /** Title of the password-manager item. @default `<release>-kubeconfig` */
   readonly remoteKey?: string;
   /** Name of the External Secrets store reaching the password manager. */
   readonly secretStoreName: string;
@@ -61,13 +46,13 @@ export interface KubeconfigSyncProps {
   readonly secretStoreKind?: 'ClusterSecretStore' | 'SecretStore';
   /** 1Password vault the item is created in (by name). */
   readonly vault: string;
-  /** Tags of the item. @default ["cluster", "kubeconfig"] */
+  /** Tags of the item. @default ["cluster", "kubeconfig", <the vcluster's environment>] */
   readonly itemTags?: readonly string[];
   /**
    * What deleting the vcluster does to the item: `delete` removes the pushed fields (and the item
    * once empty), `retain` keeps them. Only the PushSecret strategy can delete; with the Job
    * strategy the item always stays.
-   * @default "retain"
+   * @default - the vcluster's deletion policy
    */
   readonly deletionPolicy?: DeletionPolicy;
   /**
@@ -134,112 +119,95 @@ export class KubeconfigSync extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeconfigSyncProps) {
     super(scope, id);
-    const p = new Problems();
-    p.dnsLabel('releaseName', props.releaseName, 53);
-    if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
-    this.names = new VClusterNames({ name: props.releaseName, namespace: props.namespace, baseDomain: 'unused.invalid' });
-    this.kubeconfigSecret = props.kubeconfigSecret ?? this.names.kubeconfigSecret;
-    if (props.kubeconfigSecret !== undefined) p.dnsSubdomain('kubeconfigSecret', props.kubeconfigSecret);
+    const { vcluster } = props;
+    this.names = vcluster.names;
+    const kubeconfig = vcluster.kubeconfig;
+    this.kubeconfigSecret = kubeconfig.secretName;
+    this.credentials = kubeconfig.credentials;
     this.strategy = props.strategy ?? 'pushSecret';
-    p.oneOf('strategy', this.strategy, KUBECONFIG_SYNC_STRATEGIES);
-    this.credentials = props.credentials ?? 'clientCertificate';
-    p.oneOf('credentials', this.credentials, CLUSTER_CREDENTIALS);
     this.remoteKey = props.remoteKey ?? this.names.onePasswordItem;
-    if (typeof this.remoteKey !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(this.remoteKey)) {
-      p.add('remoteKey', this.remoteKey, 'an item title of letters, digits, "-", "_" and "."');
-    }
-    p.dnsSubdomain('secretStoreName', props.secretStoreName);
-    const storeKind = props.secretStoreKind ?? 'ClusterSecretStore';
-    p.oneOf('secretStoreKind', storeKind, ['ClusterSecretStore', 'SecretStore']);
-    if (typeof props.vault !== 'string' || !props.vault.trim()) p.add('vault', props.vault, 'the name of the 1Password vault');
-    const tags = props.itemTags ?? ['cluster', 'kubeconfig'];
-    tags.forEach((t, i) => {
-      if (typeof t !== 'string' || !/^[^\s,]+$/.test(t)) p.add(`itemTags[${i}]`, t, 'a tag without spaces or commas');
-    });
-    this.deletionPolicy = props.deletionPolicy ?? 'retain';
-    p.oneOf('deletionPolicy', this.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
+    this.deletionPolicy = props.deletionPolicy ?? vcluster.deletionPolicy;
     this.refreshInterval = props.refreshInterval ?? '5m';
-    checkDuration(p, 'refreshInterval', this.refreshInterval);
-    const kubeconfigRefresh = props.kubeconfigRefreshInterval ?? '15m';
-    checkDuration(p, 'kubeconfigRefreshInterval', kubeconfigRefresh);
+    const tags = props.itemTags ?? ['cluster', 'kubeconfig', vcluster.environment];
+    const store = { name: props.secretStoreName, kind: props.secretStoreKind ?? 'ClusterSecretStore' };
     const tokenItem = props.tokenItem ?? 'onepassword-access-token';
-    const image = props.image ?? 'docker.io/alpine/k8s:1.34.3';
-    if (this.strategy === 'job') {
-      if (props.connectHost === undefined) p.add('connectHost', undefined, 'the 1Password Connect URL (https://...) with strategy "job"');
-      else p.httpsUrl('connectHost', props.connectHost);
-      if (typeof tokenItem !== 'string' || !tokenItem.trim())
-        p.add('tokenItem', tokenItem, 'the title of the item holding the Connect token');
-      checkPinnedImage(p, 'image', image);
-    }
-    p.throwIfAny(`KubeconfigSync "${props.releaseName}"`);
+    const image = props.image ?? DEFAULT_TOOLING_IMAGE;
+    checkProps(this, props, { tags, store, tokenItem, image });
 
     const f = KUBECONFIG_ITEM_FIELDS;
     const credentialFields: string[] = this.credentials === 'bearerToken' ? [f.token] : [f.clientCertificate, f.clientKey];
     this.itemFields = [f.kubeconfig, f.certificateAuthority, ...credentialFields];
+    if (this.strategy === 'pushSecret') this.pushSecret = this.renderPushSecret(store, props.vault, tags);
+    else this.job = this.renderJob({ store, tokenItem, image, tags, connectHost: props.connectHost!, vault: props.vault });
+    this.kubeconfigExternalSecret = this.renderKubeconfigBack(store, props.kubeconfigRefreshInterval ?? '15m');
+  }
+
+  /** The PushSecret copying the chart's Secret into the item, field by field. */
+  private renderPushSecret(store: { name: string; kind: string }, vault: string, tags: readonly string[]): PushSecret {
+    const f = KUBECONFIG_ITEM_FIELDS;
     const namespace = this.names.namespace;
-    const store = { name: props.secretStoreName, kind: storeKind };
-
-    if (this.strategy === 'pushSecret') {
-      // Secret key → item field. The chart writes config, certificate-authority, client-certificate
-      // and client-key; `token` exists only in the push template's output (bearerToken).
-      const secretKeyOf: Record<string, string> = {
-        [f.kubeconfig]: KUBECONFIG_SECRET_KEYS.config,
-        [f.certificateAuthority]: KUBECONFIG_SECRET_KEYS.certificateAuthority,
-        [f.clientCertificate]: KUBECONFIG_SECRET_KEYS.clientCertificate,
-        [f.clientKey]: KUBECONFIG_SECRET_KEYS.clientKey,
-        [f.token]: f.token,
-      };
-      const metadata = {
-        apiVersion: 'kubernetes.external-secrets.io/v1alpha1',
-        kind: 'PushSecretMetadata',
-        spec: { vault: props.vault, tags: [...tags] },
-      };
-      this.pushSecret = new PushSecret(this, 'PushSecret', {
-        metadata: {
-          name: this.names.pushSecret,
-          namespace,
-          labels: { 'app.kubernetes.io/name': 'kubeconfig-sync', 'app.kubernetes.io/instance': this.names.release },
-        },
-        spec: {
-          refreshInterval: this.refreshInterval,
-          updatePolicy: PushSecretSpecUpdatePolicy.REPLACE,
-          deletionPolicy: this.deletionPolicy === 'delete' ? PushSecretSpecDeletionPolicy.DELETE : PushSecretSpecDeletionPolicy.NONE,
-          secretStoreRefs: [{ name: store.name, kind: store.kind as PushSecretSpecSecretStoreRefsKind }],
-          selector: { secret: { name: this.kubeconfigSecret } },
-          template:
-            this.credentials === 'bearerToken'
-              ? {
-                  engineVersion: PushSecretSpecTemplateEngineVersion.V2,
-                  mergePolicy: PushSecretSpecTemplateMergePolicy.MERGE,
-                  data: { [f.token]: SERVICE_ACCOUNT_TOKEN_TEMPLATE },
-                }
-              : undefined,
-          data: this.itemFields.map((field) => ({
-            match: { secretKey: secretKeyOf[field], remoteRef: { remoteKey: this.remoteKey, property: field } },
-            metadata,
-          })),
-        },
-      });
-    } else {
-      this.job = this.renderJob({ store, tokenItem, image, tags, connectHost: props.connectHost!, vault: props.vault });
-    }
-
-    // C6: the kubeconfig back into the namespace, for people (`kubectl get secret N-kubeconfig-external`).
-    this.kubeconfigExternalSecret = new ExternalSecret(this, 'KubeconfigExternalSecret', {
+    // Secret key → item field. The chart writes config, certificate-authority, client-certificate
+    // and client-key; `token` exists only in the push template's output (bearerToken).
+    const secretKeyOf: Record<string, string> = {
+      [f.kubeconfig]: KUBECONFIG_SECRET_KEYS.config,
+      [f.certificateAuthority]: KUBECONFIG_SECRET_KEYS.certificateAuthority,
+      [f.clientCertificate]: KUBECONFIG_SECRET_KEYS.clientCertificate,
+      [f.clientKey]: KUBECONFIG_SECRET_KEYS.clientKey,
+      [f.token]: f.token,
+    };
+    const metadata = {
+      apiVersion: 'kubernetes.external-secrets.io/v1alpha1',
+      kind: 'PushSecretMetadata',
+      spec: { vault, tags: [...tags] },
+    };
+    return new PushSecret(this, 'PushSecret', {
       metadata: {
-        name: this.names.kubeconfigExternalSecret,
+        name: this.names.pushSecret,
         namespace,
-        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'kubeconfig' },
+        labels: { 'app.kubernetes.io/name': 'kubeconfig-sync', 'app.kubernetes.io/instance': this.names.release },
       },
       spec: {
-        refreshInterval: kubeconfigRefresh,
-        secretStoreRef: { name: store.name, kind: store.kind as ExternalSecretSpecSecretStoreRefKind },
-        target: { name: this.names.kubeconfigExternalTarget, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-        data: [{ secretKey: KUBECONFIG_SECRET_KEYS.config, remoteRef: { key: this.remoteKey, property: f.kubeconfig } }],
+        refreshInterval: this.refreshInterval,
+        updatePolicy: PushSecretSpecUpdatePolicy.REPLACE,
+        deletionPolicy: this.deletionPolicy === 'delete' ? PushSecretSpecDeletionPolicy.DELETE : PushSecretSpecDeletionPolicy.NONE,
+        secretStoreRefs: [{ name: store.name, kind: store.kind as PushSecretSpecSecretStoreRefsKind }],
+        selector: { secret: { name: this.kubeconfigSecret } },
+        template:
+          this.credentials === 'bearerToken'
+            ? {
+                engineVersion: PushSecretSpecTemplateEngineVersion.V2,
+                mergePolicy: PushSecretSpecTemplateMergePolicy.MERGE,
+                data: { [f.token]: SERVICE_ACCOUNT_TOKEN_TEMPLATE },
+              }
+            : undefined,
+        data: this.itemFields.map((field) => ({
+          match: { secretKey: secretKeyOf[field], remoteRef: { remoteKey: this.remoteKey, property: field } },
+          metadata,
+        })),
       },
     });
   }
 
+  /** C6: the kubeconfig back into the namespace, for people (`kubectl get secret N-kubeconfig-external`). */
+  private renderKubeconfigBack(store: { name: string; kind: string }, refreshInterval: string): ExternalSecret {
+    return new ExternalSecret(this, 'KubeconfigExternalSecret', {
+      metadata: {
+        name: this.names.kubeconfigExternalSecret,
+        namespace: this.names.namespace,
+        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'kubeconfig' },
+      },
+      spec: {
+        refreshInterval,
+        secretStoreRef: { name: store.name, kind: store.kind as ExternalSecretSpecSecretStoreRefKind },
+        target: { name: this.names.kubeconfigExternalTarget, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: [
+          { secretKey: KUBECONFIG_SECRET_KEYS.config, remoteRef: { key: this.remoteKey, property: KUBECONFIG_ITEM_FIELDS.kubeconfig } },
+        ],
+      },
+    });
+  }
+
+  /** Job strategy: the one-shot Job (C5) with its own identity and Connect token (C1–C4). */
   private renderJob(o: {
     store: { name: string; kind: string };
     tokenItem: string;
@@ -252,34 +220,7 @@ export class KubeconfigSync extends Construct {
     const namespace = names.namespace;
     const labels = { 'app.kubernetes.io/name': 'kubeconfig-sync', 'app.kubernetes.io/instance': names.release };
 
-    // C1: the Connect token, from the password manager (never from git).
-    new ExternalSecret(this, 'ConnectToken', {
-      metadata: {
-        name: names.onePasswordToken,
-        namespace,
-        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'kubeconfig-sync' },
-      },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { name: o.store.name, kind: o.store.kind as ExternalSecretSpecSecretStoreRefKind },
-        target: { name: names.onePasswordToken, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-        data: [{ secretKey: 'token', remoteRef: { key: o.tokenItem, property: 'credential' } }],
-      },
-    });
-    // C2–C4: the Job's own identity, allowed to read exactly its two Secrets.
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: names.syncServiceAccount, namespace, labels },
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name: names.syncServiceAccount, namespace, labels },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [this.kubeconfigSecret, names.onePasswordToken] }],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: names.syncServiceAccount, namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.syncServiceAccount },
-      subjects: [{ kind: 'ServiceAccount', name: names.syncServiceAccount, namespace }],
-    });
+    this.renderJobIdentity(o.store, o.tokenItem, labels);
     // C5: one-shot Job. No ttlSecondsAfterFinished: Argo CD would recreate the deleted Job forever.
     return new k8s.KubeJob(this, 'Job', {
       metadata: { name: names.syncJob, namespace, labels, annotations: { ...RECREATE_ON_CHANGE } },
@@ -327,141 +268,69 @@ export class KubeconfigSync extends Construct {
       },
     });
   }
-}
 
-/**
- * PushSecret template (ESO v2) producing the `token` key of a service-account kubeconfig: the
- * chart's Secret has no such key, only the kubeconfig whose user carries `token`. Renders empty
- * when there is none, which {@link ArgoRegistration}'s template then refuses.
- */
-export const SERVICE_ACCOUNT_TOKEN_TEMPLATE =
-  '{{ range (index (fromYaml .config) "users") }}{{ with index . "user" }}{{ with index . "token" }}{{ . }}{{ end }}{{ end }}{{ end }}';
-
-const f = KUBECONFIG_ITEM_FIELDS;
-
-/**
- * The Job strategy's script (POSIX sh, curl, jq; nothing installed at start). It reads the
- * mounted kubeconfig Secret, refuses credentials other than those declared (never `insecure`),
- * finds the vault by name, and creates (POST) or fully replaces (PUT) the item.
- */
-export const SYNC_SCRIPT = `set -eu
-fail() { echo "kubeconfig-sync: $*" >&2; exit 1; }
-dir=/kubeconfig
-[ -s "$dir/${KUBECONFIG_SECRET_KEYS.config}" ] || fail "Secret $KUBECONFIG_SECRET has no kubeconfig (key ${KUBECONFIG_SECRET_KEYS.config})"
-[ -s "$dir/${KUBECONFIG_SECRET_KEYS.certificateAuthority}" ] || fail "Secret $KUBECONFIG_SECRET has no ${KUBECONFIG_SECRET_KEYS.certificateAuthority}; refusing to register a cluster that cannot be verified"
-cat "$dir/${KUBECONFIG_SECRET_KEYS.clientCertificate}" > /tmp/cert 2>/dev/null || : > /tmp/cert
-cat "$dir/${KUBECONFIG_SECRET_KEYS.clientKey}" > /tmp/key 2>/dev/null || : > /tmp/key
-sed -n 's/^[[:space:]]*token:[[:space:]]*//p' "$dir/${KUBECONFIG_SECRET_KEYS.config}" | head -n 1 | tr -d '\\r\\n' > /tmp/token
-case "$CREDENTIALS" in
-  clientCertificate)
-    if [ ! -s /tmp/cert ] || [ ! -s /tmp/key ]; then
-      fail "the kubeconfig in Secret $KUBECONFIG_SECRET has no client certificate and key (a service-account kubeconfig needs credentials bearerToken); not registering it insecurely"
-    fi ;;
-  bearerToken)
-    [ -s /tmp/token ] || fail "the kubeconfig in Secret $KUBECONFIG_SECRET has no bearer token; not registering it insecurely" ;;
-  *) fail "unknown CREDENTIALS: $CREDENTIALS" ;;
-esac
-api="\${OP_CONNECT_HOST%/}/v1"
-printf 'Authorization: Bearer %s\\n' "$(printf '%s' "$OP_CONNECT_TOKEN" | tr -d '\\r\\n')" > /tmp/auth
-call() {
-  method=$1; path=$2; shift 2
-  code=$(curl -sS --retry 3 -o /tmp/response -w '%{http_code}' -X "$method" -H @/tmp/auth -H 'Content-Type: application/json' "$@" "$api$path") || fail "$method $path: request failed"
-  if [ "$code" -ge 400 ]; then cat /tmp/response >&2; fail "$method $path: HTTP $code"; fi
-}
-call GET /vaults
-vault=$(jq -r --arg name "$OP_VAULT" '[.[] | select(.name == $name)][0].id // empty' /tmp/response)
-[ -n "$vault" ] || fail "vault not found: $OP_VAULT"
-jq -n --arg title "$OP_ITEM_TITLE" --arg vault "$vault" --arg tags "$OP_ITEM_TAGS" --arg credentials "$CREDENTIALS" \\
-  --rawfile kubeconfig "$dir/${KUBECONFIG_SECRET_KEYS.config}" --rawfile ca "$dir/${KUBECONFIG_SECRET_KEYS.certificateAuthority}" \\
-  --rawfile cert /tmp/cert --rawfile key /tmp/key --rawfile token /tmp/token '
-  def field($label; $value): {id: $label, label: $label, type: "CONCEALED", value: $value};
-  {title: $title, category: "SERVER", vault: {id: $vault}, tags: ($tags | split(",") | map(select(length > 0))),
-   fields: ([field("${f.kubeconfig}"; $kubeconfig), field("${f.certificateAuthority}"; $ca)]
-     + (if $credentials == "bearerToken" then [field("${f.token}"; $token)]
-        else [field("${f.clientCertificate}"; $cert), field("${f.clientKey}"; $key)] end))}' > /tmp/item.json
-call GET "/vaults/$vault/items"
-item=$(jq -r --arg title "$OP_ITEM_TITLE" '[.[] | select(.title == $title)][0].id // empty' /tmp/response)
-if [ -z "$item" ]; then
-  call POST "/vaults/$vault/items" --data-binary @/tmp/item.json
-  [ -n "$(jq -r '.id // empty' /tmp/response)" ] || fail "creating item $OP_ITEM_TITLE returned no id"
-  echo "kubeconfig-sync: created item $OP_ITEM_TITLE"
-else
-  jq --arg id "$item" '. + {id: $id}' /tmp/item.json > /tmp/update.json
-  call PUT "/vaults/$vault/items/$item" --data-binary @/tmp/update.json
-  echo "kubeconfig-sync: replaced item $OP_ITEM_TITLE"
-fi
-`;
-
-/** What the vcluster's `exportKubeConfig` values mean for the sync and the registration. */
-export interface KubeconfigExport {
-  /** The kubeconfig Secret the chart writes. */
-  readonly secretName: string;
-  /** The credentials its kubeconfig carries. */
-  readonly credentials: ClusterCredentials;
-}
-
-/**
- * Reads the chart's `exportKubeConfig` values: the Secret name (`secret.name`, else `vc-<release>`)
- * and the credentials (`serviceAccount.name` set: a token kubeconfig, else client certificates).
- */
-export function kubeconfigExportOf(exportKubeConfig: unknown, releaseName: string): KubeconfigExport {
-  const e = (isPlainObject(exportKubeConfig) ? exportKubeConfig : {}) as {
-    secret?: { name?: unknown };
-    serviceAccount?: { name?: unknown };
-  };
-  const secretName = isPlainObject(e.secret) && typeof e.secret.name === 'string' && e.secret.name ? e.secret.name : `vc-${releaseName}`;
-  const serviceAccount = isPlainObject(e.serviceAccount) && typeof e.serviceAccount.name === 'string' && e.serviceAccount.name !== '';
-  return { secretName, credentials: serviceAccount ? 'bearerToken' : 'clientCertificate' };
-}
-
-/**
- * Checks the `exportKubeConfig` values the sync and the registration depend on: the kubeconfig
- * must be verifiable (no `insecure: true`) and its Secret must be in the vcluster's
- * namespace (the PushSecret / Job read it there).
- */
-export function checkKubeconfigExport(problems: Problems, field: string, exportKubeConfig: unknown, namespace: string): void {
-  if (!isPlainObject(exportKubeConfig)) return;
-  if (exportKubeConfig.insecure === true) {
-    problems.add(
-      `${field}.insecure`,
-      true,
-      'false or unset: Argo CD registers the vcluster with its CA, never insecurely',
-      'remove insecure',
-    );
-  }
-  const secret = exportKubeConfig.secret;
-  if (isPlainObject(secret)) {
-    if (secret.name !== undefined) problems.dnsSubdomain(`${field}.secret.name`, secret.name);
-    if (secret.namespace !== undefined && secret.namespace !== '' && secret.namespace !== namespace) {
-      problems.add(
-        `${field}.secret.namespace`,
-        secret.namespace,
-        `the vcluster's namespace "${namespace}" (or unset): the kubeconfig is synced from there`,
-      );
-    }
+  /** C1–C4: the Connect token from the password manager (never from git), and the Job's own identity reading exactly its two Secrets. */
+  private renderJobIdentity(store: { name: string; kind: string }, tokenItem: string, labels: Record<string, string>): void {
+    const names = this.names;
+    const namespace = names.namespace;
+    const o = { store, tokenItem };
+    // C1: the Connect token, from the password manager (never from git).
+    new ExternalSecret(this, 'ConnectToken', {
+      metadata: {
+        name: names.onePasswordToken,
+        namespace,
+        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'kubeconfig-sync' },
+      },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { name: o.store.name, kind: o.store.kind as ExternalSecretSpecSecretStoreRefKind },
+        target: { name: names.onePasswordToken, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: [{ secretKey: 'token', remoteRef: { key: o.tokenItem, property: 'credential' } }],
+      },
+    });
+    // C2–C4: the Job's own identity, allowed to read exactly its two Secrets.
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: names.syncServiceAccount, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name: names.syncServiceAccount, namespace, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [this.kubeconfigSecret, names.onePasswordToken] }],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: names.syncServiceAccount, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.syncServiceAccount },
+      subjects: [{ kind: 'ServiceAccount', name: names.syncServiceAccount, namespace }],
+    });
   }
 }
 
-/** Go durations as ESO reads them (`1m`, `90s`, `1h30m`). */
-function checkDuration(p: Problems, field: string, value: unknown): void {
-  if (typeof value !== 'string' || !/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) {
-    p.add(field, value, 'a duration such as "5m", "90s" or "1h"');
+/** Checks the props; throws one error listing every problem. */
+function checkProps(
+  sync: KubeconfigSync,
+  props: KubeconfigSyncProps,
+  o: { tags: readonly string[]; store: { name: string; kind: string }; tokenItem: string; image: string },
+): void {
+  const p = new Problems();
+  p.oneOf('strategy', sync.strategy, KUBECONFIG_SYNC_STRATEGIES);
+  if (typeof sync.remoteKey !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(sync.remoteKey)) {
+    p.add('remoteKey', sync.remoteKey, 'an item title of letters, digits, "-", "_" and "."');
   }
-}
-
-/** An image pinned by tag or digest: `latest` and untagged references are refused. */
-function checkPinnedImage(p: Problems, field: string, value: unknown): void {
-  if (typeof value !== 'string' || /\s/.test(value) || !value) {
-    p.add(field, value, 'an image reference pinned by tag or digest');
-    return;
+  p.dnsSubdomain('secretStoreName', o.store.name);
+  p.oneOf('secretStoreKind', o.store.kind, ['ClusterSecretStore', 'SecretStore']);
+  if (typeof props.vault !== 'string' || !props.vault.trim()) p.add('vault', props.vault, 'the name of the 1Password vault');
+  o.tags.forEach((t, i) => {
+    if (typeof t !== 'string' || !/^[^\s,]+$/.test(t)) p.add(`itemTags[${i}]`, t, 'a tag without spaces or commas');
+  });
+  p.oneOf('deletionPolicy', sync.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
+  p.duration('refreshInterval', sync.refreshInterval);
+  p.duration('kubeconfigRefreshInterval', props.kubeconfigRefreshInterval ?? '15m');
+  if (sync.strategy === 'job') {
+    if (props.connectHost === undefined) p.add('connectHost', undefined, 'the 1Password Connect URL (https://...) with strategy "job"');
+    else p.httpsUrl('connectHost', props.connectHost);
+    if (typeof o.tokenItem !== 'string' || !o.tokenItem.trim())
+      p.add('tokenItem', o.tokenItem, 'the title of the item holding the Connect token');
+    p.pinnedImage('image', o.image, 'write e.g. "docker.io/alpine/k8s:1.34.3"');
   }
-  const lastSegment = value.split('/').pop() ?? '';
-  const pinned = value.includes('@sha256:') || (lastSegment.includes(':') && !lastSegment.endsWith(':latest'));
-  if (!pinned)
-    p.add(
-      field,
-      value,
-      'an image pinned by a version tag or digest (not "latest", not untagged)',
-      'write e.g. "docker.io/alpine/k8s:1.34.3"',
-    );
+  p.throwIfAny(`KubeconfigSync "${sync.names.release}"`);
 }

@@ -23,8 +23,6 @@ export interface NamingProps {
   readonly namespace?: string;
   /** Argo CD AppProject `P`. @default `vcluster-<name>` */
   readonly project?: string;
-  /** Site base domain `BD`, for the Argo CD cluster name `N.BDS`. */
-  readonly baseDomain: string;
 }
 
 /** The derived names of one vcluster. */
@@ -41,8 +39,6 @@ export class VClusterNames {
   public readonly clusterSecret: string;
   /** ExternalSecret that renders the Argo CD cluster Secret: `N-argocd-cluster`. */
   public readonly clusterExternalSecret: string;
-  /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
-  public readonly argocdClusterName: string;
   /** The kubeconfig Secret the chart writes: `vc-N`. */
   public readonly kubeconfigSecret: string;
   /** 1Password item holding the kubeconfig: `N-kubeconfig`. */
@@ -88,7 +84,6 @@ export class VClusterNames {
     this.application = `vcluster-${n}`;
     this.clusterSecret = `cluster-${n}`;
     this.clusterExternalSecret = `${n}-argocd-cluster`;
-    this.argocdClusterName = `${n}.${props.baseDomain.replace(/\./g, '-')}`;
     this.kubeconfigSecret = `vc-${n}`;
     this.onePasswordItem = `${n}-kubeconfig`;
     this.pushSecret = `${n}-kubeconfig-push`;
@@ -107,6 +102,11 @@ export class VClusterNames {
     this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
     this.managedBy = `${n}-x-${this.namespace}`;
     this.bootstrapApplication = `fleet-${n}`;
+  }
+
+  /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
+  public argocdClusterName(baseDomain: string): string {
+    return `${this.release}.${baseDomain.replace(/\./g, '-')}`;
   }
 
   /** The etcd member pod names for `replicas` members: `N-etcd-0` … */
@@ -179,4 +179,16 @@ export const KUBECONFIG_ITEM_FIELDS = {
   clientKey: 'client-key',
   /** Bearer token (service-account kubeconfigs, `exportKubeConfig.serviceAccount`). */
   token: 'token',
+} as const;
+
+/** The keys of the kubeconfig Secret the vcluster chart writes (`vc-<release>`). */
+export const KUBECONFIG_SECRET_KEYS = {
+  /** The whole kubeconfig. */
+  config: 'config',
+  /** PEM of the vcluster API server CA. */
+  certificateAuthority: 'certificate-authority',
+  /** PEM of the client certificate. */
+  clientCertificate: 'client-certificate',
+  /** PEM of the client key. */
+  clientKey: 'client-key',
 } as const;

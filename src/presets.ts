@@ -33,6 +33,25 @@ export interface Preset {
   readonly deletionPolicy: DeletionPolicy;
 }
 
+/**
+ * Replica limits, one definition for the declaration, the constructs and the fleet: the control
+ * plane and CoreDNS scale to 15 replicas; a deployed etcd to 9 members (more only slows consensus).
+ */
+export const REPLICA_LIMITS = {
+  controlPlane: { min: 1, max: 15 },
+  coredns: { min: 1, max: 15 },
+  etcdMembers: { min: 1, max: 9 },
+} as const;
+
+/** Members of the etcd a highly available control plane gets when it names no backing store. */
+export const DEFAULT_HA_ETCD_MEMBERS = 3;
+
+/** The pinned image of the Jobs this project renders (kubectl, sh, curl and jq), unless the site names its own. */
+export const DEFAULT_TOOLING_IMAGE = 'docker.io/alpine/k8s:1.34.3';
+
+/** The vcluster chart this project installs unless the site or the declaration says otherwise. */
+export const DEFAULT_CHART = { repoURL: 'https://charts.loft.sh', name: 'vcluster', version: '0.31.3' } as const;
+
 /** The presets. `prod` keeps data when its declaration is removed; `dev` cleans up. */
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   dev: {

@@ -65,6 +65,27 @@ export class ValidationError extends Error {
   }
 }
 
+/** Go durations (`1m`, `90s`, `1h30m`), the format of External Secrets and Argo CD intervals. */
+export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+
+/** True for an image reference pinned by a tag other than `latest`, or by an `@sha256:` digest. */
+export function isPinnedImage(image: string): boolean {
+  if (/\s/.test(image) || !/^[a-z0-9][a-z0-9._\-/:]*[a-z0-9]/.test(image)) return false;
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
+  const lastSegment = image.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  return !!tag && tag !== 'latest' && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag);
+}
+
+/**
+ * The keys of `T` as a list the compiler checks: the argument must name every key of `T` and
+ * nothing else, so a key list can never drift from the interface it describes.
+ * @example const KEYS = keysOf<Props>({ name: true, size: true });
+ */
+export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): ReadonlyArray<keyof T & string> {
+  return Object.keys(keys) as Array<keyof T & string>;
+}
+
 /** DNS-1123 label: what Kubernetes accepts for most object names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A fully qualified hostname (RFC 1123 labels, at least one dot, alphabetic TLD). */
@@ -274,6 +295,20 @@ export class Problems {
   /** A list. */
   public array(field: string, value: unknown, what = 'a list'): value is unknown[] {
     if (!Array.isArray(value)) return this.add(field, value, what);
+    return true;
+  }
+
+  /** A Go duration as External Secrets and Argo CD read them (`1m`, `90s`, `1h30m`). */
+  public duration(field: string, value: unknown, example = '"5m", "90s" or "1h"'): boolean {
+    if (typeof value !== 'string' || !DURATION.test(value)) return this.add(field, value, `a duration such as ${example}`);
+    return true;
+  }
+
+  /** A container image pinned by a tag other than `latest`, or by an `@sha256:` digest. */
+  public pinnedImage(field: string, value: unknown, fix?: string): boolean {
+    if (typeof value !== 'string' || !isPinnedImage(value)) {
+      return this.add(field, value, 'an image pinned by a version tag or digest (not "latest", not untagged)', fix);
+    }
     return true;
   }
 

@@ -1,61 +1,39 @@
 /**
  * The VCluster construct: a vcluster's host namespace, its Argo CD AppProject, and the Argo CD
- * Application installing the loft-sh `vcluster` Helm chart with fully computed values.
+ * Application installing the loft-sh `vcluster` Helm chart with fully computed values. It
+ * implements {@link IVCluster}, what every add-on reads and extends.
  */
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { Application, ApplicationSpecSyncPolicy } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
+import { IN_CLUSTER_SERVER } from './declaration/platform';
+import { Exposure } from './exposure/exposure';
+import { DEFAULT_VIP_OFFSET, ExposureDefaults, ExposureMode } from './exposure/exposure-mode';
 import { VClusterNames } from './naming';
-import { IN_CLUSTER_SERVER, VClusterHelmValues } from './platform';
 import {
   ChartLine,
+  DEFAULT_CHART,
+  DEFAULT_KUBERNETES_VERSION,
   DeletionPolicy,
   PRESETS,
+  Preset,
   PresetName,
+  REPLICA_LIMITS,
   chartLineOf,
   chartVersionsAllowed,
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from './presets';
-import { JsonObject, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
 import { Problems, ValidationError, isPlainObject } from './validation';
-
-/** Control-plane requests and limits (Kubernetes quantities). */
-export interface ControlPlaneResources {
-  /** Requests. @default - the preset's */
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  /** Limits. @default - the preset's */
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-}
-
-/** Control-plane persistent volume. */
-export interface ControlPlanePersistence {
-  /** Whether the control plane keeps its data on a PVC. @default - the preset's (dev false, prod true) */
-  readonly enabled?: boolean;
-  /** PVC size. @default - the preset's (dev 5Gi, prod 10Gi) */
-  readonly size?: string;
-  /** StorageClass of the PVC. @default - the host's default StorageClass */
-  readonly storageClass?: string;
-}
-
-/** The `controlPlane.backingStore` values of the chart (embedded store when omitted). */
-export type BackingStore = NonNullable<NonNullable<VClusterHelmValues['controlPlane']>['backingStore']>;
-/** The `exportKubeConfig` values of the chart. */
-export type ExportKubeConfig = NonNullable<VClusterHelmValues['exportKubeConfig']>;
-
-/** Annotation that keeps Argo CD from pruning or deleting an object. */
-export const KEEP_ON_DELETE = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
-/**
- * Annotation for the one-shot Jobs: Jobs are immutable, so when their spec changes in git Argo CD
- * deletes and recreates them (which also re-runs them) instead of failing the sync. Only real
- * changes trigger it: the bootstrap Applications ignore the fields the API server adds to Jobs.
- */
-export const RECREATE_ON_CHANGE = { 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' } as const;
-
-/** Finalizer that makes deleting an Argo CD Application delete what it deployed. */
-export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER } from './vcluster/application';
+import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
+import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
+import { integrationValues } from './vcluster/integrations';
+import { ApiEndpoint, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+import { ExportKubeConfig, kubeconfigExportOf } from './vcluster/kubeconfig-export';
+import { ControlPlanePersistence, ControlPlaneResources, ResolvedResources, checkReplicas, resolveResources } from './vcluster/sizing';
 
 /** Props of {@link VCluster}. */
 export interface VClusterProps {
@@ -91,24 +69,31 @@ export interface VClusterProps {
   readonly corednsReplicas?: number;
   /** Cluster domain inside the vcluster. @default "cluster.local" */
   readonly clusterDomain?: string;
-  /** Backing store values (`controlPlane.backingStore`). @default - the chart's embedded store */
+  /** Cluster domain of the host cluster (DNS suffix of the vcluster's Services there). @default "cluster.local" */
+  readonly hostClusterDomain?: string;
+  /**
+   * Backing store values (`controlPlane.backingStore`).
+   * @default - the chart's embedded store for one replica; a deployed 3-member etcd for more (the embedded store cannot serve HA)
+   */
   readonly backingStore?: BackingStore;
-  /** External API URL written into the exported kubeconfig (`exportKubeConfig.server`). @default - none */
-  readonly serverUrl?: string;
-  /** `exportKubeConfig` values, deep-merged over `{server: serverUrl}`. @default {} */
+  /** How the API is reached; the exposure binds itself to this vcluster. @default Exposure.internal() */
+  readonly exposure?: Exposure;
+  /** The site's defaults of the exposure modes (base domain of default hostnames, VIP offset, gateway). @default - none */
+  readonly exposureDefaults?: ExposureDefaults;
+  /** `exportKubeConfig` values, deep-merged over `{server: <the endpoint's URL>}`. @default {} */
   readonly exportKubeConfig?: ExportKubeConfig;
-  /** Environment label on the ServiceMonitor. @default - the preset's (development / production) */
+  /** Environment label (ServiceMonitor, registration). @default - the preset's (development / production) */
   readonly environment?: string;
   /** Labels of the host ClusterIssuers synced into the vcluster; cert-manager integration off when undefined. @default - integration off */
-  readonly clusterIssuerSelectorLabels?: Record<string, string>;
+  readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>>;
   /** Labels of the host ClusterSecretStores synced into the vcluster; External Secrets integration off when undefined. @default - integration off */
-  readonly clusterStoreSelectorLabels?: Record<string, string>;
+  readonly clusterStoreSelectorLabels?: Readonly<Record<string, string>>;
   /** metrics-server integration (needs a host metrics-server and egress to it on 10250). @default true */
   readonly metricsServer?: boolean;
   /** What removing this vcluster does to its data. @default - the preset's (dev "delete", prod "retain") */
   readonly deletionPolicy?: DeletionPolicy;
   /** Extra labels of the host namespace. @default {} */
-  readonly namespaceLabels?: Record<string, string>;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** Site-wide Helm values, applied first. @default {} */
   readonly siteHelmValues?: VClusterHelmValues;
   /** Helm values deep-merged last, over everything computed (maps merge, lists replace). @default {} */
@@ -120,16 +105,20 @@ export interface VClusterProps {
  *
  * Renders the host Namespace (sync wave -2), the AppProject (wave -1) allowing exactly the chart's
  * repository and the host destination, and the Application (wave 0) installing the chart with
- * values computed from the props. Other constructs add values with {@link addHelmValues} (the
- * exposure, CoreDNS, isolation policies, the etcd PKI volumes); the escape hatch `helmValues` is
+ * values computed from the props. The exposure binds itself to the vcluster (Service values, TLS
+ * SANs, route); add-ons add values with {@link addHelmValues}; the escape hatch `helmValues` is
  * applied last. The final values are checked against the chart line's `values.schema.json`.
+ *
+ * The vcluster is correct on its own: more than one control-plane replica without a backing store
+ * of its own gets a deployed etcd (the embedded store serves one replica only), and replicas stay
+ * within the limits of {@link REPLICA_LIMITS}.
  *
  * With `deletionPolicy: "retain"` Argo CD never prunes or deletes the namespace, the project or
  * the Application, the Application has no cascading finalizer, and PVCs are kept (`Retain`).
  *
  * @see https://www.vcluster.com/docs/vcluster/configure/vcluster-yaml/
  */
-export class VCluster extends Construct {
+export class VCluster extends Construct implements IVCluster {
   /** Derived names. */
   public readonly names: VClusterNames;
   /** Chart version. */
@@ -143,11 +132,23 @@ export class VCluster extends Construct {
   /** Control-plane replicas. */
   public readonly replicas: number;
   /** Control-plane resources, preset applied. */
-  public readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+  public readonly resources: ResolvedResources;
+  /** The backing store rendered (the given one, or a deployed etcd for an HA control plane without one). */
+  public readonly backingStore?: BackingStore;
+  /** Members of the deployed etcd; 0 when none is deployed. */
+  public readonly etcdMembers: number;
   /** What removing the vcluster does to its data. */
   public readonly deletionPolicy: DeletionPolicy;
   /** Host API server. */
   public readonly destinationServer: string;
+  /** Cluster domain inside the vcluster. */
+  public readonly clusterDomain: string;
+  /** Cluster domain of the host cluster. */
+  public readonly hostClusterDomain: string;
+  /** Environment label. */
+  public readonly environment: string;
+  /** The API endpoint of the bound exposure. */
+  public readonly endpoint: ApiEndpoint;
   /** The rendered Namespace. */
   public readonly namespace: k8s.KubeNamespace;
   /** The rendered AppProject. */
@@ -165,170 +166,55 @@ export class VCluster extends Construct {
   constructor(scope: Construct, id: string, props: VClusterProps) {
     super(scope, id);
     const p = new Problems();
-    p.dnsLabel('releaseName', props.releaseName, 53);
-    if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
-    if (props.project !== undefined) p.dnsLabel('project', props.project);
+    checkNames(p, props);
     this.preset = props.preset ?? 'dev';
     p.oneOf('preset', this.preset, Object.keys(PRESETS) as PresetName[]);
-    const preset = PRESETS[this.preset] ?? PRESETS.dev;
-    this.targetRevision = props.targetRevision ?? '0.31.3';
+    const preset: Preset = PRESETS[this.preset] ?? PRESETS.dev;
+    this.targetRevision = props.targetRevision ?? DEFAULT_CHART.version;
     const line = chartLineOf(this.targetRevision);
     if (!line) p.add('targetRevision', this.targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`);
     this.chartLine = line ?? '0.31';
-    const k8sVersion = props.kubernetesVersion ?? '1.34';
+    const k8sVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     const tag = resolveKubernetesVersion(k8sVersion);
     if (!tag) p.add('kubernetesVersion', k8sVersion, kubernetesVersionsAllowed());
     this.kubernetesVersion = tag ?? '';
     this.replicas = props.replicas ?? preset.replicas;
-    p.integer('replicas', this.replicas, 1, 15);
-    const corednsReplicas = props.corednsReplicas ?? preset.corednsReplicas;
-    p.integer('corednsReplicas', corednsReplicas, 1, 15);
-    this.resources = {
-      requests: { ...preset.resources.requests, ...compact(props.resources?.requests ?? {}) },
-      limits: { ...preset.resources.limits, ...compact(props.resources?.limits ?? {}) },
-    };
+    checkReplicas(p, 'replicas', this.replicas);
+    this.resources = resolveResources(preset, props.resources);
     for (const kind of ['requests', 'limits'] as const) {
       for (const [k, v] of Object.entries(this.resources[kind])) p.quantity(`resources.${kind}.${k}`, v);
     }
-    const persistence = {
-      enabled: props.persistence?.enabled ?? preset.persistence.enabled,
-      size: props.persistence?.size ?? preset.persistence.size,
-      storageClass: props.persistence?.storageClass,
-    };
-    p.quantity('persistence.size', persistence.size);
-    if (persistence.storageClass !== undefined) p.dnsLabel('persistence.storageClass', persistence.storageClass, 253);
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    p.dnsSubdomain('clusterDomain', clusterDomain);
+    this.backingStore = effectiveBackingStore(props.backingStore, this.replicas);
+    this.etcdMembers = deployedEtcdMembers(this.backingStore);
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.hostClusterDomain = props.hostClusterDomain ?? 'cluster.local';
     this.deletionPolicy = props.deletionPolicy ?? preset.deletionPolicy;
-    p.oneOf('deletionPolicy', this.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
     this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
-    p.httpsUrl('destinationServer', this.destinationServer);
-    const repoURL = props.repoURL ?? 'https://charts.loft.sh';
-    p.httpsUrl('repoURL', repoURL);
-    if (props.serverUrl !== undefined) p.httpsUrl('serverUrl', props.serverUrl);
-    p.labels('namespaceLabels', props.namespaceLabels);
-    p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
-    p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
-    for (const [field, v] of [
-      ['helmValues', props.helmValues],
-      ['siteHelmValues', props.siteHelmValues],
-      ['backingStore', props.backingStore],
-      ['exportKubeConfig', props.exportKubeConfig],
-    ] as const) {
-      if (v !== undefined && !isPlainObject(v)) p.add(field, v, 'a map of Helm values');
-    }
+    this.environment = props.environment ?? preset.environment;
+    checkSettings(p, props, this);
+    this.names = new VClusterNames({ name: props.releaseName, namespace: props.namespace, project: props.project });
+    const exposure: ExposureMode = props.exposure ?? Exposure.internal();
+    this.endpoint = exposure.endpoint(p, {
+      release: this.names.release,
+      namespace: this.names.namespace,
+      ...props.exposureDefaults,
+      vipOffset: props.exposureDefaults?.vipOffset ?? DEFAULT_VIP_OFFSET,
+    });
     p.throwIfAny(`VCluster "${props.releaseName}"`);
 
-    this.names = new VClusterNames({ name: props.releaseName, namespace: props.namespace, project: props.project, baseDomain: 'invalid' });
-    const argocdNamespace = props.argocdNamespace ?? 'argocd';
-    const retain = this.deletionPolicy === 'retain';
-    const environment = props.environment ?? preset.environment;
-
-    // --- the values this construct computes -------------------------------------------------
-    const retentionPolicy = retain ? 'Retain' : 'Delete';
-    const controlPlane: JsonObject = {
-      distro: { k8s: { enabled: true, image: { tag: this.kubernetesVersion } } },
-      serviceMonitor: {
-        enabled: true,
-        labels: { vcluster_name: this.names.release, vcluster_namespace: this.names.namespace, environment, cluster_role: 'vcluster' },
-      },
-      statefulSet: {
-        highAvailability: { replicas: this.replicas },
-        persistence: {
-          volumeClaim: compact({
-            enabled: persistence.enabled,
-            size: persistence.size,
-            storageClass: persistence.storageClass,
-            retentionPolicy,
-          }),
-        },
-        resources: { requests: this.resources.requests, limits: this.resources.limits },
-      },
-      coredns: { enabled: true, deployment: { replicas: corednsReplicas } },
-      ingress: { enabled: false },
-    };
-    // A PDB with minAvailable 1 on a single replica would block every node drain.
-    if (this.chartLine !== '0.30' && this.replicas > 1) {
-      controlPlane.advanced = { podDisruptionBudget: { enabled: true, minAvailable: 1 } };
-    }
-    if (props.backingStore) {
-      let backingStore = cloneJson(props.backingStore as JsonObject);
-      if (valueAtPath(backingStore, ['etcd', 'deploy', 'enabled']) === true) {
-        // The deletion policy decides the etcd volumes' fate; a different value in backingStore is refused at validation.
-        backingStore = deepMerge(backingStore, {
-          etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } },
-        });
-      }
-      controlPlane.backingStore = backingStore;
-    }
-    const integrations: JsonObject = { metricsServer: { enabled: props.metricsServer ?? true } };
-    if (props.clusterStoreSelectorLabels) {
-      integrations.externalSecrets = {
-        enabled: true,
-        webhook: { enabled: true },
-        sync: { fromHost: { clusterStores: { enabled: true, selector: { matchLabels: props.clusterStoreSelectorLabels } } } },
-      };
-    }
-    if (props.clusterIssuerSelectorLabels) {
-      integrations.certManager = {
-        enabled: true,
-        sync: { fromHost: { clusterIssuers: { enabled: true, selector: { labels: props.clusterIssuerSelectorLabels } } } },
-      };
-    }
-    this.base = deepMerge(cloneJson((props.siteHelmValues ?? {}) as JsonObject), {
-      controlPlane,
-      integrations,
-      networking: { advanced: { clusterDomain } },
-      exportKubeConfig: deepMerge(compact({ server: props.serverUrl }), props.exportKubeConfig as JsonObject | undefined),
-    });
+    this.base = this.computedValues(props, preset);
     this.overrides = cloneJson((props.helmValues ?? {}) as JsonObject);
-
-    // --- objects ----------------------------------------------------------------------------
-    const keep = retain ? KEEP_ON_DELETE : {};
-    this.namespace = new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: this.names.namespace,
-        annotations: { 'argocd.argoproj.io/sync-wave': '-2', ...keep },
-        labels: { 'app.kubernetes.io/name': 'vcluster-namespace', 'vcluster.loft.sh/namespace': 'true', ...(props.namespaceLabels ?? {}) },
-      },
-    });
-    this.project = new AppProject(this, 'AppProject', {
-      metadata: {
-        name: this.names.project,
-        namespace: argocdNamespace,
-        annotations: { 'argocd.argoproj.io/sync-wave': '-1', ...keep },
-      },
-      spec: {
-        description: `VCluster project for ${this.names.release}`,
-        sourceRepos: [repoURL],
-        destinations: [{ namespace: this.names.namespace, server: this.destinationServer }],
-        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
-        namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
-      },
-    });
-    this.application = new Application(this, 'Application', {
-      metadata: {
-        name: this.names.application,
-        namespace: argocdNamespace,
-        annotations: { 'argocd.argoproj.io/sync-wave': '0', ...keep },
-        finalizers: retain ? undefined : [RESOURCES_FINALIZER],
-      },
-      spec: {
-        project: this.names.project,
-        destination: { server: this.destinationServer, namespace: this.names.namespace },
-        source: {
-          repoUrl: repoURL,
-          chart: props.chart ?? 'vcluster',
-          targetRevision: this.targetRevision,
-          helm: { releaseName: this.names.release, valuesObject: Lazy.any({ produce: () => this.helmValues() }) },
-        },
-        syncPolicy: deepMerge(
-          { automated: { selfHeal: true, prune: true }, syncOptions: ['CreateNamespace=true'] },
-          props.syncPolicy as JsonObject | undefined,
-        ) as ApplicationSpecSyncPolicy,
-      },
-    });
+    exposure.bind(this, this, this.endpoint);
+    const objects = this.renderObjects(props);
+    this.namespace = objects.namespace;
+    this.project = objects.project;
+    this.application = objects.application;
     this.node.addValidation({ validate: () => this.validateValues() });
+  }
+
+  /** The kubeconfig the chart exports (from the final values: site values may name its Secret). */
+  public get kubeconfig(): KubeconfigExport {
+    return kubeconfigExportOf(this.helmValues().exportKubeConfig, this.names.release);
   }
 
   /**
@@ -342,7 +228,7 @@ export class VCluster extends Construct {
   }
 
   /** Adds labels to the host namespace (e.g. Pod Security admission labels). */
-  public addNamespaceLabels(labels: Record<string, string>): void {
+  public addNamespaceLabels(labels: Readonly<Record<string, string>>): void {
     for (const [k, v] of Object.entries(labels)) this.namespace.metadata.addLabel(k, v);
   }
 
@@ -362,7 +248,7 @@ export class VCluster extends Construct {
    * keep `retentionPolicy: Retain`, whatever layer set it.
    */
   public helmValueProblems(): Problems {
-    // Computed once per set of values: synthVCluster and the chart's own validation both ask.
+    // Computed once per set of values: the chart's validation and its callers both ask.
     if (this.valueProblems && this.valueProblemsFor === this.helmValues()) return this.valueProblems;
     const problems = new Problems();
     const values = this.helmValues();
@@ -386,8 +272,148 @@ export class VCluster extends Construct {
     return problems;
   }
 
+  /** The values this construct computes from its props, over the site's. */
+  private computedValues(props: VClusterProps, preset: Preset): JsonObject {
+    const retentionPolicy = this.deletionPolicy === 'retain' ? 'Retain' : 'Delete';
+    const persistence = props.persistence ?? {};
+    const controlPlane: JsonObject = {
+      distro: { k8s: { enabled: true, image: { tag: this.kubernetesVersion } } },
+      serviceMonitor: {
+        enabled: true,
+        labels: {
+          vcluster_name: this.names.release,
+          vcluster_namespace: this.names.namespace,
+          environment: this.environment,
+          cluster_role: 'vcluster',
+        },
+      },
+      statefulSet: {
+        highAvailability: { replicas: this.replicas },
+        persistence: {
+          volumeClaim: compact({
+            enabled: persistence.enabled ?? preset.persistence.enabled,
+            size: persistence.size ?? preset.persistence.size,
+            storageClass: persistence.storageClass,
+            retentionPolicy,
+          }),
+        },
+        resources: { requests: this.resources.requests, limits: this.resources.limits },
+      },
+      coredns: { enabled: true, deployment: { replicas: props.corednsReplicas ?? preset.corednsReplicas } },
+      ingress: { enabled: false },
+    };
+    // A PDB with minAvailable 1 on a single replica would block every node drain.
+    if (this.chartLine !== '0.30' && this.replicas > 1) {
+      controlPlane.advanced = { podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+    }
+    if (this.backingStore) {
+      let backingStore = cloneJson(this.backingStore as JsonObject);
+      if (this.etcdMembers > 0) {
+        // The deletion policy decides the etcd volumes' fate; a different value is refused at validation.
+        backingStore = deepMerge(backingStore, {
+          etcd: { deploy: { statefulSet: { persistence: { volumeClaim: { retentionPolicy } } } } },
+        });
+      }
+      controlPlane.backingStore = backingStore;
+    }
+    return deepMerge(cloneJson((props.siteHelmValues ?? {}) as JsonObject), {
+      controlPlane,
+      integrations: integrationValues({
+        clusterIssuerSelectorLabels: props.clusterIssuerSelectorLabels,
+        clusterStoreSelectorLabels: props.clusterStoreSelectorLabels,
+        metricsServer: props.metricsServer ?? true,
+      }),
+      networking: { advanced: { clusterDomain: this.clusterDomain } },
+      exportKubeConfig: deepMerge({ server: this.endpoint.serverUrl }, props.exportKubeConfig as JsonObject | undefined),
+    });
+  }
+
+  /** The Namespace, AppProject and Application. */
+  private renderObjects(props: VClusterProps): { namespace: k8s.KubeNamespace; project: AppProject; application: Application } {
+    const retain = this.deletionPolicy === 'retain';
+    const keep = retain ? KEEP_ON_DELETE : {};
+    const argocdNamespace = props.argocdNamespace ?? 'argocd';
+    const repoURL = props.repoURL ?? DEFAULT_CHART.repoURL;
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.names.namespace,
+        annotations: { 'argocd.argoproj.io/sync-wave': '-2', ...keep },
+        labels: { 'app.kubernetes.io/name': 'vcluster-namespace', 'vcluster.loft.sh/namespace': 'true', ...(props.namespaceLabels ?? {}) },
+      },
+    });
+    const project = new AppProject(this, 'AppProject', {
+      metadata: { name: this.names.project, namespace: argocdNamespace, annotations: { 'argocd.argoproj.io/sync-wave': '-1', ...keep } },
+      spec: {
+        description: `VCluster project for ${this.names.release}`,
+        sourceRepos: [repoURL],
+        destinations: [{ namespace: this.names.namespace, server: this.destinationServer }],
+        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+        namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+      },
+    });
+    const application = new Application(this, 'Application', {
+      metadata: {
+        name: this.names.application,
+        namespace: argocdNamespace,
+        annotations: { 'argocd.argoproj.io/sync-wave': '0', ...keep },
+        finalizers: retain ? undefined : [RESOURCES_FINALIZER],
+      },
+      spec: {
+        project: this.names.project,
+        destination: { server: this.destinationServer, namespace: this.names.namespace },
+        source: {
+          repoUrl: repoURL,
+          chart: props.chart ?? DEFAULT_CHART.name,
+          targetRevision: this.targetRevision,
+          helm: { releaseName: this.names.release, valuesObject: Lazy.any({ produce: () => this.helmValues() }) },
+        },
+        syncPolicy: deepMerge(
+          cloneJson(DEFAULT_SYNC_POLICY as unknown as JsonObject),
+          props.syncPolicy as JsonObject | undefined,
+        ) as ApplicationSpecSyncPolicy,
+      },
+    });
+    return { namespace, project, application };
+  }
+
   private validateValues(): string[] {
     const problems = this.helmValueProblems();
     return problems.ok ? [] : [new ValidationError(problems.list, `Helm values of VCluster "${this.names.release}"`).message];
+  }
+}
+
+/** The release, namespace and project names. */
+function checkNames(p: Problems, props: VClusterProps): void {
+  p.dnsLabel('releaseName', props.releaseName, 53);
+  if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
+  if (props.project !== undefined) p.dnsLabel('project', props.project);
+}
+
+/** The props the constructor does not resolve itself: domains, URLs, labels and value maps. */
+function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
+  p.integer(
+    'corednsReplicas',
+    props.corednsReplicas ?? PRESETS[v.preset]?.corednsReplicas ?? 1,
+    REPLICA_LIMITS.coredns.min,
+    REPLICA_LIMITS.coredns.max,
+  );
+  const persistence = props.persistence ?? {};
+  if (persistence.size !== undefined) p.quantity('persistence.size', persistence.size);
+  if (persistence.storageClass !== undefined) p.dnsLabel('persistence.storageClass', persistence.storageClass, 253);
+  p.dnsSubdomain('clusterDomain', v.clusterDomain);
+  p.dnsSubdomain('hostClusterDomain', v.hostClusterDomain);
+  p.oneOf('deletionPolicy', v.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
+  p.httpsUrl('destinationServer', v.destinationServer);
+  p.httpsUrl('repoURL', props.repoURL ?? DEFAULT_CHART.repoURL);
+  p.labels('namespaceLabels', props.namespaceLabels);
+  p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
+  p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
+  for (const [field, value] of [
+    ['helmValues', props.helmValues],
+    ['siteHelmValues', props.siteHelmValues],
+    ['backingStore', props.backingStore],
+    ['exportKubeConfig', props.exportKubeConfig],
+  ] as const) {
+    if (value !== undefined && !isPlainObject(value)) p.add(field, value, 'a map of Helm values');
   }
 }

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import media from './fixtures/integratn/media';
-import { ArgoRegistration, ArgoRegistrationProps, ValidationError, VClusterSpec, argoClusterConfigTemplate } from '../src';
+import { ArgoRegistration, ArgoRegistrationProps, ValidationError, VClusterSpec } from '../src';
+import { argoClusterConfigTemplate } from '../src/registration/templates';
 import { renderGoTemplate } from './go-template';
 import { Obj, find, platform, render } from './util';
 

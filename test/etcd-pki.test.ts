@@ -1,15 +1,17 @@
 import { Chart, Testing } from 'cdk8s';
 import media from './fixtures/integratn/media';
-import { EtcdPki, EtcdPkiProps, VCluster, VClusterSpec, isPinnedImage, synthVCluster } from '../src';
+import { EtcdPki, EtcdPkiProps, VCluster, VClusterSpec, synthVCluster } from '../src';
+import { isPinnedImage } from '../src/validation';
 import { Obj, find, helmValues, platform, render } from './util';
 
 const PKI_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'Certificate', 'Issuer', 'Job'];
 const pki = (objects: readonly Obj[]) => objects.filter((o) => PKI_KINDS.includes(o.kind) && o.metadata.name.includes('-etcd'));
 
-function build(props: Partial<EtcdPkiProps> = {}) {
+function build(props: Partial<EtcdPkiProps> = {}, members = 3, hostClusterDomain?: string) {
   const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
-  const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo', namespace: 'tenant' });
-  const etcd = new EtcdPki(chart, 'pki', { vcluster, etcdReplicas: 3, ...props });
+  const backingStore = { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: members } } } } };
+  const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo', namespace: 'tenant', backingStore, hostClusterDomain });
+  const etcd = new EtcdPki(chart, 'pki', { vcluster, ...props });
   return { etcd, vcluster, objects: chart.toJson() as Obj[] };
 }
 
@@ -125,11 +127,29 @@ describe('EtcdPki: vcluster-media (the original chain, with its fixes)', () => {
 });
 
 describe('EtcdPki: options', () => {
-  test('DNS names follow the replica count and the cluster domain', () => {
-    const { etcd } = build({ etcdReplicas: 5, clusterDomain: 'corp.local' });
+  test("DNS names follow the member count and the host cluster's domain", () => {
+    const { etcd } = build({}, 5, 'corp.local');
     expect(etcd.dnsNames).toHaveLength(8 + 5 * 4 + 1);
     expect(etcd.dnsNames).toContain('demo-etcd-4.demo-etcd-headless.tenant.svc.corp.local');
     expect(etcd.dnsNames.filter((n) => n.endsWith('cluster.local'))).toEqual([]);
+  });
+
+  test("the etcd runs on the host: its names use the host cluster's domain, never the vcluster's own", () => {
+    // GIVEN a vcluster whose own cluster domain is corp.local, on hosts whose domain is cluster.local (the default)
+    const spec: VClusterSpec = {
+      name: 'dom',
+      clusterDomain: 'corp.local',
+      backingStore: { etcd: { deploy: { enabled: true } } },
+      etcdPki: true,
+    };
+    const server = (site = platform) =>
+      find(synthVCluster(spec, site).objects as Obj[], 'Certificate', 'dom-etcd-server').spec.dnsNames as string[];
+    // THEN the certificates name the etcd Services by the host's domain
+    expect(server()).toContain('dom-etcd.dom.svc.cluster.local');
+    expect(server().filter((n) => n.includes('corp.local'))).toEqual([]);
+    // AND a site whose hosts use another domain gets that one
+    const site = { ...platform, network: { ...platform.network, clusterDomain: 'hosts.internal' } };
+    expect(server(site)).toContain('dom-etcd.dom.svc.hosts.internal');
   });
 
   test('a declaration with 1 etcd member gets 13 names; values pass both chart lines', () => {
@@ -160,9 +180,12 @@ describe('EtcdPki: options', () => {
     expect(() => build({ image: 'bitnami/kubectl' })).toThrow(/image: "bitnami\/kubectl"/);
   });
 
-  test('throws on a bad replica count or cluster domain', () => {
-    expect(() => build({ etcdReplicas: 0 })).toThrow(/etcdReplicas: 0 is not allowed/);
-    expect(() => build({ clusterDomain: 'Corp' })).toThrow(/clusterDomain: "Corp"/);
+  test('throws for a vcluster without a deployed etcd', () => {
+    const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
+    const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo' });
+    expect(() => new EtcdPki(chart, 'pki', { vcluster })).toThrow(
+      /vcluster: "demo" is not allowed\. Allowed: a vcluster with a deployed etcd/,
+    );
   });
 
   test('throws when the declaration asks for the PKI without a deployed etcd', () => {

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import media from './fixtures/integratn/media';
-import { ApiRoute, Exposure, Problems, VClusterSpec, resolveExposure, synthVCluster } from '../src';
+import { ApiRoute, Exposure, VCluster, VClusterSpec, synthVCluster } from '../src';
+import { Problems } from '../src/validation';
 import { Obj, find, helmValues, namesOf, platform, render } from './util';
 
 const ctx = {
@@ -10,10 +11,11 @@ const ctx = {
   vipOffset: 200,
   gateway: { name: 'gw', namespace: 'gateways' },
 };
+/** The endpoint a mode resolves to for the vcluster `demo` on example.com. */
 function resolve(exposure: Exposure) {
   const problems = new Problems();
-  const resolved = resolveExposure(problems, exposure, ctx);
-  return { problems, resolved };
+  const resolved = exposure.endpoint(problems, ctx) as any;
+  return { problems, resolved: { ...resolved, extraSANs: resolved.helmValues?.controlPlane?.proxy?.extraSANs } };
 }
 
 describe('Exposure.loadBalancer', () => {
@@ -146,6 +148,39 @@ describe('Exposure.internal', () => {
     expect(v.controlPlane.proxy).toBeUndefined();
     expect(v.exportKubeConfig.server).toBe('https://inner.inner.svc:443');
     expect(namesOf(objects, 'TLSRoute')).toEqual([]);
+  });
+});
+
+describe('an exposure binds itself to a VCluster on its own', () => {
+  test('a gateway exposure renders its route and tells the network policies which namespace reaches the API', () => {
+    // GIVEN a VCluster alone, exposed through a gateway
+    const chart = new Chart(Testing.app(), 't', { disableResourceNameHashes: true });
+    const vcluster = new VCluster(chart, 'v', {
+      releaseName: 'solo',
+      exposure: Exposure.gateway({ hostname: 'solo.example.com', gatewayName: 'gw', gatewayNamespace: 'gateways' }),
+    });
+    // THEN its endpoint, Service values and route come from the exposure
+    expect(vcluster.endpoint).toMatchObject({ mode: 'gateway', serverUrl: 'https://solo.example.com:443', clientNamespaces: ['gateways'] });
+    expect((vcluster.helmValues() as any).controlPlane.service.spec.type).toBe('ClusterIP');
+    expect(find(chart.toJson() as Obj[], 'TLSRoute', 'solo-api').spec.hostnames).toEqual(['solo.example.com']);
+  });
+
+  test('a load balancer without a hostname needs a base domain to derive one from', () => {
+    const chart = new Chart(Testing.app(), 't', { disableResourceNameHashes: true });
+    expect(() => new VCluster(chart, 'v', { releaseName: 'solo', exposure: Exposure.loadBalancer() })).toThrow(
+      /exposure\.hostname: undefined is not allowed\. Allowed: a hostname for the API/,
+    );
+    const lb = new VCluster(chart, 'w', {
+      releaseName: 'solo',
+      exposure: Exposure.loadBalancer(),
+      exposureDefaults: { baseDomain: 'example.com' },
+    });
+    expect(lb.endpoint.serverUrl).toBe('https://solo.example.com:443');
+  });
+
+  test('the construct default is in-cluster only', () => {
+    const chart = new Chart(Testing.app(), 't', { disableResourceNameHashes: true });
+    expect(new VCluster(chart, 'v', { releaseName: 'solo' }).endpoint.serverUrl).toBe('https://solo.solo.svc:443');
   });
 });
 

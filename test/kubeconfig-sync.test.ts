@@ -1,14 +1,20 @@
 import { execFileSync } from 'child_process';
 import { Chart, Testing } from 'cdk8s';
 import media from './fixtures/integratn/media';
-import { KubeconfigSync, KubeconfigSyncProps, SERVICE_ACCOUNT_TOKEN_TEMPLATE, SYNC_SCRIPT, ValidationError, VClusterSpec } from '../src';
+import { KubeconfigSync, KubeconfigSyncProps, VCluster, VClusterProps, ValidationError, VClusterSpec } from '../src';
+import { SYNC_SCRIPT } from '../src/registration/sync-script';
+import { SERVICE_ACCOUNT_TOKEN_TEMPLATE } from '../src/registration/templates';
 import { renderGoTemplate } from './go-template';
 import { Obj, find, namesOf, platform, render } from './util';
 
-function build(props: Partial<KubeconfigSyncProps> = {}) {
+/** A service-account kubeconfig export (Argo CD then authenticates with a bearer token). */
+const TOKEN_EXPORT: Partial<VClusterProps> = { exportKubeConfig: { serviceAccount: { name: 'argocd' } } };
+
+function build(props: Partial<KubeconfigSyncProps> = {}, vclusterProps: Partial<VClusterProps> = {}) {
   const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
-  const sync = new KubeconfigSync(chart, 'sync', { releaseName: 'demo', secretStoreName: 'store', vault: 'vault', ...props });
-  return { sync, objects: chart.toJson() as Obj[] };
+  const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo', ...vclusterProps });
+  const sync = new KubeconfigSync(chart, 'sync', { vcluster, secretStoreName: 'store', vault: 'vault', ...props });
+  return { sync, objects: (chart.toJson() as Obj[]).filter((o) => !['Namespace', 'AppProject', 'Application'].includes(o.kind)) };
 }
 
 const jobMedia: VClusterSpec = { ...media, kubeconfigSync: 'job' };
@@ -185,7 +191,7 @@ describe('KubeconfigSync', () => {
   });
 
   test('Job strategy with a service-account kubeconfig asks the script for a bearer token', () => {
-    const { objects } = build({ strategy: 'job', credentials: 'bearerToken', connectHost: 'https://connect.example.com' });
+    const { objects } = build({ strategy: 'job', connectHost: 'https://connect.example.com' }, TOKEN_EXPORT);
     const job = objects.find((o) => o.kind === 'Job')!;
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'CREDENTIALS', value: 'bearerToken' });
   });
@@ -205,10 +211,6 @@ describe('KubeconfigSync', () => {
     );
   });
 
-  test('throws on unknown credentials', () => {
-    expect(() => build({ credentials: 'insecure' as never })).toThrow(/credentials: "insecure" is not allowed/);
-  });
-
   test('throws when the Job strategy has no Connect host', () => {
     expect(() => build({ strategy: 'job' })).toThrow(/connectHost: undefined is not allowed\. Allowed: the 1Password Connect URL/);
   });
@@ -221,7 +223,7 @@ describe('KubeconfigSync', () => {
       /image: "alpine\/k8s" is not allowed/,
     );
     expect(() =>
-      build({ strategy: 'job', connectHost: 'https://connect.example.com', image: 'registry.local:5000/k8s@sha256:abc' }),
+      build({ strategy: 'job', connectHost: 'https://connect.example.com', image: `registry.local:5000/k8s@sha256:${'a'.repeat(64)}` }),
     ).not.toThrow();
   });
 
@@ -229,11 +231,9 @@ describe('KubeconfigSync', () => {
     expect(() => build({ refreshInterval: '5 minutes' })).toThrow(/refreshInterval: "5 minutes" is not allowed/);
   });
 
-  test('throws on a missing vault, bad tags and a bad release name, all at once', () => {
-    expect(() => build({ releaseName: 'Demo', vault: '', itemTags: ['a,b'] })).toThrow(ValidationError);
-    expect(() => build({ releaseName: 'Demo', vault: '', itemTags: ['a,b'] })).toThrow(
-      /3 problems[\s\S]*releaseName[\s\S]*vault[\s\S]*itemTags\[0\]/,
-    );
+  test('throws on a missing vault and bad tags, all at once', () => {
+    expect(() => build({ vault: '', itemTags: ['a,b'] })).toThrow(ValidationError);
+    expect(() => build({ vault: '', itemTags: ['a,b'] })).toThrow(/2 problems[\s\S]*vault[\s\S]*itemTags\[0\]/);
   });
 
   test('throws on a bad deletion policy', () => {

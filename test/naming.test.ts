@@ -1,4 +1,5 @@
-import { Problems, VClusterNames } from '../src';
+import { VClusterNames } from '../src';
+import { Problems } from '../src/validation';
 
 describe('VClusterNames', () => {
   test('keeps the names the original platform gave vcluster-media', () => {
@@ -7,7 +8,6 @@ describe('VClusterNames', () => {
       name: 'vcluster-media',
       namespace: 'vcluster-media',
       project: 'vcluster-media',
-      baseDomain: 'integratn.tech',
     });
     // THEN every live name is unchanged
     expect({
@@ -17,7 +17,7 @@ describe('VClusterNames', () => {
       application: n.application,
       clusterSecret: n.clusterSecret,
       clusterExternalSecret: n.clusterExternalSecret,
-      argocdClusterName: n.argocdClusterName,
+      argocdClusterName: n.argocdClusterName('integratn.tech'),
       kubeconfigSecret: n.kubeconfigSecret,
       onePasswordItem: n.onePasswordItem,
       kubeconfigExternalTarget: n.kubeconfigExternalTarget,
@@ -43,17 +43,17 @@ describe('VClusterNames', () => {
   });
 
   test('defaults: namespace = name, project = vcluster-<name>', () => {
-    const n = new VClusterNames({ name: 'sandbox', baseDomain: 'example.com' });
+    const n = new VClusterNames({ name: 'sandbox' });
     expect(n.namespace).toBe('sandbox');
     expect(n.project).toBe('vcluster-sandbox');
-    expect(n.argocdClusterName).toBe('sandbox.example-com');
+    expect(n.argocdClusterName('example.com')).toBe('sandbox.example-com');
   });
 
   test('a derived name over 63 characters is reported with the field and how much to cut', () => {
     // GIVEN a 40-character name and the Job strategy (vcluster-<name>-kubeconfig-sync = 65)
     const name = 'a'.repeat(40);
     const p = new Problems();
-    new VClusterNames({ name, baseDomain: 'example.com' }).check(p, {
+    new VClusterNames({ name }).check(p, {
       kubeconfigSync: 'job',
       deployedEtcd: 0,
       etcdPki: false,
@@ -68,7 +68,7 @@ describe('VClusterNames', () => {
 
   test('the same name fits with the PushSecret strategy', () => {
     const p = new Problems();
-    new VClusterNames({ name: 'a'.repeat(40), baseDomain: 'example.com' }).check(p, {
+    new VClusterNames({ name: 'a'.repeat(40) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
       etcdPki: false,
@@ -79,7 +79,7 @@ describe('VClusterNames', () => {
 
   test('release names over 53 characters are refused (Helm limit)', () => {
     const p = new Problems();
-    new VClusterNames({ name: 'b'.repeat(54), baseDomain: 'example.com' }).check(p, {
+    new VClusterNames({ name: 'b'.repeat(54) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
       etcdPki: false,

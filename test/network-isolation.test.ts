@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import media from './fixtures/integratn/media';
-import { Exposure, NetworkIsolation, NetworkIsolationProps, Platform, VClusterSpec, synthVCluster } from '../src';
+import { Exposure, NetworkIsolation, NetworkIsolationProps, Platform, VCluster, VClusterSpec, synthVCluster } from '../src';
 import { Obj, find, helmValues, namesOf, platform, render } from './util';
 
 const POLICY_LABELS = { 'app.kubernetes.io/component': 'network-policy', 'platform.integratn.tech/type': 'vcluster-policy' };
@@ -9,8 +9,9 @@ const policies = (objects: readonly Obj[]) => objects.filter((o) => o.kind === '
 
 function build(props: Partial<NetworkIsolationProps> = {}) {
   const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
-  const isolation = new NetworkIsolation(chart, 'net', { namespace: 'demo', releaseName: 'demo', ...props });
-  return { isolation, objects: chart.toJson() as Obj[] };
+  const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo' });
+  const isolation = new NetworkIsolation(chart, 'net', { vcluster, ...props });
+  return { isolation, objects: (chart.toJson() as Obj[]).filter((o) => o.kind.endsWith('NetworkPolicy')) };
 }
 
 describe('NetworkIsolation: vcluster-media', () => {

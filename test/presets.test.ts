@@ -1,4 +1,4 @@
-import { PRESETS, chartLineOf, resolveKubernetesVersion } from '../src';
+import { PRESETS, chartLineOf, resolveKubernetesVersion } from '../src/presets';
 
 describe('presets', () => {
   test('dev and prod carry the original pipeline code values', () => {

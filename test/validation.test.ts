@@ -1,4 +1,4 @@
-import { Problems, ValidationError, formatProblem } from '../src';
+import { Problems, ValidationError, formatProblem } from '../src/validation';
 
 describe('Problems', () => {
   test.each(['250m', '2', '0.5', '1.5Gi', '512Mi', '1e3', '100k', '.5'])('quantity %p is accepted', (q) => {

@@ -1,6 +1,7 @@
 import media from './fixtures/integratn/media';
 import sandbox from './fixtures/integratn/sandbox';
-import { Exposure, Problems, resolveSpec } from '../src';
+import { Exposure, resolveDeclaration } from '../src';
+import { Problems } from '../src/validation';
 import { find, helmValues, platform, render } from './util';
 
 describe('VClusterChart: vcluster-media', () => {
@@ -157,16 +158,16 @@ describe('VClusterChart: backing store of a highly available control plane', () 
   });
 });
 
-describe('resolveSpec', () => {
+describe('resolveDeclaration', () => {
   test('reports every problem of a declaration at once', () => {
     const p = new Problems();
-    resolveSpec(p, { name: 'Bad_Name', preset: 'huge' as any, kubeconfigSync: 'cron' as any, hostCluster: 'mars' }, platform);
+    resolveDeclaration(p, { name: 'Bad_Name', preset: 'huge' as any, kubeconfigSync: 'cron' as any, hostCluster: 'mars' }, platform);
     expect(p.list.map((x) => x.field)).toEqual(expect.arrayContaining(['name', 'preset', 'kubeconfigSync', 'hostCluster']));
   });
 
   test('refuses unknown keys (a typo is never silently dropped)', () => {
     const p = new Problems();
-    resolveSpec(p, { name: 'ok', replica: 3 } as any, platform);
+    resolveDeclaration(p, { name: 'ok', replica: 3 } as any, platform);
     expect(p.list).toEqual([expect.objectContaining({ field: 'replica', value: 3 })]);
   });
 });

@@ -22,10 +22,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
-import { Platform } from '../platform';
+import { Platform } from '../declaration/platform';
+import { resolveDeclaration } from '../declaration/resolve';
 import { chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
-import { SPEC_KEYS, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
-import { Exposure, LoadBalancerExposureProps } from '../vcluster/exposure';
+import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
+import { Exposure } from '../exposure/exposure';
+import { ExposureMode } from '../exposure/exposure-mode';
+import { LoadBalancerExposureProps } from '../exposure/load-balancer';
+import { synthVCluster } from '../vcluster-chart';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
 import { TsCode, tsString, tsValue } from './ts-literal';
@@ -500,7 +504,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   // --- validate through the library, in request terms ----------------------------------------
   const literal = spec as unknown as VClusterSpec;
   const check = new Problems();
-  resolveSpec(check, literal, platform);
+  resolveDeclaration(check, literal, platform);
   let reference: JsonObject[] | undefined;
   if (check.ok) {
     try {
@@ -518,7 +522,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   let current: Record<string, unknown> = { ...spec };
   const same = (candidate: Record<string, unknown>): boolean => {
     const c = new Problems();
-    resolveSpec(c, candidate as unknown as VClusterSpec, platform);
+    resolveDeclaration(c, candidate as unknown as VClusterSpec, platform);
     if (!c.ok) return false;
     try {
       return isDeepStrictEqual(render(candidate as unknown as VClusterSpec, platform), reference);
@@ -566,9 +570,10 @@ function declarationSource(
   doc: JsonObject,
 ): string {
   const body: Record<string, unknown> = {};
-  const order = (k: string) => (SPEC_KEYS.includes(k) ? SPEC_KEYS.indexOf(k) : SPEC_KEYS.length);
+  const order = (k: string) =>
+    (SPEC_KEYS as readonly string[]).includes(k) ? (SPEC_KEYS as readonly string[]).indexOf(k) : SPEC_KEYS.length;
   for (const [k, v] of Object.entries(spec).sort(([a], [b]) => order(a) - order(b))) {
-    if (v instanceof Exposure) {
+    if (v instanceof ExposureMode) {
       const prefix = '  exposure: Exposure.loadBalancer('.length;
       body[k] = new TsCode(`Exposure.loadBalancer(${tsValue(v.props, 2, prefix - 2)})`);
     } else {
@@ -576,7 +581,7 @@ function declarationSource(
     }
   }
   const meta = obj(doc.metadata);
-  const usesExposure = Object.values(spec).some((v) => v instanceof Exposure);
+  const usesExposure = Object.values(spec).some((v) => v instanceof ExposureMode);
   const footer = comments.__footer ? `\n${comments.__footer.map((c) => `// ${c}`).join('\n')}\n` : '';
   const { __footer: _, ...propComments } = comments;
   const ref = `${String(meta.namespace ?? 'platform-requests')}/${String(meta.name ?? spec.name)}`;

@@ -9,10 +9,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
-import { Platform } from '../platform';
+import { Platform } from '../declaration/platform';
+import { resolveDeclaration } from '../declaration/resolve';
 import { PRESETS, PRESET_NAMES, PresetName } from '../presets';
-import { VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
-import { Exposure } from '../vcluster/exposure';
+import { VClusterSpec } from '../declaration/spec';
+import { Exposure } from '../exposure/exposure';
+import { synthVCluster } from '../vcluster-chart';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
 import { libraryImport, loadDefault } from './migrate';
 import { TsCode, tsString, tsValue } from './ts-literal';
@@ -62,7 +64,7 @@ export function scaffoldSource(opts: NewOptions, platform: Platform, importPath 
   spec.deletionPolicy = PRESETS[preset].deletionPolicy;
   const declaration = spec as unknown as VClusterSpec;
   const check = new Problems();
-  resolveSpec(check, declaration, platform);
+  resolveDeclaration(check, declaration, platform);
   if (check.ok) {
     try {
       synthVCluster(declaration, platform);

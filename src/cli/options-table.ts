@@ -1,6 +1,6 @@
 /**
  * `npm run docs:options`: regenerates the "Declaration options" table of README.md from the doc
- * comments of `VClusterSpec` (src/vcluster-chart.ts) and the interfaces it uses, so the README
+ * comments of `VClusterSpec` (src/declaration/spec.ts) and the interfaces it uses, so the README
  * cannot drift from the code. `--check` exits 1 when README.md is out of date (used by a test).
  */
 import * as fs from 'fs';
@@ -46,9 +46,22 @@ function membersOf(
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
     const decl = symbol?.declarations?.find(ts.isInterfaceDeclaration);
     if (decl && decl.getSourceFile().fileName.includes(`${path.sep}src${path.sep}`.replace(/\\/g, '/')))
-      return { members: decl.members, list: false };
+      return { members: interfaceMembers(decl, checker), list: false };
   }
   return undefined;
+}
+
+/** The members of an interface, then those of the interfaces it extends. */
+function interfaceMembers(decl: ts.InterfaceDeclaration, checker: ts.TypeChecker): ts.TypeElement[] {
+  const inherited = (decl.heritageClauses ?? [])
+    .flatMap((h) => h.types)
+    .flatMap((t) => {
+      let symbol = checker.getSymbolAtLocation(t.expression);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      const base = symbol?.declarations?.find(ts.isInterfaceDeclaration);
+      return base ? interfaceMembers(base, checker) : [];
+    });
+  return [...decl.members, ...inherited];
 }
 
 function collect(members: readonly ts.TypeElement[], prefix: string, checker: ts.TypeChecker, rows: Row[]): void {
@@ -80,7 +93,7 @@ function typeCell(type: string): string {
 
 /** The options table (Markdown) from the source of VClusterSpec. */
 export function optionsTable(root = ROOT): string {
-  const file = path.join(root, 'src', 'vcluster-chart.ts');
+  const file = path.join(root, 'src', 'declaration', 'spec.ts');
   const program = ts.createProgram([file], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,

@@ -36,10 +36,10 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { IN_CLUSTER_SERVER, Platform } from '../platform';
-import { RESOURCES_FINALIZER } from '../vcluster';
+import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
+import { RESOURCES_FINALIZER } from '../vcluster/application';
 import { JsonObject } from '../vcluster/helm-values';
-import type { BuiltVCluster } from './fleet';
+import type { BuiltVCluster } from './built';
 
 /** Name of the root Application. */
 export const ROOT_APPLICATION = 'vcluster-fleet';

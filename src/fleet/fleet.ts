@@ -4,11 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { IN_CLUSTER_SERVER, Platform } from '../platform';
-import { ResolvedSpec, VClusterSpec, resolveSpec, synthVCluster } from '../vcluster-chart';
+import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
+import { ResolvedVCluster, resolveDeclaration } from '../declaration/resolve';
+import type { VClusterSpec } from '../declaration/spec';
+import { buildVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
 import { ROOT_APPLICATION, bootstrapObjects } from './bootstrap';
+import type { BuiltVCluster } from './built';
 import { toYaml } from './serialize';
 
 /** File name of the site configuration inside the declarations folder. */
@@ -166,36 +169,16 @@ function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'
   return [{ source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix }];
 }
 
-/** What the fleet-level files (inventory) need of a built VCluster construct. */
-export interface VClusterFacts {
-  readonly preset: string;
-  readonly kubernetesVersion: string;
-  readonly targetRevision: string;
-  readonly replicas: number;
-  /** The final Helm values. */
-  readonly helmValues: JsonObject;
-}
-
-/** A built vcluster. */
-export interface BuiltVCluster {
-  readonly file: string;
-  readonly resolved: ResolvedSpec;
-  /** Facts of its VCluster construct (the chart itself is not kept: it is large). */
-  readonly vcluster: VClusterFacts;
-  /** Its rendered objects; empty when `buildFleet` was asked not to keep them (synth streams them instead). */
-  readonly objects: readonly JsonObject[];
-  /** How many objects it rendered. */
-  readonly objectCount: number;
-}
+export type { BuiltVCluster, VClusterFacts } from './built';
 
 /**
  * Reports values that two declarations must not share: vcluster names, host namespaces (per host
  * cluster), AppProjects, every Argo CD Application name (the vcluster's, its bootstrap children and
  * the root), Argo CD cluster names, API hostnames and load-balancer VIPs (per host cluster).
  */
-function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: ResolvedSpec }>): void {
-  const remote = (r: ResolvedSpec) => r.destinationServer !== IN_CLUSTER_SERVER;
-  const rules: Array<[string, string, (r: ResolvedSpec) => string[]]> = [
+function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: ResolvedVCluster }>): void {
+  const remote = (r: ResolvedVCluster) => r.destinationServer !== IN_CLUSTER_SERVER;
+  const rules: Array<[string, string, (r: ResolvedVCluster) => string[]]> = [
     ['name', 'vcluster name', (r) => [r.names.release]],
     ['targetNamespace', 'host namespace', (r) => [`${r.hostCluster}/${r.names.namespace}`]],
     ['projectName', 'Argo CD AppProject', (r) => [r.names.project]],
@@ -204,9 +187,9 @@ function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: Res
       'Argo CD Application name',
       (r) => [r.names.application, r.names.bootstrapApplication, ...(remote(r) ? [`${r.names.bootstrapApplication}-host`] : [])],
     ],
-    ['name', 'Argo CD cluster name', (r) => [r.names.argocdClusterName]],
-    ['exposure.hostname', 'API hostname', (r) => (r.exposure.mode === 'internal' ? [] : [r.exposure.hostname])],
-    ['exposure.vip', 'load-balancer VIP', (r) => (r.exposure.vip ? [`${r.hostCluster}/${r.exposure.vip}`] : [])],
+    ['name', 'Argo CD cluster name', (r) => [r.names.argocdClusterName(r.platform.baseDomain)]],
+    ['exposure.hostname', 'API hostname', (r) => (r.endpoint.publicHostname ? [r.endpoint.publicHostname] : [])],
+    ['exposure.vip', 'load-balancer VIP', (r) => (r.endpoint.vip ? [`${r.hostCluster}/${r.endpoint.vip}`] : [])],
   ];
   const duplicateNames = new Set<string>();
   for (const [field, what, keys] of rules) {
@@ -245,21 +228,21 @@ export function buildFleet(
   options: { keepObjects?: boolean } = {},
 ): BuiltVCluster[] {
   const problems: Problem[] = [];
-  const resolved: Array<{ file: string; r: ResolvedSpec; spec: VClusterSpec }> = [];
+  const resolved: Array<{ file: string; r: ResolvedVCluster }> = [];
   // Sorted by file name (code-unit order, not locale): the output never depends on discovery order.
   for (const d of [...declarations].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     const p = new Problems();
-    const r = resolveSpec(p, d.spec, platform);
+    const r = resolveDeclaration(p, d.spec, platform);
     problems.push(...p.list.map((x) => ({ ...x, source: d.file })));
-    if (p.ok) resolved.push({ file: d.file, r, spec: d.spec });
+    if (p.ok) resolved.push({ file: d.file, r });
   }
   checkUnique(problems, resolved);
   if (problems.length) throw new FleetError(problems);
   const built: BuiltVCluster[] = [];
-  for (const { file, spec, r } of resolved) {
+  for (const { file, r } of resolved) {
     let b: BuiltVCluster;
     try {
-      const { chart, objects } = synthVCluster(spec, platform);
+      const { chart, objects } = buildVCluster(r);
       const v = chart.vcluster;
       const vcluster = {
         preset: v.preset,

@@ -6,8 +6,8 @@
  * deterministic: no timestamps, rows sorted by name.
  */
 import { isPlainObject, parseQuantity } from '../validation';
-import type { JsonObject } from '../vcluster/helm-values';
-import type { BuiltVCluster } from './fleet';
+import { JsonObject, valueAtPath } from '../vcluster/helm-values';
+import type { BuiltVCluster } from './built';
 
 /**
  * Requests of the vcluster chart's own defaults (identical in chart lines 0.30 and 0.31), used
@@ -49,14 +49,7 @@ export interface VClusterReservation {
   readonly total: Reservation;
 }
 
-function get(v: unknown, path: readonly string[]): unknown {
-  let cur = v;
-  for (const k of path) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
-}
+const get = valueAtPath;
 
 function requestsOf(values: unknown, fallback: { readonly cpu: string; readonly memory: string }): Reservation {
   const r = isPlainObject(values) ? values : {};
@@ -112,13 +105,6 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly unknown[]
   ];
 }
 
-function endpointOf(b: BuiltVCluster): string {
-  const e = b.resolved.exposure;
-  if (e.mode === 'loadBalancer') return `${e.serverUrl}${e.vip ? ` (VIP ${e.vip})` : ''}`;
-  if (e.mode === 'gateway') return `${e.serverUrl} (gateway${e.gateway ? ` ${e.gateway.namespace}/${e.gateway.name}` : ''})`;
-  return `${e.serverUrl} (in-cluster only)`;
-}
-
 function show(r: Reservation): [string, string] {
   return [formatCpu(r.cpu), formatMemory(r.memory)];
 }
@@ -160,7 +146,7 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
         b.vcluster.preset,
         b.vcluster.kubernetesVersion,
         b.vcluster.targetRevision,
-        endpointOf(b),
+        b.resolved.endpoint.description,
         b.vcluster.replicas,
         b.resolved.isolationMode,
         b.resolved.environment,

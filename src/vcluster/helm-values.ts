@@ -2,11 +2,15 @@
  * Helm values helpers of the VCluster construct: the deep merge every layer of values goes
  * through, and the check of the final values against the chart line's `values.schema.json`.
  */
+import type { Values0_31 } from '../../imports/vcluster-values-0.31';
 import { ChartLine } from '../presets';
 import { Problems, isPlainObject } from '../validation';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: unknown };
+
+/** Helm values of the vcluster chart, as a deep-partial override (the 0.31 line's keys). */
+export type VClusterHelmValues = Values0_31;
 
 /**
  * Merges `overlay` into `base` without mutating either: maps merge key by key, everything else

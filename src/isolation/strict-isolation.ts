@@ -5,11 +5,9 @@
  */
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import type { VCluster } from '../vcluster';
-import { Problems, checkKnownKeys, isLabelKey, isPlainObject } from '../validation';
-
-/** Pod Security Standard levels strict mode can enforce (both forbid hostPath volumes). */
-export type PodSecurityLevel = 'baseline' | 'restricted';
+import { Problems } from '../validation';
+import type { IVCluster } from '../vcluster/ivcluster';
+import { PodSecurityLevel, StrictIsolationSettings, checkStrictIsolation } from './settings';
 
 /** Default `hard` limits of the strict-mode ResourceQuota `default-quota`. */
 export const DEFAULT_RESOURCE_QUOTA: Readonly<Record<string, string>> = {
@@ -29,81 +27,10 @@ export const DEFAULT_REQUESTS: Readonly<Record<string, string>> = { cpu: '100m',
 /** UID/GID the control plane and etcd run as under the `restricted` level. */
 export const NON_ROOT_ID = 12345;
 
-/** Strict-mode settings of a declaration (`spec.isolation`). */
-export interface StrictIsolationSettings {
-  /** ResourceQuota `hard` limits, merged key by key over {@link DEFAULT_RESOURCE_QUOTA}. @default DEFAULT_RESOURCE_QUOTA */
-  readonly resourceQuota?: Readonly<Record<string, string>>;
-  /** LimitRange container defaults, merged key by key over the defaults. @default default cpu 500m / memory 512Mi, defaultRequest cpu 100m / memory 128Mi */
-  readonly limitRange?: {
-    /** Container limits when a pod sets none. @default cpu 500m, memory 512Mi */
-    readonly default?: Readonly<Record<string, string>>;
-    /** Container requests when a pod sets none. @default cpu 100m, memory 128Mi */
-    readonly defaultRequest?: Readonly<Record<string, string>>;
-  };
-  /** Pod Security Standard enforced on the host namespace and inside the vcluster. @default "baseline" */
-  readonly podSecurity?: PodSecurityLevel;
-}
-
 /** Props of {@link StrictIsolation}. */
 export interface StrictIsolationProps extends StrictIsolationSettings {
-  /** The vcluster whose namespace is isolated (receives the namespace labels and Helm values). */
-  readonly vcluster: VCluster;
-  /** Whether the vcluster deploys its own etcd (its pods get the restricted security context too). @default false */
-  readonly deployedEtcd?: boolean;
-}
-
-/**
- * Checks strict-mode settings: known keys, quota resource names and quantities, LimitRange
- * quantities, and the Pod Security level.
- * @param problems collector; fields are reported under its prefix (e.g. `isolation.resourceQuota[...]`)
- * @param checkKeys whether to report unknown keys (off when the caller checks the shape)
- */
-export function checkStrictIsolation(problems: Problems, settings: unknown, checkKeys = true): void {
-  if (settings === undefined) return;
-  if (!isPlainObject(settings)) {
-    problems.add('', settings, 'a map {resourceQuota?, limitRange?, podSecurity?}');
-    return;
-  }
-  if (checkKeys) checkKnownKeys(problems, '', settings, ['resourceQuota', 'limitRange', 'podSecurity']);
-  const quantities = (field: string, v: unknown, resourceName: (k: string) => boolean, what: string) => {
-    if (v === undefined) return;
-    if (!isPlainObject(v)) {
-      problems.add(field, v, `a map of ${what} to quantities`);
-      return;
-    }
-    for (const [k, q] of Object.entries(v)) {
-      if (!resourceName(k)) problems.add(`${field}[${JSON.stringify(k)}]`, k, what);
-      problems.quantity(`${field}[${JSON.stringify(k)}]`, q);
-    }
-  };
-  quantities(
-    'resourceQuota',
-    settings.resourceQuota,
-    isLabelKey,
-    'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"',
-  );
-  const lr = settings.limitRange;
-  if (lr !== undefined) {
-    if (!isPlainObject(lr)) {
-      problems.add('limitRange', lr, 'a map {default?, defaultRequest?}');
-    } else {
-      if (checkKeys) checkKnownKeys(problems, 'limitRange', lr, ['default', 'defaultRequest']);
-      const containerResource = (k: string) => ['cpu', 'memory', 'ephemeral-storage'].includes(k) || (k.includes('/') && isLabelKey(k));
-      quantities(
-        'limitRange.default',
-        lr.default,
-        containerResource,
-        'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource',
-      );
-      quantities(
-        'limitRange.defaultRequest',
-        lr.defaultRequest,
-        containerResource,
-        'container resource names: "cpu", "memory", "ephemeral-storage" or an extended resource',
-      );
-    }
-  }
-  if (settings.podSecurity !== undefined) problems.oneOf('podSecurity', settings.podSecurity, ['baseline', 'restricted']);
+  /** The vcluster whose namespace is isolated (receives the namespace labels and Helm values; its deployed etcd is hardened too). */
+  readonly vcluster: IVCluster;
 }
 
 /**
@@ -148,7 +75,7 @@ export class StrictIsolation extends Construct {
 
   constructor(scope: Construct, id: string, props: StrictIsolationProps) {
     super(scope, id);
-    const { vcluster, deployedEtcd, ...settings } = props;
+    const { vcluster, ...settings } = props;
     const p = new Problems();
     checkStrictIsolation(p, settings);
     p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
@@ -191,30 +118,36 @@ export class StrictIsolation extends Construct {
       },
       sync: { toHost: { networkPolicies: { enabled: false } } },
     };
-    if (this.podSecurity === 'restricted') {
-      const security = {
-        podSecurityContext: {
-          runAsNonRoot: true,
-          runAsUser: NON_ROOT_ID,
-          runAsGroup: NON_ROOT_ID,
-          fsGroup: NON_ROOT_ID,
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
-        containerSecurityContext: {
-          allowPrivilegeEscalation: false,
-          runAsNonRoot: true,
-          runAsUser: NON_ROOT_ID,
-          runAsGroup: NON_ROOT_ID,
-          capabilities: { drop: ['ALL'] },
-        },
-      };
-      const controlPlane: Record<string, unknown> = {
-        statefulSet: { security },
-        coredns: { security: { podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } } },
-      };
-      if (deployedEtcd) controlPlane.backingStore = { etcd: { deploy: { statefulSet: { security } } } };
-      values.controlPlane = controlPlane;
-    }
+    if (this.podSecurity === 'restricted') values.controlPlane = restrictedSecurityValues(vcluster.etcdMembers > 0);
     vcluster.addHelmValues('strict isolation', values);
   }
+}
+
+/**
+ * The `controlPlane` values that make the control plane (and a deployed etcd) run as non-root with
+ * a RuntimeDefault seccomp profile and no capabilities, as the `restricted` level requires.
+ */
+function restrictedSecurityValues(deployedEtcd: boolean): Record<string, unknown> {
+  const security = {
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: NON_ROOT_ID,
+      runAsGroup: NON_ROOT_ID,
+      fsGroup: NON_ROOT_ID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      runAsUser: NON_ROOT_ID,
+      runAsGroup: NON_ROOT_ID,
+      capabilities: { drop: ['ALL'] },
+    },
+  };
+  const controlPlane: Record<string, unknown> = {
+    statefulSet: { security },
+    coredns: { security: { podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } } },
+  };
+  if (deployedEtcd) controlPlane.backingStore = { etcd: { deploy: { statefulSet: { security } } } };
+  return controlPlane;
 }

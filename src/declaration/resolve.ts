@@ -1,0 +1,342 @@
+/**
+ * A declaration resolved once: every field checked (by the feature that owns it, plus the rules
+ * that tie features together), every default applied, and the props of each construct computed.
+ * The chart takes the result as it is; the fleet reads the same result for its fleet-wide rules.
+ */
+import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
+import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
+import type { EtcdPkiProps } from '../etcd/etcd-pki';
+import { Exposure, checkExposureOptions } from '../exposure/exposure';
+import { ExposureDefaults } from '../exposure/exposure-mode';
+import type { NetworkIsolationProps } from '../isolation/network-isolation';
+import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
+import type { StrictIsolationProps } from '../isolation/strict-isolation';
+import type { KubeconfigSyncProps } from '../kubeconfig-sync';
+import { NamingFeatures, VClusterNames } from '../naming';
+import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
+import { Problems, isPlainObject } from '../validation';
+import type { VClusterProps } from '../vcluster';
+import { checkApplication } from '../vcluster/application';
+import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
+import { checkIntegrations } from '../vcluster/integrations';
+import type { ApiEndpoint } from '../vcluster/ivcluster';
+import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
+import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
+import type { Platform } from './platform';
+import { checkCrossFeature, checkPlacement, checkShape } from './rules';
+import type { VClusterSpec } from './spec';
+
+/** Props of a construct without the vcluster it binds to. */
+type AddOn<P> = Omit<P, 'vcluster'>;
+
+/** A declaration with every default applied: what the chart builds and the fleet checks. */
+export interface ResolvedVCluster {
+  /** The declaration as written. */
+  readonly spec: VClusterSpec;
+  /** The site it is resolved against. */
+  readonly platform: Platform;
+  /** Every derived name. */
+  readonly names: VClusterNames;
+  /** Preset. */
+  readonly preset: PresetName;
+  /** Environment label. */
+  readonly environment: string;
+  /** What removing the declaration does. */
+  readonly deletionPolicy: DeletionPolicy;
+  /** Namespace isolation. */
+  readonly isolationMode: IsolationMode;
+  /** How the kubeconfig reaches 1Password. */
+  readonly kubeconfigSync: KubeconfigSyncStrategy;
+  /** Host cluster name. */
+  readonly hostCluster: string;
+  /** Its API server, as registered in Argo CD. */
+  readonly destinationServer: string;
+  /** Chart version. */
+  readonly chartVersion: string;
+  /** The API endpoint. */
+  readonly endpoint: ApiEndpoint;
+  /** Members of the deployed etcd; 0 when none. */
+  readonly etcdMembers: number;
+  /** Props of the VCluster. */
+  readonly vcluster: VClusterProps;
+  /** Props of the CoreDnsPatch. */
+  readonly dns: AddOn<CoreDnsSettings>;
+  /** Props of the NetworkIsolation. */
+  readonly network: AddOn<NetworkIsolationProps>;
+  /** Props of the StrictIsolation, in strict mode. */
+  readonly strict?: AddOn<StrictIsolationProps>;
+  /** Props of the EtcdPki, when asked for. */
+  readonly etcdPki?: AddOn<EtcdPkiProps>;
+  /** Props of the KubeconfigSync. */
+  readonly sync: AddOn<KubeconfigSyncProps>;
+  /** Props of the ArgoRegistration. */
+  readonly registration: AddOn<ArgoRegistrationForVClusterProps>;
+}
+
+/**
+ * Checks everything about a declaration that can be checked without building it and resolves its
+ * defaults. Problems are recorded, not thrown, so that a run can report all of them; the result is
+ * meaningful only when none were recorded.
+ */
+export function resolveDeclaration(problems: Problems, declared: VClusterSpec, platform: Platform): ResolvedVCluster {
+  let spec = declared;
+  if (!isPlainObject(spec)) {
+    problems.add('(declaration)', spec, 'an object returned by defineVCluster({...}) as the default export');
+    spec = { name: '' };
+  }
+  checkShape(problems, spec as unknown as Record<string, unknown>);
+  checkPlacement(problems, spec, platform);
+  const preset = resolvePreset(problems, spec);
+  checkFields(problems, spec, preset);
+  const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
+  const names = new VClusterNames({
+    name: typeof spec.name === 'string' ? spec.name : '',
+    namespace: spec.targetNamespace,
+    project: spec.projectName,
+  });
+  const choices = resolveChoices(problems, spec, preset);
+  const backingStore = effectiveBackingStore(
+    isPlainObject(spec.backingStore) ? spec.backingStore : undefined,
+    typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
+  );
+  const etcdMembers = deployedEtcdMembers(backingStore);
+  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers });
+  const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
+    ? (spec.exposure ?? Exposure.loadBalancer())
+    : Exposure.loadBalancer();
+  const exposureDefaults: ExposureDefaults = {
+    baseDomain: platform.baseDomain,
+    vipOffset: platform.loadBalancer.vipOffset,
+    gateway: platform.gateway,
+  };
+  const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
+  checkFeatureSettings(problems, spec, names);
+  if (problems.ok) names.check(problems, namingFeatures(spec, choices.kubeconfigSync, etcdMembers, endpoint));
+  const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
+  return {
+    spec,
+    platform,
+    names,
+    preset: choices.presetName,
+    environment: choices.environment,
+    deletionPolicy: choices.deletionPolicy,
+    isolationMode: choices.isolationMode,
+    kubeconfigSync: choices.kubeconfigSync,
+    hostCluster,
+    destinationServer,
+    chartVersion,
+    endpoint,
+    etcdMembers,
+    vcluster: vclusterProps(spec, platform, { ...choices, chartVersion, destinationServer, exposure, exposureDefaults, backingStore }),
+    ...addOnProps(spec, platform, choices),
+  };
+}
+
+/** The preset a declaration names (dev when it names none; the dev values stand in for an unknown one). */
+function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
+  problems.dnsLabel('name', spec.name, 53);
+  if (spec.targetNamespace !== undefined) problems.dnsLabel('targetNamespace', spec.targetNamespace);
+  if (spec.projectName !== undefined) problems.dnsLabel('projectName', spec.projectName);
+  const name = spec.preset ?? 'dev';
+  problems.oneOf('preset', name, Object.keys(PRESETS) as PresetName[]);
+  return typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name as PresetName] : PRESETS.dev;
+}
+
+/** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
+function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): void {
+  if (
+    spec.kubernetesVersion !== undefined &&
+    (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
+  ) {
+    problems.add(
+      'kubernetesVersion',
+      spec.kubernetesVersion,
+      kubernetesVersionsAllowed(),
+      'write the version as a quoted string, e.g. "1.33"',
+    );
+  }
+  checkApplication(problems, 'application', spec.application);
+  if (spec.replicas !== undefined) checkReplicas(problems, 'replicas', spec.replicas);
+  checkResources(problems, 'resources', spec.resources, preset);
+  checkPersistence(problems, 'persistence', spec.persistence, preset);
+  if (spec.clusterDomain !== undefined) problems.dnsSubdomain('clusterDomain', spec.clusterDomain);
+  if (spec.backingStore !== undefined) checkBackingStore(problems, 'backingStore', spec.backingStore);
+  if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
+  checkIntegrations(problems, 'integrations', spec.integrations);
+  const np = spec.networkPolicies;
+  if (isPlainObject(np)) {
+    if (np.enableNFS !== undefined) problems.boolean('networkPolicies.enableNFS', np.enableNFS);
+    if (np.extraEgress !== undefined)
+      problems.array('networkPolicies.extraEgress', np.extraEgress, 'a list of { name, cidr, port, protocol } rules');
+  }
+  if (spec.deletionPolicy !== undefined) problems.oneOf('deletionPolicy', spec.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
+  if (spec.helmValues !== undefined) problems.object('helmValues', spec.helmValues, 'a map of Helm values of the vcluster chart');
+}
+
+/** The host cluster a declaration names (or the platform's default) and its API server. */
+function resolveHostCluster(
+  problems: Problems,
+  spec: VClusterSpec,
+  platform: Platform,
+): { hostCluster: string; destinationServer: string } {
+  const hostCluster = spec.hostCluster ?? platform.argocd.defaultHostCluster;
+  const clusters = platform.argocd.hostClusters;
+  const destinationServer = typeof hostCluster === 'string' && Object.hasOwn(clusters, hostCluster) ? clusters[hostCluster] : undefined;
+  if (!destinationServer)
+    problems.add('hostCluster', hostCluster, `one of the platform's host clusters: ${Object.keys(clusters).join(', ')}`);
+  return { hostCluster, destinationServer: destinationServer ?? '' };
+}
+
+/** The closed choices of a declaration with their defaults. */
+interface Choices {
+  readonly presetName: PresetName;
+  readonly isolationMode: IsolationMode;
+  readonly kubeconfigSync: KubeconfigSyncStrategy;
+  readonly deletionPolicy: DeletionPolicy;
+  readonly environment: string;
+}
+
+function resolveChoices(problems: Problems, spec: VClusterSpec, preset: Preset): Choices {
+  const isolationMode = spec.isolationMode ?? 'standard';
+  problems.oneOf('isolationMode', isolationMode, ISOLATION_MODES);
+  const kubeconfigSync = spec.kubeconfigSync ?? 'pushSecret';
+  problems.oneOf('kubeconfigSync', kubeconfigSync, KUBECONFIG_SYNC_STRATEGIES);
+  const environment = spec.argocd?.environment ?? preset.environment;
+  problems.labelValue('argocd.environment', environment);
+  const presetName = (Object.keys(PRESETS) as PresetName[]).find((n) => PRESETS[n] === preset) ?? 'dev';
+  return { presetName, isolationMode, kubeconfigSync, deletionPolicy: spec.deletionPolicy ?? preset.deletionPolicy, environment };
+}
+
+/** The settings whose contents the features check once their shape is known: registration, kubeconfig export, egress, strict mode, DNS. */
+function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VClusterNames): void {
+  if (isPlainObject(spec.argocd)) checkRegistrationInputs(problems, 'argocd', spec.argocd, false);
+  checkKubeconfigExport(problems, 'exportKubeConfig', spec.exportKubeConfig, names.namespace);
+  if (Array.isArray(spec.networkPolicies?.extraEgress)) {
+    checkExtraEgress(problems.scope('networkPolicies'), spec.networkPolicies.extraEgress, spec.networkPolicies.enableNFS === true, false);
+  }
+  if (isPlainObject(spec.isolation)) checkStrictIsolation(problems.scope('isolation'), spec.isolation, false);
+  if (isPlainObject(spec.coredns)) {
+    const domain =
+      typeof spec.clusterDomain === 'string' && new Problems().dnsSubdomain('clusterDomain', spec.clusterDomain)
+        ? spec.clusterDomain
+        : 'cluster.local';
+    checkCoreDnsSettings(problems.scope('coredns'), spec.coredns, domain);
+  }
+}
+
+/** Which optional objects a declaration renders (decides which derived names must fit). */
+function namingFeatures(
+  spec: VClusterSpec,
+  kubeconfigSync: KubeconfigSyncStrategy,
+  etcdMembers: number,
+  endpoint: ApiEndpoint,
+): NamingFeatures {
+  return { kubeconfigSync, deployedEtcd: etcdMembers, etcdPki: spec.etcdPki === true, gatewayRoute: endpoint.mode === 'gateway' };
+}
+
+/** The VCluster props of a declaration. */
+function vclusterProps(
+  spec: VClusterSpec,
+  platform: Platform,
+  r: Choices & {
+    chartVersion: string;
+    destinationServer: string;
+    exposure: Exposure;
+    exposureDefaults: ExposureDefaults;
+    backingStore: VClusterProps['backingStore'];
+  },
+): VClusterProps {
+  const i = spec.integrations ?? {};
+  return {
+    releaseName: spec.name,
+    namespace: spec.targetNamespace,
+    project: spec.projectName,
+    argocdNamespace: platform.argocd.namespace,
+    repoURL: spec.application?.repoURL ?? platform.chart.repoURL,
+    chart: spec.application?.chart ?? platform.chart.name,
+    targetRevision: r.chartVersion,
+    destinationServer: r.destinationServer,
+    syncPolicy: spec.application?.syncPolicy,
+    preset: r.presetName,
+    kubernetesVersion: spec.kubernetesVersion ?? platform.kubernetesVersion,
+    replicas: spec.replicas,
+    resources: spec.resources,
+    persistence: spec.persistence,
+    corednsReplicas: spec.coredns?.replicas,
+    clusterDomain: spec.clusterDomain,
+    hostClusterDomain: platform.network.clusterDomain,
+    backingStore: r.backingStore,
+    exposure: r.exposure,
+    exposureDefaults: r.exposureDefaults,
+    exportKubeConfig: spec.exportKubeConfig,
+    environment: r.environment,
+    clusterIssuerSelectorLabels:
+      i.certManager?.enabled === false
+        ? undefined
+        : (i.certManager?.clusterIssuerSelectorLabels ?? platform.integrations.clusterIssuerSelectorLabels),
+    clusterStoreSelectorLabels:
+      i.externalSecrets?.enabled === false
+        ? undefined
+        : (i.externalSecrets?.clusterStoreSelectorLabels ?? platform.integrations.clusterStoreSelectorLabels),
+    metricsServer: i.metricsServer?.enabled ?? true,
+    deletionPolicy: r.deletionPolicy,
+    namespaceLabels: platform.namespaceLabels,
+    siteHelmValues: platform.helmValues,
+    helmValues: spec.helmValues,
+  };
+}
+
+/** The props of the add-ons of a declaration. */
+function addOnProps(
+  spec: VClusterSpec,
+  platform: Platform,
+  r: Choices,
+): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'etcdPki' | 'sync' | 'registration'> {
+  const n = platform.network;
+  return {
+    dns: {
+      replicas: spec.coredns?.replicas,
+      upstreams: spec.coredns?.upstreams,
+      forwardZones: spec.coredns?.forwardZones,
+      cacheSeconds: spec.coredns?.cacheSeconds,
+    },
+    network: {
+      mode: r.isolationMode,
+      cilium: n.cilium,
+      hostDnsAddress: n.hostDnsAddress,
+      apiClientNamespaces: [platform.argocd.namespace],
+      apiClientCidrs: n.apiClientCidrs,
+      workloadGatewayNamespace: n.gatewayNamespace,
+      monitoringNamespace: n.monitoringNamespace,
+      onePasswordConnectCidr: n.onePasswordConnectCidr,
+      onePasswordEgress: r.kubeconfigSync === 'job',
+      clusterDns: n.clusterDns,
+      metricsServerPeer: n.metricsServer,
+      privateCidrs: n.privateCidrs,
+      enableNFS: spec.networkPolicies?.enableNFS,
+      nfsCidr: n.nfsCidr,
+      extraEgress: spec.networkPolicies?.extraEgress,
+      kubeApiCidrs: n.kubeApiCidrs,
+      kubeApiPort: n.kubeApiPort,
+      labels: n.policyLabels,
+    },
+    strict: r.isolationMode === 'strict' ? { ...(spec.isolation ?? {}) } : undefined,
+    etcdPki: spec.etcdPki ? { image: platform.images.kubectl } : undefined,
+    sync: {
+      strategy: r.kubeconfigSync,
+      secretStoreName: platform.secretStore.name,
+      secretStoreKind: platform.secretStore.kind,
+      vault: platform.onePassword.vault,
+      connectHost: platform.onePassword.connectHost,
+      tokenItem: platform.onePassword.tokenItem,
+      image: platform.images.curlJq,
+    },
+    registration: {
+      platform,
+      clusterLabels: spec.argocd?.clusterLabels,
+      clusterAnnotations: spec.argocd?.clusterAnnotations,
+      workloadRepo: spec.argocd?.workloadRepo,
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The rules of a declaration that no single feature owns: its shape (no unknown key at any
+ * level), where the vcluster may live (namespaces, projects, host clusters), and the rules that
+ * tie two features together. Each feature checks its own settings where they are defined.
+ */
+import { Problems, checkKnownKeys, isPlainObject } from '../validation';
+import { valueAtPath } from '../vcluster/helm-values';
+import type { Platform } from './platform';
+import { NESTED_SPEC_KEYS, SPEC_KEYS, VClusterSpec } from './spec';
+
+/** Namespaces a vcluster must never be placed in (Kubernetes' own; the platform's are added). */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Helm values that have a first-class declaration field: setting them through `helmValues` would
+ * bypass what that field also drives (etcd PKI, deletion protection, CoreDNS, version pinning).
+ */
+const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field: string]> = [
+  [['controlPlane', 'backingStore'], 'backingStore'],
+  [['controlPlane', 'statefulSet', 'highAvailability', 'replicas'], 'replicas'],
+  [['controlPlane', 'statefulSet', 'persistence', 'volumeClaim', 'retentionPolicy'], 'deletionPolicy'],
+  [['controlPlane', 'distro', 'k8s', 'image', 'tag'], 'kubernetesVersion'],
+  [['controlPlane', 'distro', 'k8s', 'version'], 'kubernetesVersion'],
+  [['networking', 'advanced', 'clusterDomain'], 'clusterDomain'],
+  [['exportKubeConfig'], 'exportKubeConfig'],
+];
+
+/** Reports unknown keys at every level of the declaration (a typo is an error, never ignored). */
+export function checkShape(problems: Problems, spec: Record<string, unknown>): void {
+  checkKnownKeys(problems, '', spec, SPEC_KEYS);
+  for (const [field, keys] of Object.entries(NESTED_SPEC_KEYS)) {
+    const list = field.endsWith('[]');
+    const path = (list ? field.slice(0, -2) : field).split('.');
+    const value = valueAtPath(spec, path);
+    if (value === undefined) continue;
+    if (list) {
+      if (!Array.isArray(value)) continue; // reported by the field's own check
+      value.forEach((item, i) => {
+        const itemField = `${path.join('.')}[${i}]`;
+        if (isPlainObject(item)) checkKnownKeys(problems, itemField, item, keys);
+        else problems.add(itemField, item, `an object with the keys ${keys.join(', ')}`);
+      });
+    } else if (isPlainObject(value)) {
+      checkKnownKeys(problems, field, value, keys);
+    } else {
+      problems.add(field, value, `an object with (some of) the keys ${keys.join(', ')}`);
+    }
+  }
+}
+
+/** The host namespace is the vcluster's own (not Kubernetes' or the platform's), and so is its AppProject. */
+export function checkPlacement(problems: Problems, spec: VClusterSpec, platform: Platform): void {
+  const namespace = spec.targetNamespace ?? spec.name;
+  const namespaceField = spec.targetNamespace !== undefined ? 'targetNamespace' : 'name';
+  const reserved = [...RESERVED_NAMESPACES, platform.argocd.namespace];
+  for (const ns of [platform.network.gatewayNamespace, platform.network.monitoringNamespace, platform.gateway?.namespace]) {
+    if (ns && !reserved.includes(ns)) reserved.push(ns);
+  }
+  if (typeof namespace === 'string' && (reserved.includes(namespace) || namespace.startsWith('kube-'))) {
+    problems.add(
+      namespaceField,
+      namespace,
+      `a host namespace of its own, not ${reserved.map((n) => `"${n}"`).join(', ')} or any "kube-*" namespace`,
+      namespaceField === 'name'
+        ? 'set targetNamespace to a namespace only this vcluster uses'
+        : 'use a namespace only this vcluster uses, e.g. the vcluster name',
+    );
+  }
+  const project = spec.projectName ?? `vcluster-${String(spec.name)}`;
+  if (project === platform.argocd.bootstrapProject || project === 'default') {
+    problems.add(
+      spec.projectName !== undefined ? 'projectName' : 'name',
+      spec.projectName ?? spec.name,
+      `an AppProject of its own, not "${project}" (the bootstrap or Argo CD default project)`,
+      'set projectName to a project only this vcluster uses',
+    );
+  }
+  if (spec.hostCluster !== undefined && typeof spec.hostCluster !== 'string')
+    problems.add('hostCluster', spec.hostCluster, "the name of one of the platform's host clusters");
+}
+
+/** Facts the cross-feature rules need, resolved by the declaration's resolver. */
+export interface CrossFeatureFacts {
+  readonly kubeconfigSync: string;
+  readonly deletionPolicy: string;
+  readonly etcdMembers: number;
+}
+
+/** The rules that tie two features together. */
+export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platform: Platform, facts: CrossFeatureFacts): void {
+  if (spec.isolation !== undefined && spec.isolationMode !== 'strict') {
+    problems.add(
+      'isolation',
+      spec.isolation,
+      'isolation settings only with isolationMode: "strict" (standard mode ignores them)',
+      'set isolationMode: "strict", or remove isolation',
+    );
+  }
+  if (isPlainObject(spec.networkPolicies) && spec.networkPolicies.enableNFS === true && !platform.network.nfsCidr) {
+    problems.add(
+      'networkPolicies.enableNFS',
+      true,
+      'true only when the platform declares network.nfsCidr',
+      'set network.nfsCidr in the platform configuration, or remove enableNFS',
+    );
+  }
+  if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete') {
+    // The one-shot Job cannot remove the 1Password item when the vcluster goes; the item must follow the deletion policy.
+    problems.add(
+      'kubeconfigSync',
+      'job',
+      '"pushSecret" when the vcluster is deleted with its declaration (deletionPolicy "delete", the dev default): only the PushSecret removes the 1Password item again',
+      'use kubeconfigSync: "pushSecret", or set deletionPolicy: "retain"',
+    );
+  }
+  if (spec.etcdPki === true && !facts.etcdMembers) {
+    problems.add('etcdPki', true, 'true only with a deployed etcd (backingStore.etcd.deploy.enabled: true)');
+  }
+  if (isPlainObject(spec.helmValues)) checkHelmValuesOwnedByFields(problems, spec.helmValues);
+}
+
+/** Refuses Helm values that would bypass a first-class field. */
+function checkHelmValuesOwnedByFields(problems: Problems, helmValues: Record<string, unknown>): void {
+  for (const [path, field] of HELM_VALUES_OWNED_BY_FIELDS) {
+    const v = valueAtPath(helmValues, path);
+    if (v === undefined) continue;
+    problems.add(
+      `helmValues.${path.join('.')}`,
+      v,
+      `this value only through the declaration field ${field} (it also drives objects outside the Helm values)`,
+      `remove it from helmValues and set ${field} instead`,
+    );
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The External Secrets v2 (Go template) texts of the registration: the Argo CD cluster `config`
+ * built from the password-manager item, the PushSecret template of a token kubeconfig, and the
+ * literal form of any string that must render as itself.
+ */
+import { KUBECONFIG_ITEM_FIELDS } from '../naming';
+import type { ClusterCredentials } from '../vcluster/ivcluster';
+
+/**
+ * The ESO v2 (Go template) text of the Argo CD cluster `config` for the given credentials. It reads
+ * the item fields {@link KUBECONFIG_ITEM_FIELDS} (PEM text) and fails when one it needs is empty.
+ * @param item the item title, for the failure message
+ */
+export function argoClusterConfigTemplate(credentials: ClusterCredentials, item: string): string {
+  const f = KUBECONFIG_ITEM_FIELDS;
+  const field = (name: string) => `(index . ${JSON.stringify(name)})`;
+  const guard = (needed: string[]) =>
+    `{{ if not (and ${needed.map(field).join(' ')}) }}` +
+    `{{ fail ${JSON.stringify(`item ${item} lacks one of the fields ${needed.join(', ')}; refusing to register the cluster without credentials`)} }}` +
+    '{{ end }}';
+  const b64 = (name: string) => `{{ index . ${JSON.stringify(name)} | b64enc }}`;
+  if (credentials === 'bearerToken') {
+    return (
+      guard([f.certificateAuthority, f.token]) +
+      `{"bearerToken":{{ index . ${JSON.stringify(f.token)} | trim | toJson }},` +
+      `"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}"}}`
+    );
+  }
+  return (
+    guard([f.certificateAuthority, f.clientCertificate, f.clientKey]) +
+    `{"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}",` +
+    `"certData":"${b64(f.clientCertificate)}","keyData":"${b64(f.clientKey)}"}}`
+  );
+}
+
+/** A value as ESO template text that renders to itself (Go template delimiters are escaped). */
+export function literalTemplate(value: string): string {
+  return value.includes('{{') || value.includes('}}') ? `{{ ${JSON.stringify(value)} }}` : value;
+}
+
+/**
+ * PushSecret template (ESO v2) producing the `token` key of a service-account kubeconfig: the
+ * chart's Secret has no such key, only the kubeconfig whose user carries `token`. Renders empty
+ * when there is none, which the registration's `config` template then refuses.
+ */
+export const SERVICE_ACCOUNT_TOKEN_TEMPLATE =
+  '{{ range (index (fromYaml .config) "users") }}{{ with index . "user" }}{{ with index . "token" }}{{ . }}{{ end }}{{ end }}{{ end }}';
