@@ -165,36 +165,11 @@ export class ArgoRegistration extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoRegistrationProps) {
     super(scope, id);
-    const p = new Problems();
-    p.dnsSubdomain('name', props.name);
-    p.dnsSubdomain('secretName', props.secretName);
+    checkProps(props);
     this.namespace = props.namespace ?? 'argocd';
-    p.dnsLabel('namespace', this.namespace);
-    if (typeof props.clusterName !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(props.clusterName)) {
-      p.add('clusterName', props.clusterName, 'a cluster name of letters, digits, "-", "_" and "."');
-    }
-    p.httpsUrl('server', props.server);
-    if (typeof props.remoteKey !== 'string' || !props.remoteKey.trim())
-      p.add('remoteKey', props.remoteKey, 'the title of the password-manager item');
-    p.dnsSubdomain('secretStoreName', props.secretStoreName);
-    const storeKind = props.secretStoreKind ?? 'ClusterSecretStore';
-    p.oneOf('secretStoreKind', storeKind, ['ClusterSecretStore', 'SecretStore']);
     this.credentials = props.credentials ?? 'clientCertificate';
-    p.oneOf('credentials', this.credentials, CLUSTER_CREDENTIALS);
-    p.labels('labels', props.labels);
-    const secretType = props.labels?.[ARGOCD_SECRET_TYPE_LABEL];
-    if (secretType !== undefined && secretType !== 'cluster') {
-      p.add(
-        `labels[${JSON.stringify(ARGOCD_SECRET_TYPE_LABEL)}]`,
-        secretType,
-        '"cluster" (Argo CD only reads cluster Secrets with this label)',
-        'remove the label',
-      );
-    }
-    p.annotations('annotations', props.annotations);
     this.refreshInterval = props.refreshInterval ?? '1m';
-    p.duration('refreshInterval', this.refreshInterval, '"1m" or "90s"');
-    p.throwIfAny(`ArgoRegistration "${props.name}"`);
+    const storeKind = props.secretStoreKind ?? 'ClusterSecretStore';
 
     this.labels = { ...(props.labels ?? {}), [ARGOCD_SECRET_TYPE_LABEL]: 'cluster' };
     this.annotations = { ...(props.annotations ?? {}) };
@@ -237,4 +212,34 @@ export class ArgoRegistration extends Construct {
       },
     });
   }
+}
+
+/** Checks the props; throws one error listing every problem. */
+function checkProps(props: ArgoRegistrationProps): void {
+  const p = new Problems();
+  p.dnsSubdomain('name', props.name);
+  p.dnsSubdomain('secretName', props.secretName);
+  p.dnsLabel('namespace', props.namespace ?? 'argocd');
+  if (typeof props.clusterName !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(props.clusterName)) {
+    p.add('clusterName', props.clusterName, 'a cluster name of letters, digits, "-", "_" and "."');
+  }
+  p.httpsUrl('server', props.server);
+  if (typeof props.remoteKey !== 'string' || !props.remoteKey.trim())
+    p.add('remoteKey', props.remoteKey, 'the title of the password-manager item');
+  p.dnsSubdomain('secretStoreName', props.secretStoreName);
+  p.oneOf('secretStoreKind', props.secretStoreKind ?? 'ClusterSecretStore', ['ClusterSecretStore', 'SecretStore']);
+  p.oneOf('credentials', props.credentials ?? 'clientCertificate', CLUSTER_CREDENTIALS);
+  p.labels('labels', props.labels);
+  const secretType = props.labels?.[ARGOCD_SECRET_TYPE_LABEL];
+  if (secretType !== undefined && secretType !== 'cluster') {
+    p.add(
+      `labels[${JSON.stringify(ARGOCD_SECRET_TYPE_LABEL)}]`,
+      secretType,
+      '"cluster" (Argo CD only reads cluster Secrets with this label)',
+      'remove the label',
+    );
+  }
+  p.annotations('annotations', props.annotations);
+  p.duration('refreshInterval', props.refreshInterval ?? '1m', '"1m" or "90s"');
+  p.throwIfAny(`ArgoRegistration "${props.name}"`);
 }

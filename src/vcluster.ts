@@ -186,6 +186,10 @@ export class VCluster extends Construct implements IVCluster {
     }
     this.backingStore = effectiveBackingStore(props.backingStore, this.replicas);
     this.etcdMembers = deployedEtcdMembers(this.backingStore);
+    if (this.etcdMembers) {
+      const { min, max } = REPLICA_LIMITS.etcdMembers;
+      p.integer('backingStore.etcd.deploy.statefulSet.highAvailability.replicas', this.etcdMembers, min, max);
+    }
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.hostClusterDomain = props.hostClusterDomain ?? 'cluster.local';
     this.deletionPolicy = props.deletionPolicy ?? preset.deletionPolicy;

@@ -44,6 +44,41 @@ describe('VCluster', () => {
     expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
   });
 
+  test('alone with the prod preset it is correct: three replicas run on a deployed 3-member etcd, volumes retained', () => {
+    // GIVEN a VCluster alone (no chart, no declaration around it) with the prod preset
+    const { vc } = build({ preset: 'prod' });
+    const v = vc.helmValues() as any;
+    // THEN the HA control plane gets a backing store that can serve it
+    expect(vc.etcdMembers).toBe(3);
+    expect(v.controlPlane.backingStore).toEqual({
+      etcd: {
+        deploy: {
+          enabled: true,
+          statefulSet: { highAvailability: { replicas: 3 }, persistence: { volumeClaim: { retentionPolicy: 'Retain' } } },
+        },
+      },
+    });
+    expect(vc.helmValueProblems().list).toEqual([]);
+  });
+
+  test('a single replica keeps the embedded store; a declared store is kept as given', () => {
+    expect(build({ preset: 'prod', replicas: 1 }).vc.backingStore).toBeUndefined();
+    const external = { etcd: { external: { enabled: true, endpoint: 'etcd.example.com:2379' } } };
+    const { vc } = build({ preset: 'prod', backingStore: external });
+    expect(vc.backingStore).toEqual(external);
+    expect(vc.etcdMembers).toBe(0);
+  });
+
+  test('replica limits live in the construct: control plane 1–15, CoreDNS 1–15, etcd members 1–9', () => {
+    const etcd = (replicas: number) => ({ etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas } } } } });
+    expect(() => build({ backingStore: etcd(11) })).toThrow(
+      /backingStore\.etcd\.deploy\.statefulSet\.highAvailability\.replicas: 11 is not allowed\. Allowed: an integer from 1 to 9/,
+    );
+    expect(() => build({ replicas: 16 })).toThrow(/replicas: 16 is not allowed\. Allowed: an integer from 1 to 15/);
+    expect(() => build({ replicas: 0 })).toThrow(/replicas: 0 is not allowed/);
+    expect(() => build({ corednsReplicas: 16 })).toThrow(/corednsReplicas: 16 is not allowed\. Allowed: an integer from 1 to 15/);
+  });
+
   test('names, waves and the AppProject following the Application', () => {
     const { objects } = build({
       releaseName: 'vcluster-media',

@@ -24,7 +24,7 @@ import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import { REPLICA_LIMITS, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';
@@ -243,18 +243,67 @@ function without(v: JsonObject, p: readonly string[]): JsonObject {
   return copy;
 }
 
+/** The parts of a request the migration reads, checked. */
+interface RequestParts {
+  readonly doc: JsonObject;
+  readonly meta: JsonObject;
+  readonly s: JsonObject;
+  readonly vc: JsonObject;
+  readonly ex: JsonObject;
+  readonly integ: JsonObject;
+  readonly argo: JsonObject;
+  readonly app: JsonObject;
+  readonly np: JsonObject;
+  readonly name: string;
+  readonly preset?: string;
+  readonly isolationMode?: string;
+  readonly k8sVersion?: string;
+  readonly targetRevision?: string;
+  readonly hostCluster?: string;
+  readonly egress: readonly unknown[];
+}
+
+/** A declaration being built from a request: its fields, the comments above them, the warnings. */
+interface Draft {
+  readonly spec: Record<string, unknown>;
+  readonly comments: Record<string, string[]>;
+  readonly warnings: string[];
+}
+
 /**
  * Migrates one parsed request. Throws {@link MigrationError} when it is invalid.
  * @param source where the request came from, for messages
  */
 export function migrateRequest(doc: unknown, platform: Platform, source = 'request'): Migration {
+  const r = checkRequest(doc, platform, source);
+  const draft: Draft = { spec: { name: r.name }, comments: {}, warnings: requestNotes(r) };
+  placementFields(draft, r, platform);
+  sizingFields(draft, r, platform);
+  exposureField(draft, r, platform);
+  integrationsField(draft, r, platform);
+  argocdField(draft, r);
+  applicationField(draft, r, platform);
+  networkPoliciesField(draft, r);
+  helmValuesField(draft, r);
+  const reference = validateDraft(draft.spec, platform, source);
+  const spec = simplify(draft, platform, reference);
+  return {
+    name: r.name,
+    spec: spec as unknown as VClusterSpec,
+    warnings: draft.warnings,
+    source: (importPath = '../src') => declarationSource(spec, draft.comments, importPath, source, r.doc),
+  };
+}
+
+/** Checks a request's shape and the values the original rejected, named in request terms. */
+function checkRequest(doc: unknown, platform: Platform, source: string): RequestParts {
   const p = new Problems();
-  const warnings: string[] = [];
-  const d = obj(doc);
+  const fail = () => new MigrationError(p.list.map((x) => ({ ...x, source })));
   if (!isPlainObject(doc)) {
     p.add('(document)', doc, `a ${REQUEST_KIND} resource`);
-    throw new MigrationError(p.list.map((x) => ({ ...x, source })));
+    throw fail();
   }
+  const d = doc as JsonObject;
   if (d.apiVersion !== REQUEST_API_VERSION) p.add('apiVersion', d.apiVersion, JSON.stringify(REQUEST_API_VERSION));
   if (d.kind !== REQUEST_KIND) p.add('kind', d.kind, JSON.stringify(REQUEST_KIND), 'only VClusterOrchestratorV2 requests can be migrated');
   for (const k of Object.keys(d)) {
@@ -264,37 +313,71 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   if (d.metadata !== undefined && !isPlainObject(d.metadata)) p.add('metadata', d.metadata, 'a map');
   if (!isPlainObject(d.spec)) p.add('spec', d.spec, 'a map with at least spec.name');
   else checkShape(p, 'spec', d.spec, REQUEST_SPEC);
-  const meta = obj(d.metadata);
   const s = obj(d.spec);
   const vc = obj(s.vcluster);
-  const ex = obj(s.exposure);
   const integ = obj(s.integrations);
-  const argo = obj(integ.argocd);
-  const app = obj(s.argocdApplication);
-  const np = obj(s.networkPolicies);
+  const parts = {
+    doc: d,
+    meta: obj(d.metadata),
+    s,
+    vc,
+    ex: obj(s.exposure),
+    integ,
+    argo: obj(integ.argocd),
+    app: obj(s.argocdApplication),
+    np: obj(s.networkPolicies),
+    preset: str(vc.preset),
+    isolationMode: str(vc.isolationMode),
+    k8sVersion: str(vc.k8sVersion),
+    targetRevision: str(obj(s.argocdApplication).targetRevision),
+    egress: Array.isArray(obj(s.networkPolicies).extraEgress) ? (obj(s.networkPolicies).extraEgress as unknown[]) : [],
+  };
+  const name = checkRequestValues(p, parts);
+  const hostCluster = checkDestination(p, str(parts.app.destinationServer), platform);
+  if (!p.ok) throw fail();
+  return { ...parts, name: name!, hostCluster };
+}
 
-  // Closed choices and values the original rejected, named in request terms.
-  const name = str(s.name);
-  if (name === undefined) p.add('spec.name', s.name, 'a DNS-1123 label (required)');
+/** The closed choices and values of a request the original rejected; returns `spec.name`. */
+function checkRequestValues(p: Problems, r: Omit<RequestParts, 'name' | 'hostCluster'>): string | undefined {
+  const name = str(r.s.name);
+  if (name === undefined) p.add('spec.name', r.s.name, 'a DNS-1123 label (required)');
   else if (name === 'platform') p.add('spec.name', name, 'any name but "platform" (vclusters/platform.ts is the site configuration)');
-  const preset = str(vc.preset);
-  if (preset !== undefined) p.oneOf('spec.vcluster.preset', preset, ['dev', 'prod']);
-  const isolationMode = str(vc.isolationMode);
-  if (isolationMode !== undefined) p.oneOf('spec.vcluster.isolationMode', isolationMode, ['standard', 'strict']);
-  const k8sVersion = str(vc.k8sVersion);
-  if (k8sVersion !== undefined && !resolveKubernetesVersion(k8sVersion))
-    p.add('spec.vcluster.k8sVersion', k8sVersion, kubernetesVersionsAllowed());
-  const targetRevision = str(app.targetRevision);
-  if (targetRevision !== undefined && !chartLineOf(targetRevision)) {
-    p.add('spec.argocdApplication.targetRevision', targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`);
+  if (r.preset !== undefined) p.oneOf('spec.vcluster.preset', r.preset, ['dev', 'prod']);
+  if (r.isolationMode !== undefined) p.oneOf('spec.vcluster.isolationMode', r.isolationMode, ['standard', 'strict']);
+  if (r.k8sVersion !== undefined && !resolveKubernetesVersion(r.k8sVersion))
+    p.add('spec.vcluster.k8sVersion', r.k8sVersion, kubernetesVersionsAllowed());
+  if (r.targetRevision !== undefined && !chartLineOf(r.targetRevision)) {
+    p.add(
+      'spec.argocdApplication.targetRevision',
+      r.targetRevision,
+      `an exact supported vcluster chart version: ${chartVersionsAllowed()}`,
+    );
   }
-  const destinationServer = str(app.destinationServer);
+  r.egress.forEach((raw, i) => {
+    const e = obj(raw);
+    const f = `spec.networkPolicies.extraEgress[${i}]`;
+    p.dnsLabel(`${f}.name`, e.name);
+    p.cidr4(`${f}.cidr`, e.cidr);
+    p.port(`${f}.port`, e.port);
+    if (e.protocol !== undefined) p.oneOf(`${f}.protocol`, e.protocol, ['TCP', 'UDP']);
+  });
+  const { min, max } = REPLICA_LIMITS.controlPlane;
+  if (int(r.vc.replicas) === undefined && r.vc.replicas !== undefined) p.integer('spec.vcluster.replicas', r.vc.replicas, min, max);
+  const dns = obj(r.vc.coredns);
+  if (int(dns.replicas) === undefined && dns.replicas !== undefined)
+    p.integer('spec.vcluster.coredns.replicas', dns.replicas, REPLICA_LIMITS.coredns.min, REPLICA_LIMITS.coredns.max);
+  if (r.ex.apiPort !== undefined) p.port('spec.exposure.apiPort', r.ex.apiPort);
+  return name;
+}
+
+/** The platform's host cluster whose API server the request names, if it names one. */
+function checkDestination(p: Problems, destinationServer: string | undefined, platform: Platform): string | undefined {
+  if (destinationServer === undefined) return undefined;
   const hostClusters = platform.argocd.hostClusters;
-  const hostCluster =
-    destinationServer === undefined
-      ? undefined
-      : Object.keys(hostClusters).find((k) => hostClusters[k].replace(/\/+$/, '') === destinationServer.replace(/\/+$/, ''));
-  if (destinationServer !== undefined && hostCluster === undefined) {
+  const trim = (u: string) => u.replace(/\/+$/, '');
+  const hostCluster = Object.keys(hostClusters).find((k) => trim(hostClusters[k]) === trim(destinationServer));
+  if (hostCluster === undefined) {
     p.add(
       'spec.argocdApplication.destinationServer',
       destinationServer,
@@ -304,56 +387,52 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
       'add the cluster to argocd.hostClusters in vclusters/platform.ts',
     );
   }
-  const egress = Array.isArray(np.extraEgress) ? (np.extraEgress as unknown[]) : [];
-  egress.forEach((raw, i) => {
-    const e = obj(raw);
-    const f = `spec.networkPolicies.extraEgress[${i}]`;
-    p.dnsLabel(`${f}.name`, e.name);
-    p.cidr4(`${f}.cidr`, e.cidr);
-    p.port(`${f}.port`, e.port);
-    if (e.protocol !== undefined) p.oneOf(`${f}.protocol`, e.protocol, ['TCP', 'UDP']);
-  });
-  if (int(vc.replicas) === undefined && vc.replicas !== undefined) p.integer('spec.vcluster.replicas', vc.replicas, 1, 15);
-  if (int(obj(vc.coredns).replicas) === undefined && obj(vc.coredns).replicas !== undefined)
-    p.integer('spec.vcluster.coredns.replicas', obj(vc.coredns).replicas, 1, 15);
-  if (ex.apiPort !== undefined) p.port('spec.exposure.apiPort', ex.apiPort);
-  if (!p.ok) throw new MigrationError(p.list.map((x) => ({ ...x, source })));
+  return hostCluster;
+}
 
-  // Notes on the request itself.
-  const requestNamespace = str(meta.namespace) ?? 'platform-requests';
-  if (str(meta.name) !== undefined && meta.name !== name) {
+/** Warnings about the request itself: a metadata.name that differs, annotations the original never read. */
+function requestNotes(r: RequestParts): string[] {
+  const warnings: string[] = [];
+  if (str(r.meta.name) !== undefined && r.meta.name !== r.name) {
     warnings.push(
-      `metadata.name "${String(meta.name)}" differs from spec.name "${name}": the declaration (and every object name) follows spec.name`,
+      `metadata.name "${String(r.meta.name)}" differs from spec.name "${r.name}": the declaration (and every object name) follows spec.name`,
     );
   }
-  const annotations = obj(meta.annotations);
+  const annotations = obj(r.meta.annotations);
   for (const a of ['platform.integratn.tech/base-domain', 'platform.integratn.tech/reconcile-at']) {
     if (a in annotations)
       warnings.push(`annotation ${a} is ignored (the original never read it either); the base domain comes from vclusters/platform.ts`);
   }
+  return warnings;
+}
 
-  // --- the declaration, every setting carried over ----------------------------------------
-  const comments: Record<string, string[]> = {};
-  const spec: Record<string, unknown> = { name };
-  const targetNamespace = str(s.targetNamespace);
+/** Namespace, project, host cluster, preset and Kubernetes version. */
+function placementFields({ spec, comments, warnings }: Draft, r: RequestParts, platform: Platform): void {
+  const requestNamespace = str(r.meta.namespace) ?? 'platform-requests';
+  const targetNamespace = str(r.s.targetNamespace);
   if (targetNamespace !== undefined) {
     spec.targetNamespace = targetNamespace;
   } else {
     warnings.push(
       `spec.targetNamespace is not set: the original put such a vcluster into the request's own namespace "${requestNamespace}"; ` +
-        `the declaration uses the vcluster name "${name}" as host namespace. If a live vcluster really runs in "${requestNamespace}", move it or set targetNamespace explicitly before cutting over.`,
+        `the declaration uses the vcluster name "${r.name}" as host namespace. If a live vcluster really runs in "${requestNamespace}", move it or set targetNamespace explicitly before cutting over.`,
     );
-    comments.name = [`spec.targetNamespace was not set (the original used "${requestNamespace}"): the host namespace is "${name}".`];
+    comments.name = [`spec.targetNamespace was not set (the original used "${requestNamespace}"): the host namespace is "${r.name}".`];
   }
-  if (str(s.projectName) !== undefined) spec.projectName = str(s.projectName);
-  if (hostCluster !== undefined && hostCluster !== platform.argocd.defaultHostCluster) spec.hostCluster = hostCluster;
-  if (preset !== undefined) spec.preset = preset;
-  if (k8sVersion !== undefined) {
-    spec.kubernetesVersion = k8sVersion;
+  if (str(r.s.projectName) !== undefined) spec.projectName = str(r.s.projectName);
+  if (r.hostCluster !== undefined && r.hostCluster !== platform.argocd.defaultHostCluster) spec.hostCluster = r.hostCluster;
+  if (r.preset !== undefined) spec.preset = r.preset;
+  if (r.k8sVersion !== undefined) {
+    spec.kubernetesVersion = r.k8sVersion;
   } else if (resolveKubernetesVersion(platform.kubernetesVersion) !== ORIGINAL_DEFAULTS.k8sVersion) {
     spec.kubernetesVersion = ORIGINAL_DEFAULTS.k8sVersion;
     comments.kubernetesVersion = ["The original platform's default; the request named none."];
   }
+}
+
+/** Replicas, resources, persistence, isolation, DNS, cluster domain, backing store, kubeconfig export. */
+function sizingFields({ spec, comments, warnings }: Draft, r: RequestParts, _platform: Platform): void {
+  const vc = r.vc;
   if (int(vc.replicas) !== undefined) spec.replicas = vc.replicas;
   const res = obj(vc.resources);
   const requests = nonEmpty({ cpu: str(obj(res.requests).cpu), memory: str(obj(res.requests).memory) });
@@ -371,9 +450,9 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     persistence.storageClass = undefined;
   }
   if (persistence) spec.persistence = JSON.parse(JSON.stringify(persistence));
-  if (isolationMode !== undefined) {
-    spec.isolationMode = isolationMode;
-    if (isolationMode === 'strict') {
+  if (r.isolationMode !== undefined) {
+    spec.isolationMode = r.isolationMode;
+    if (r.isolationMode === 'strict') {
       comments.isolationMode = [
         'The original accepted "strict" but ignored it; here it isolates (deny-all, ResourceQuota, LimitRange, Pod Security).',
       ];
@@ -392,40 +471,45 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     comments.etcdPki = ['The original rendered the etcd PKI bundle because backingStore.etcd.deploy.enabled is true.'];
   }
   if (isPlainObject(vc.exportKubeConfig) && Object.keys(vc.exportKubeConfig).length) spec.exportKubeConfig = cloneJson(vc.exportKubeConfig);
+}
 
-  // Exposure: the original's only mode was a LoadBalancer Service.
+/** The exposure: the original's only mode was a LoadBalancer Service. */
+function exposureField({ spec, comments }: Draft, r: RequestParts, platform: Platform): void {
   const lb: Record<string, unknown> = {
-    hostname: str(ex.hostname),
-    subnet: str(ex.subnet),
-    vip: str(ex.vip),
-    apiPort: int(ex.apiPort),
+    hostname: str(r.ex.hostname),
+    subnet: str(r.ex.subnet),
+    vip: str(r.ex.vip),
+    apiPort: int(r.ex.apiPort),
   };
   if (lb.subnet !== undefined && lb.vip === undefined && platform.loadBalancer.vipOffset !== ORIGINAL_DEFAULTS.vipOffset)
     lb.vipOffset = ORIGINAL_DEFAULTS.vipOffset;
-  const defaultHost = `${name}.${ORIGINAL_DEFAULTS.baseDomain}`;
   if (lb.hostname === undefined && platform.baseDomain !== ORIGINAL_DEFAULTS.baseDomain) {
-    lb.hostname = defaultHost;
+    lb.hostname = `${r.name}.${ORIGINAL_DEFAULTS.baseDomain}`;
     comments.exposure = [`The original's default hostname (the platform's base domain is ${platform.baseDomain}).`];
   }
-  const lbProps = JSON.parse(JSON.stringify(lb)) as LoadBalancerExposureProps;
-  const hasExposure = Object.keys(lbProps).length > 0;
-  if (hasExposure) spec.exposure = Exposure.loadBalancer(lbProps);
+  const props = JSON.parse(JSON.stringify(lb)) as LoadBalancerExposureProps;
+  if (Object.keys(props).length > 0) spec.exposure = Exposure.loadBalancer(props);
+}
 
-  // Integrations with host operators: the selectors default to the platform's.
+/** Integrations with host operators: the selectors default to the platform's. */
+function integrationsField({ spec }: Draft, r: RequestParts, platform: Platform): void {
   const integrations: Record<string, unknown> = {};
-  const issuer = obj(integ.certManager).clusterIssuerSelectorLabels as Record<string, string> | undefined;
+  const issuer = obj(r.integ.certManager).clusterIssuerSelectorLabels as Record<string, string> | undefined;
   const issuerLabels = issuer && Object.keys(issuer).length ? issuer : ORIGINAL_DEFAULTS.clusterIssuerSelectorLabels;
   if (!isDeepStrictEqual({ ...issuerLabels }, { ...platform.integrations.clusterIssuerSelectorLabels })) {
     integrations.certManager = { clusterIssuerSelectorLabels: { ...issuerLabels } };
   }
-  const store = obj(integ.externalSecrets).clusterStoreSelectorLabels as Record<string, string> | undefined;
+  const store = obj(r.integ.externalSecrets).clusterStoreSelectorLabels as Record<string, string> | undefined;
   const storeLabels = store && Object.keys(store).length ? store : ORIGINAL_DEFAULTS.clusterStoreSelectorLabels;
   if (!isDeepStrictEqual({ ...storeLabels }, { ...platform.integrations.clusterStoreSelectorLabels })) {
     integrations.externalSecrets = { clusterStoreSelectorLabels: { ...storeLabels } };
   }
   if (Object.keys(integrations).length) spec.integrations = integrations;
+}
 
-  // Argo CD registration.
+/** The Argo CD registration. */
+function argocdField({ spec }: Draft, r: RequestParts): void {
+  const argo = r.argo;
   const argocd: Record<string, unknown> = {};
   if (str(argo.environment) !== undefined) argocd.environment = str(argo.environment);
   if (isPlainObject(argo.clusterLabels) && Object.keys(argo.clusterLabels).length) argocd.clusterLabels = { ...argo.clusterLabels };
@@ -445,15 +529,18 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     if (Object.keys(repo).length) argocd.workloadRepo = repo;
   }
   if (Object.keys(argocd).length) spec.argocd = argocd;
+}
 
-  // The Application installing the chart.
+/** The Application installing the chart; an absent chart version is pinned to the original's default. */
+function applicationField({ spec, comments, warnings }: Draft, r: RequestParts, platform: Platform): void {
+  const app = r.app;
   const application: Record<string, unknown> = {};
   if (str(app.repoURL) !== undefined) application.repoURL = str(app.repoURL);
   else if (platform.chart.repoURL !== ORIGINAL_DEFAULTS.chartRepoURL) application.repoURL = ORIGINAL_DEFAULTS.chartRepoURL;
   if (str(app.chart) !== undefined) application.chart = str(app.chart);
   else if (platform.chart.name !== ORIGINAL_DEFAULTS.chart) application.chart = ORIGINAL_DEFAULTS.chart;
-  if (targetRevision !== undefined) {
-    application.targetRevision = targetRevision;
+  if (r.targetRevision !== undefined) {
+    application.targetRevision = r.targetRevision;
   } else if (platform.chart.version !== ORIGINAL_DEFAULTS.targetRevision) {
     application.targetRevision = ORIGINAL_DEFAULTS.targetRevision;
     comments.application = [
@@ -465,16 +552,22 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   }
   if (isPlainObject(app.syncPolicy) && Object.keys(app.syncPolicy).length) application.syncPolicy = cloneJson(app.syncPolicy);
   if (Object.keys(application).length) spec.application = application;
+}
 
-  // Network policies.
+/** Network policies: NFS and the extra egress rules. */
+function networkPoliciesField({ spec }: Draft, r: RequestParts): void {
   const networkPolicies: Record<string, unknown> = {};
-  if (typeof np.enableNFS === 'boolean') networkPolicies.enableNFS = np.enableNFS;
-  if (egress.length) networkPolicies.extraEgress = egress.map((e) => JSON.parse(JSON.stringify(obj(e))));
+  if (typeof r.np.enableNFS === 'boolean') networkPolicies.enableNFS = r.np.enableNFS;
+  if (r.egress.length) networkPolicies.extraEgress = r.egress.map((e) => JSON.parse(JSON.stringify(obj(e))));
   if (Object.keys(networkPolicies).length) spec.networkPolicies = networkPolicies;
+}
 
-  // helmOverrides → helmValues (applied last, like the original's deep merge). Values that have a
-  // declaration field of their own are lifted into it; the override wins, as it did in the original.
-  let overrides = isPlainObject(vc.helmOverrides) ? cloneJson(vc.helmOverrides as JsonObject) : {};
+/**
+ * helmOverrides → helmValues (applied last, like the original's deep merge). Values that have a
+ * declaration field of their own are lifted into it; the override wins, as it did in the original.
+ */
+function helmValuesField({ spec, comments }: Draft, r: RequestParts): void {
+  let overrides = isPlainObject(r.vc.helmOverrides) ? cloneJson(r.vc.helmOverrides as JsonObject) : {};
   const lifted: string[] = [];
   const lift = (p: readonly string[], apply: (v: unknown) => void): void => {
     const v = at(overrides, p);
@@ -496,12 +589,12 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   lift(['exportKubeConfig'], (v) => {
     spec.exportKubeConfig = isPlainObject(v) ? deepMerge((spec.exportKubeConfig as JsonObject | undefined) ?? {}, v) : v;
   });
-  if (lifted.length) {
-    comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
-  }
+  if (lifted.length) comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
   if (Object.keys(overrides).length) spec.helmValues = overrides;
+}
 
-  // --- validate through the library, in request terms ----------------------------------------
+/** Validates the declaration through the library and renders it; problems are named in request terms. */
+function validateDraft(spec: Record<string, unknown>, platform: Platform, source: string): JsonObject[] {
   const literal = spec as unknown as VClusterSpec;
   const check = new Problems();
   resolveDeclaration(check, literal, platform);
@@ -514,12 +607,13 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
       else check.add('(declaration)', e instanceof Error ? e.message.split('\n')[0] : String(e), 'a request the library can render');
     }
   }
-  if (!check.ok || !reference) {
-    throw new MigrationError(check.list.map((x) => ({ ...x, field: requestField(x.field), source })));
-  }
+  if (!check.ok || !reference) throw new MigrationError(check.list.map((x) => ({ ...x, field: requestField(x.field), source })));
+  return reference;
+}
 
-  // --- simplify, but only where the rendered output provably stays identical ----------------
-  let current: Record<string, unknown> = { ...spec };
+/** Drops helmValues entries the library renders by itself, but only where the output provably stays identical. */
+function simplify(draft: Draft, platform: Platform, reference: JsonObject[]): Record<string, unknown> {
+  let current: Record<string, unknown> = { ...draft.spec };
   const same = (candidate: Record<string, unknown>): boolean => {
     const c = new Problems();
     resolveDeclaration(c, candidate as unknown as VClusterSpec, platform);
@@ -533,8 +627,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   const dropped: string[] = [];
   if (isPlainObject(current.helmValues)) {
     for (const leaf of leafPaths(current.helmValues as JsonObject)) {
-      const hv = current.helmValues as JsonObject;
-      const reduced = without(hv, leaf);
+      const reduced = without(current.helmValues as JsonObject, leaf);
       const candidate: Record<string, unknown> = { ...current, helmValues: reduced };
       if (!Object.keys(reduced).length) delete candidate.helmValues;
       if (same(candidate)) {
@@ -545,6 +638,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     }
   }
   if (dropped.length) {
+    const comments = draft.comments;
     const note = [
       'helmOverrides entries dropped because the library renders exactly the same values without them:',
       ...dropped.map((d) => `  ${d}`),
@@ -552,14 +646,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
     if (current.helmValues) comments.helmValues = [...(comments.helmValues ?? []), ...note];
     else comments.__footer = [...(comments.helmValues ?? []), ...note];
   }
-  const finalSpec = current as unknown as VClusterSpec;
-
-  return {
-    name: name!,
-    spec: finalSpec,
-    warnings,
-    source: (importPath = '../src') => declarationSource(current, comments, importPath, source, d),
-  };
+  return current;
 }
 
 function declarationSource(

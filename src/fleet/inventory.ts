@@ -109,12 +109,19 @@ function show(r: Reservation): [string, string] {
   return [formatCpu(r.cpu), formatMemory(r.memory)];
 }
 
+/** One vcluster of the inventory: the build, its final values, its name and what it reserves. */
+interface Item {
+  readonly b: BuiltVCluster;
+  readonly name: string;
+  readonly res: VClusterReservation;
+}
+
 /** The Markdown inventory of a built fleet. */
 export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
-  const items = [...built]
-    .map((b) => ({ b, values: b.vcluster.helmValues, name: b.resolved.names.release }))
+  const items: Item[] = [...built]
+    .map((b) => ({ b, name: b.resolved.names.release }))
     .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-    .map((x) => ({ ...x, res: reservationOf(x.values) }));
+    .map((x) => ({ ...x, res: reservationOf(x.b.vcluster.helmValues) }));
   const lines: string[] = [
     '# vcluster fleet inventory',
     '',
@@ -125,43 +132,59 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
     lines.push('No vclusters are declared.', '');
     return lines.join('\n');
   }
-  lines.push(
-    ...table(
-      [
-        'vcluster',
-        'preset',
-        'Kubernetes',
-        'chart',
-        'API endpoint',
-        'replicas',
-        'isolation',
-        'environment',
-        'host cluster',
-        'on removal',
-        'CPU requests',
-        'memory requests',
-      ],
-      items.map(({ b, name, res }) => [
-        `\`${name}\``,
-        b.vcluster.preset,
-        b.vcluster.kubernetesVersion,
-        b.vcluster.targetRevision,
-        b.resolved.endpoint.description,
-        b.vcluster.replicas,
-        b.resolved.isolationMode,
-        b.resolved.environment,
-        b.resolved.hostCluster,
-        b.resolved.deletionPolicy === 'retain' ? 'retain (data kept)' : 'delete (data removed)',
-        ...show(res.total),
-      ]),
-      new Set([5, 10, 11]),
-    ),
-    '',
-  );
-  const total = items.reduce((t, { res }) => ({ cpu: t.cpu + res.total.cpu, memory: t.memory + res.total.memory }), { cpu: 0, memory: 0 });
+  const total = sum(items.map((x) => x.res.total));
+  lines.push(...overview(items), '');
   lines.push(
     `**Fleet:** ${items.length} vcluster${items.length === 1 ? '' : 's'}, ${items.reduce((n, x) => n + x.res.controlPlane.replicas, 0)} control-plane replicas; reserved requests **${formatCpu(total.cpu)} CPU**, **${formatMemory(total.memory)} memory**.`,
     '',
+  );
+  lines.push(...reservedCapacity(items), '', ...hostTotals(items, total), '');
+  return lines.join('\n');
+}
+
+function sum(rs: readonly Reservation[]): Reservation {
+  return rs.reduce((t, r) => ({ cpu: t.cpu + r.cpu, memory: t.memory + r.memory }), { cpu: 0, memory: 0 });
+}
+
+/** One row per vcluster: what it runs, where, how it is reached and what removing it does. */
+function overview(items: readonly Item[]): string[] {
+  return table(
+    [
+      'vcluster',
+      'preset',
+      'Kubernetes',
+      'chart',
+      'API endpoint',
+      'replicas',
+      'isolation',
+      'environment',
+      'host cluster',
+      'on removal',
+      'CPU requests',
+      'memory requests',
+    ],
+    items.map(({ b, name, res }) => [
+      `\`${name}\``,
+      b.vcluster.preset,
+      b.vcluster.kubernetesVersion,
+      b.vcluster.targetRevision,
+      b.resolved.endpoint.description,
+      b.vcluster.replicas,
+      b.resolved.isolationMode,
+      b.resolved.environment,
+      b.resolved.hostCluster,
+      b.resolved.deletionPolicy === 'retain' ? 'retain (data kept)' : 'delete (data removed)',
+      ...show(res.total),
+    ]),
+    new Set([5, 10, 11]),
+  );
+}
+
+/** The requests of each vcluster's own pods, by component. */
+function reservedCapacity(items: readonly Item[]): string[] {
+  const per = (r: Reservation & { replicas: number }) =>
+    r.replicas ? `${r.replicas} × ${formatCpu(r.cpu / r.replicas)} / ${formatMemory(r.memory / r.replicas)}` : 'none';
+  return [
     '## Reserved capacity',
     '',
     'Requests of the pods each vcluster keeps running on its host cluster, from the rendered Helm values',
@@ -176,21 +199,20 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
       items.map(({ b, name, res }) => [
         `\`${name}\``,
         b.resolved.hostCluster,
-        `${res.controlPlane.replicas} × ${formatCpu(res.controlPlane.cpu / Math.max(res.controlPlane.replicas, 1))} / ${formatMemory(res.controlPlane.memory / Math.max(res.controlPlane.replicas, 1))}`,
-        res.coredns.replicas
-          ? `${res.coredns.replicas} × ${formatCpu(res.coredns.cpu / res.coredns.replicas)} / ${formatMemory(res.coredns.memory / res.coredns.replicas)}`
-          : 'none',
-        res.etcd.replicas
-          ? `${res.etcd.replicas} × ${formatCpu(res.etcd.cpu / res.etcd.replicas)} / ${formatMemory(res.etcd.memory / res.etcd.replicas)}`
-          : 'none',
+        per({ ...res.controlPlane, replicas: Math.max(res.controlPlane.replicas, 1) }),
+        per(res.coredns),
+        per(res.etcd),
         ...show(res.total),
       ]),
       new Set([5, 6]),
     ),
-    '',
-  );
+  ];
+}
+
+/** The totals per host cluster and for the fleet. */
+function hostTotals(items: readonly Item[], total: Reservation): string[] {
   const hosts = [...new Set(items.map((x) => x.b.resolved.hostCluster))].sort();
-  lines.push(
+  return [
     '### Totals per host cluster',
     '',
     ...table(
@@ -198,16 +220,13 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
       [
         ...hosts.map((h) => {
           const on = items.filter((x) => x.b.resolved.hostCluster === h);
-          const t = on.reduce((a, { res }) => ({ cpu: a.cpu + res.total.cpu, memory: a.memory + res.total.memory }), { cpu: 0, memory: 0 });
-          return [h, on.length, ...show(t)];
+          return [h, on.length, ...show(sum(on.map((x) => x.res.total)))];
         }),
         ['**fleet**', items.length, `**${formatCpu(total.cpu)}**`, `**${formatMemory(total.memory)}**`],
       ],
       new Set([1, 2, 3]),
     ),
-    '',
-  );
-  return lines.join('\n');
+  ];
 }
 
 /** The inventory files for a built fleet (path relative to dist/ → content). */

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import media from './fixtures/integratn/media';
-import { EtcdPki, EtcdPkiProps, VCluster, VClusterSpec, synthVCluster } from '../src';
-import { isPinnedImage } from '../src/validation';
-import { Obj, find, helmValues, platform, render } from './util';
+import media from '../fixtures/integratn/media';
+import { EtcdPki, EtcdPkiProps, VCluster, VClusterSpec, synthVCluster } from '../../src';
+import { isPinnedImage } from '../../src/validation';
+import { Obj, find, helmValues, platform, render } from '../util';
 
 const PKI_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'Certificate', 'Issuer', 'Job'];
 const pki = (objects: readonly Obj[]) => objects.filter((o) => PKI_KINDS.includes(o.kind) && o.metadata.name.includes('-etcd'));

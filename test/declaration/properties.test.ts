@@ -8,17 +8,17 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Exposure, VClusterSpec } from '../src';
-import { CHART_VERSIONS } from '../src/presets';
-import { FleetError, buildFleet, renderFleet } from '../src/fleet/fleet';
-import { writeTreeAtomically } from '../src/fleet/output';
-import { checkHelmValues } from '../src/vcluster/helm-values';
-import { Problems } from '../src/validation';
-import { platform } from './util';
+import { Exposure, VClusterSpec } from '../../src';
+import { CHART_VERSIONS } from '../../src/presets';
+import { FleetError, buildFleet, renderFleet } from '../../src/fleet/fleet';
+import { writeTreeAtomically } from '../../src/fleet/output';
+import { checkHelmValues } from '../../src/vcluster/helm-values';
+import { Problems } from '../../src/validation';
+import { platform } from '../util';
 
 type Validator = ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const validators = require('../imports/manifest-validators.js') as Record<string, Validator>;
+const validators = require('../../imports/manifest-validators.js') as Record<string, Validator>;
 
 /** Runs per property (PROPERTY_RUNS=1000 for a deeper, unseeded search). */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);

@@ -2,15 +2,15 @@
  * The Argo CD bootstrap in dist/_bootstrap/: the root Application and one child per vcluster,
  * pointing at folders that exist, valid against the Application CRD, with the deletion guards.
  */
-import media from './fixtures/integratn/media';
-import sandbox from './fixtures/integratn/sandbox';
-import { Platform, VClusterSpec } from '../src';
-import { CHILD_IGNORE_DIFFERENCES, ROOT_APPLICATION, bootstrapObjects } from '../src/fleet/bootstrap';
-import { BOOTSTRAP_DIR, buildFleet, renderFleet } from '../src/fleet/fleet';
-import { platform } from './util';
+import media from '../fixtures/integratn/media';
+import sandbox from '../fixtures/integratn/sandbox';
+import { Platform, VClusterSpec } from '../../src';
+import { CHILD_IGNORE_DIFFERENCES, ROOT_APPLICATION, bootstrapObjects } from '../../src/fleet/bootstrap';
+import { BOOTSTRAP_DIR, buildFleet, renderFleet } from '../../src/fleet/fleet';
+import { platform } from '../util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const validators = require('../imports/manifest-validators.js') as Record<string, ((o: unknown) => boolean) & { errors?: unknown[] }>;
+const validators = require('../../imports/manifest-validators.js') as Record<string, ((o: unknown) => boolean) & { errors?: unknown[] }>;
 
 const EDGE = 'https://edge.example.com:6443';
 const site: Platform = { ...platform, argocd: { ...platform.argocd, hostClusters: { ...platform.argocd.hostClusters, edge: EDGE } } };

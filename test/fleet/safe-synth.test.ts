@@ -2,19 +2,19 @@
  * The synth cannot destroy dist/: bad files are refused clearly before anything is written, the
  * fleet-wide rules hold, a removed vcluster's folder disappears, `prod` data survives the removal of
  * its file while `dev` cleans up, and the output is byte-identical whatever the order, time zone or
- * locale (issue 5; DESIGN §4).
+ * locale.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Exposure, VClusterSpec } from '../src';
-import { ROOT_APPLICATION } from '../src/fleet/bootstrap';
-import { FleetError, buildFleet, loadErrorMessage, loadFleet, renderFleet } from '../src/fleet/fleet';
-import { inventoryFiles } from '../src/fleet/inventory';
-import { writeTreeAtomically } from '../src/fleet/output';
-import { ROOT, platform } from './util';
+import { Exposure, VClusterSpec } from '../../src';
+import { ROOT_APPLICATION } from '../../src/fleet/bootstrap';
+import { FleetError, buildFleet, loadErrorMessage, loadFleet, renderFleet } from '../../src/fleet/fleet';
+import { inventoryFiles } from '../../src/fleet/inventory';
+import { writeTreeAtomically } from '../../src/fleet/output';
+import { ROOT, platform } from '../util';
 
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const KEEP = 'Prune=false,Delete=false';
@@ -104,13 +104,13 @@ describe('declaration files that do not load', () => {
     ['no default export', 'export const spec = { name: "x" };\n', 'export default: "no default export (only spec)" is not allowed'],
     [
       'a default export that is a function',
-      "import { defineVCluster } from '../src';\nexport default defineVCluster;\n",
+      "import { defineVCluster } from '../../src';\nexport default defineVCluster;\n",
       'export default: [function defineVCluster] is not allowed',
     ],
     ['a default export that is a string', 'export default "media";\n', 'export default: "media" is not allowed'],
     [
       'a syntax error',
-      "import { defineVCluster } from '../src';\nexport default defineVCluster({ name: 'x',, });\n",
+      "import { defineVCluster } from '../../src';\nexport default defineVCluster({ name: 'x',, });\n",
       '(file): "syntax error at line 2',
     ],
     [

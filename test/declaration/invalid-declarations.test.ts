@@ -1,11 +1,11 @@
 /**
  * A corpus of invalid declarations. Each case mutates one valid base declaration; the fleet build
- * must refuse it with a message naming the file, the field and the bad value (issue 5).
+ * must refuse it with a message naming the file, the field and the bad value.
  */
-import { Exposure, VClusterSpec } from '../src';
-import { FleetError, buildFleet } from '../src/fleet/fleet';
-import { showValue } from '../src/validation';
-import { platform } from './util';
+import { Exposure, VClusterSpec } from '../../src';
+import { FleetError, buildFleet } from '../../src/fleet/fleet';
+import { showValue } from '../../src/validation';
+import { platform } from '../util';
 
 const FILE = 'vclusters/team-a.ts';
 

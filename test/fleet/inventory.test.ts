@@ -1,13 +1,13 @@
 /**
  * dist/INVENTORY.md: one row per vcluster, reserved requests per component, fleet and per-host totals.
  */
-import media from './fixtures/integratn/media';
-import sandbox from './fixtures/integratn/sandbox';
-import { VClusterSpec } from '../src';
-import { buildFleet } from '../src/fleet/fleet';
-import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, reservationOf } from '../src/fleet/inventory';
-import { parseQuantity } from '../src/validation';
-import { platform } from './util';
+import media from '../fixtures/integratn/media';
+import sandbox from '../fixtures/integratn/sandbox';
+import { VClusterSpec } from '../../src';
+import { buildFleet } from '../../src/fleet/fleet';
+import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, reservationOf } from '../../src/fleet/inventory';
+import { parseQuantity } from '../../src/validation';
+import { platform } from '../util';
 
 const build = (specs: VClusterSpec[], site = platform) =>
   buildFleet(

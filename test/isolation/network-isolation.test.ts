@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import media from './fixtures/integratn/media';
-import { Exposure, NetworkIsolation, NetworkIsolationProps, Platform, VCluster, VClusterSpec, synthVCluster } from '../src';
-import { Obj, find, helmValues, namesOf, platform, render } from './util';
+import media from '../fixtures/integratn/media';
+import { Exposure, NetworkIsolation, NetworkIsolationProps, Platform, VCluster, VClusterSpec, synthVCluster } from '../../src';
+import { Obj, find, helmValues, namesOf, platform, render } from '../util';
 
 const POLICY_LABELS = { 'app.kubernetes.io/component': 'network-policy', 'platform.integratn.tech/type': 'vcluster-policy' };
 const withNetwork = (network: Partial<Platform['network']>): Platform => ({ ...platform, network: { ...platform.network, ...network } });

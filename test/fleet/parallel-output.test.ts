@@ -1,16 +1,16 @@
 /**
- * The fast output path of `npm run synth` (issue 6): objects streamed to a writer thread while the
+ * The fast output path of `npm run synth`: objects streamed to a writer thread while the
  * next vclusters build must give exactly the bytes of the plain path (renderFleet +
  * writeTreeAtomically), and a failed run must leave the output folder as it was.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Exposure, VClusterSpec } from '../src';
-import { buildFleet, fleetFiles, renderFleet, vclusterFiles } from '../src/fleet/fleet';
-import { inventoryFiles } from '../src/fleet/inventory';
-import { TreeWriter, writeTreeAtomically } from '../src/fleet/output';
-import { platform } from './util';
+import { Exposure, VClusterSpec } from '../../src';
+import { buildFleet, fleetFiles, renderFleet, vclusterFiles } from '../../src/fleet/fleet';
+import { inventoryFiles } from '../../src/fleet/inventory';
+import { TreeWriter, writeTreeAtomically } from '../../src/fleet/output';
+import { platform } from '../util';
 
 let work: string;
 beforeAll(() => {

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import media from './fixtures/integratn/media';
-import { ApiRoute, Exposure, VCluster, VClusterSpec, synthVCluster } from '../src';
-import { Problems } from '../src/validation';
-import { Obj, find, helmValues, namesOf, platform, render } from './util';
+import media from '../fixtures/integratn/media';
+import { ApiRoute, Exposure, VCluster, VClusterSpec, synthVCluster } from '../../src';
+import { Problems } from '../../src/validation';
+import { Obj, find, helmValues, namesOf, platform, render } from '../util';
 
 const ctx = {
   release: 'demo',

@@ -4,15 +4,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { VClusterSpec } from '../src';
-import { ScaffoldError, scaffold, scaffoldSource } from '../src/cli/new';
-import { find, helmValues, platform, render } from './util';
+import { VClusterSpec } from '../../src';
+import { ScaffoldError, scaffold, scaffoldSource } from '../../src/cli/new';
+import { find, helmValues, platform, render } from '../util';
 
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'new-'));
   // a declarations folder of its own, using the test site configuration
-  const site = path.resolve(__dirname, 'fixtures', 'integratn', 'platform').split(path.sep).join('/');
+  const site = path.resolve(__dirname, '..', 'fixtures', 'integratn', 'platform').split(path.sep).join('/');
   fs.writeFileSync(path.join(dir, 'platform.ts'), `export { default } from '${site}';\n`);
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -7,12 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import media from './fixtures/integratn/media';
-import { VClusterSpec, synthVCluster } from '../src';
-import { MigrationError, migrateRequest, requestField, runMigrate } from '../src/cli/migrate';
-import { Obj, find, helmValues, platform, render } from './util';
+import media from '../fixtures/integratn/media';
+import { VClusterSpec, synthVCluster } from '../../src';
+import { MigrationError, migrateRequest, requestField, runMigrate } from '../../src/cli/migrate';
+import { Obj, find, helmValues, platform, render } from '../util';
 
-const FIXTURES = path.join(__dirname, 'fixtures', 'migrate');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'migrate');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
 let out: string;
