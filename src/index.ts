@@ -15,3 +15,4 @@ export * from './coredns-patch';
 export * from './vcluster/network-isolation';
 export * from './vcluster/strict-isolation';
 export * from './vcluster/etcd-pki';
+export * from './monitoring';
