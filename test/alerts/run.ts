@@ -38,9 +38,23 @@ export function renderRuleFiles(): Map<string, unknown[]> {
   return files;
 }
 
+/** The first executable `name` on PATH. */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 function promtoolPath(): string {
   const explicit = argValue('--promtool');
-  const found = explicit ?? spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
+  const found = explicit ?? onPath('promtool');
   if (!found || spawnSync(found, ['--version'], { encoding: 'utf8' }).status !== 0) {
     console.error(
       'test:alerts: promtool not found. Install it (Debian/Ubuntu: apt-get install -y --no-install-recommends prometheus)\n' +
