@@ -146,11 +146,12 @@ function controlPlaneRules(ctx: Context): AlertRule[] {
     indent(workload('kube_statefulset_status_replicas_ready', 'kube_deployment_status_replicas_available')),
     ') > 0',
   ].join('\n');
-  const running = [
-    `max by (pod) (${selector('kube_pod_status_ready', ctx.ns, ['condition', '=', 'true'])})`,
-    `unless on (pod) max by (pod) (${selector('kube_pod_status_phase', ctx.ns, ['phase', '=~', 'Succeeded|Failed'])} == 1)`,
-  ].join(' ');
-  const pods = ['(', `  sum(${running})`, '  /', `  count(${running})`, ') < 0.5'].join('\n');
+  // Every pod of the namespace that has not finished (Pending ones included: they have no Ready
+  // condition yet), and those of them that are ready.
+  const finished = `max by (pod) (${selector('kube_pod_status_phase', ctx.ns, ['phase', '=~', 'Succeeded|Failed'])} == 1)`;
+  const ready = `max by (pod) (${selector('kube_pod_status_ready', ctx.ns, ['condition', '=', 'true'])}) unless on (pod) ${finished}`;
+  const all = `max by (pod) (${selector('kube_pod_info', ctx.ns)}) unless on (pod) ${finished}`;
+  const pods = ['(', `  (sum(${ready}) or vector(0))`, '  /', `  count(${all})`, ') < 0.5'].join('\n');
   return [
     ctx.rule(
       'VClusterNotReady',
@@ -162,7 +163,7 @@ function controlPlaneRules(ctx: Context): AlertRule[] {
       'VClusterPodsUnhealthy',
       pods,
       `vcluster ${name}: fewer than half of its pods are ready`,
-      `Only {{ $value | humanizePercentage }} of the running pods in namespace ${namespace} (control plane, etcd, CoreDNS and the tenant's synced pods) are ready.`,
+      `Only {{ $value | humanizePercentage }} of the pods in namespace ${namespace} (control plane, etcd, CoreDNS and the tenant's synced pods) are ready.`,
     ),
   ];
 }
@@ -172,6 +173,10 @@ function etcdRules(ctx: Context, members: number): AlertRule[] {
   const { name, namespace } = ctx.vc;
   const member: Matcher = ['pod', '=~', `${anyOf([`${name}-etcd`])}-[0-9]+`];
   const ready = selector('kube_pod_status_ready', ctx.ns, member, ['condition', '=', 'true']);
+  // A member without a Ready condition (Pending) has no kube_pod_status_ready series: start from the pods.
+  const unready = [`max by (pod) (${selector('kube_pod_info', ctx.ns, member)})`, 'unless on (pod)', `max by (pod) (${ready}) == 1`].join(
+    '\n',
+  );
   const quorum = etcdQuorum(members);
   const readyCount = (op: string) =>
     [
@@ -186,7 +191,7 @@ function etcdRules(ctx: Context, members: number): AlertRule[] {
   const rules = [
     ctx.rule(
       'VClusterEtcdPodNotReady',
-      `max by (pod) (${ready}) == 0`,
+      unready,
       `vcluster ${name}: etcd member {{ $labels.pod }} not ready`,
       `etcd member {{ $labels.pod }} of vcluster ${name} in ${namespace} has not been ready for 5 minutes; the vcluster API server sees gRPC failures even while Argo CD reports it healthy.`,
     ),

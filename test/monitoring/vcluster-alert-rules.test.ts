@@ -68,15 +68,24 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
     );
   });
 
-  test('VClusterPodsUnhealthy: under 50% of the non-finished pods of the namespace ready', () => {
-    const running =
-      'max by (pod) (kube_pod_status_ready{namespace="media", condition="true"}) unless on (pod) max by (pod) (kube_pod_status_phase{namespace="media", phase=~"Succeeded|Failed"} == 1)';
-    expect(one(prod.host.rules, 'VClusterPodsUnhealthy').expr).toBe(`(\n  sum(${running})\n  /\n  count(${running})\n) < 0.5`);
+  test('VClusterPodsUnhealthy: under 50% of the unfinished pods of the namespace (Pending ones included) ready', () => {
+    const finished = 'max by (pod) (kube_pod_status_phase{namespace="media", phase=~"Succeeded|Failed"} == 1)';
+    expect(one(prod.host.rules, 'VClusterPodsUnhealthy').expr).toBe(
+      [
+        '(',
+        `  (sum(max by (pod) (kube_pod_status_ready{namespace="media", condition="true"}) unless on (pod) ${finished}) or vector(0))`,
+        '  /',
+        `  count(max by (pod) (kube_pod_info{namespace="media"}) unless on (pod) ${finished})`,
+        ') < 0.5',
+      ].join('\n'),
+    );
   });
 
   test('etcd alerts select the members by the anchored pattern <release>-etcd-<ordinal> in the vcluster namespace', () => {
     const ready = 'kube_pod_status_ready{namespace="media", pod=~"media-etcd-[0-9]+", condition="true"}';
-    expect(one(prod.host.rules, 'VClusterEtcdPodNotReady').expr).toBe(`max by (pod) (${ready}) == 0`);
+    expect(one(prod.host.rules, 'VClusterEtcdPodNotReady').expr).toBe(
+      `max by (pod) (kube_pod_info{namespace="media", pod=~"media-etcd-[0-9]+"})\nunless on (pod)\nmax by (pod) (${ready}) == 1`,
+    );
     expect(one(prod.host.rules, 'VClusterEtcdHighRestarts').expr).toBe(
       'max by (pod, container) (increase(kube_pod_container_status_restarts_total{namespace="media", pod=~"media-etcd-[0-9]+"}[1h])) > 3',
     );
