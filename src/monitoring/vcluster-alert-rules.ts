@@ -73,7 +73,10 @@ export function etcdQuorum(members: number): number {
 
 /** Builds the alert rule groups of one vcluster (pure: same input, same rules). Throws on an invalid input. */
 export function vclusterAlertGroups(vc: AlertedVCluster, options: VClusterAlertOptions): VClusterAlertGroups {
-  checkAlertedVCluster(vc, options);
+  const p = new Problems();
+  checkAlertedVCluster(p, vc);
+  checkRunbookUrl(p, 'runbookUrl', options.runbookUrl);
+  p.throwIfAny(`alerts of vcluster "${String(vc.name)}"`);
   const ctx = new Context(vc, options.runbookUrl);
   const argoSide = (o: NamespacedName) => o.namespace === vc.argocdNamespace;
   const part = (list: readonly NamespacedName[] | undefined, argo: boolean) => (list ?? []).filter((o) => argoSide(o) === argo);
@@ -95,9 +98,11 @@ export function vclusterAlertGroups(vc: AlertedVCluster, options: VClusterAlertO
   };
 }
 
-/** Validates the input of {@link vclusterAlertGroups}: every name is a Kubernetes name, so it is a literal in PromQL and in templates. */
-export function checkAlertedVCluster(vc: AlertedVCluster, options: VClusterAlertOptions): void {
-  const p = new Problems();
+/**
+ * Records what is wrong with an {@link AlertedVCluster}: every name must be a Kubernetes name, so it
+ * is a literal in PromQL and in annotation templates.
+ */
+export function checkAlertedVCluster(p: Problems, vc: AlertedVCluster): void {
   p.dnsLabel('name', vc.name, 53);
   p.dnsLabel('namespace', vc.namespace);
   p.labelValue('environment', vc.environment);
@@ -111,8 +116,6 @@ export function checkAlertedVCluster(vc: AlertedVCluster, options: VClusterAlert
     });
   }
   if (vc.etcdMembers !== undefined) p.integer('etcdMembers', vc.etcdMembers, 0, 15);
-  checkRunbookUrl(p, 'runbookUrl', options.runbookUrl);
-  p.throwIfAny(`alerts of vcluster "${String(vc.name)}"`);
 }
 
 /** The labels and runbook shared by one vcluster's rules. */

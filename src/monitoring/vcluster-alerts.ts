@@ -4,8 +4,8 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheus-rule-monitoring.coreos.com';
 import { Problems } from '../validation';
-import { AlertGroup } from './alert-rules';
-import { AlertedVCluster, VClusterAlertGroups, vclusterAlertGroups } from './vcluster-alert-rules';
+import { AlertGroup, checkRunbookUrl } from './alert-rules';
+import { AlertedVCluster, VClusterAlertGroups, checkAlertedVCluster, vclusterAlertGroups } from './vcluster-alert-rules';
 
 /** Labels this project puts on every PrometheusRule it renders (a rule label may not replace them). */
 export const RULE_LABEL_KEYS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'vcluster-fleet/vcluster'] as const;
@@ -69,6 +69,8 @@ export class VClusterAlerts extends Construct {
     if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
     if (props.argocdRuleNamespace !== undefined) p.dnsLabel('argocdRuleNamespace', props.argocdRuleNamespace);
     checkRuleLabels(p, props.ruleLabels);
+    checkAlertedVCluster(p.scope('vcluster'), vc);
+    checkRunbookUrl(p, 'runbookUrl', props.runbookUrl);
     p.throwIfAny(`VClusterAlerts of "${String(vc?.name)}"`);
     this.groups = vclusterAlertGroups(vc, { runbookUrl: props.runbookUrl });
 

@@ -106,8 +106,14 @@ describe('validation', () => {
     expect(build({ argocdRuleNamespace: 'argo cd' })).toThrow(/argocdRuleNamespace.*"argo cd"/);
   });
 
-  test('throws for a bad vcluster input (from the rule builder)', () => {
-    expect(build({ vcluster: { ...PROD, etcdMembers: 99 } })).toThrow(/etcdMembers.*99/);
+  test('throws for a bad vcluster input, naming the field under vcluster', () => {
+    expect(build({ vcluster: { ...PROD, etcdMembers: 99 } })).toThrow(/vcluster\.etcdMembers.*99/);
     expect(build({ runbookUrl: 'README.md' })).toThrow(/runbookUrl.*"README.md"/);
+  });
+
+  test('reports every problem at once', () => {
+    expect(build({ namespace: 'Bad', runbookUrl: 'x', vcluster: { ...PROD, environment: 'a b' } })).toThrow(
+      /\(3 problems\).*namespace.*vcluster\.environment.*runbookUrl/s,
+    );
   });
 });
