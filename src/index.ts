@@ -83,3 +83,11 @@ export type { Problem } from './validation';
 // The fleet: a folder of declarations checked, built and written.
 export { FleetError, buildFleet, loadFleet, renderFleet } from './fleet/fleet';
 export type { BuiltVCluster, Declaration } from './fleet/fleet';
+
+// Alerts as code.
+export { FleetAlerts } from './monitoring/fleet-alerts';
+export type { FleetAlertsProps } from './monitoring/fleet-alerts';
+export { VClusterAlerts } from './monitoring/vcluster-alerts';
+export type { VClusterAlertsProps } from './monitoring/vcluster-alerts';
+export { ALERT_NAMES } from './monitoring/alert-rules';
+export type { AlertName } from './monitoring/alert-rules';

@@ -92,6 +92,7 @@ describe('architecture', () => {
         'declaration/',
         'fleet/',
         'cli/',
+        'monitoring/',
       ].sort(),
     );
   });

@@ -40,6 +40,8 @@ const LOCAL_COPIES: Record<string, string> = {
     'gateway-api-v1.6.1-standard-httproutes-crd.yaml',
   'https://raw.githubusercontent.com/cilium/cilium/02904c9bb25567e06b55639622528a8b8c829f25/pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml':
     'cilium-02904c9bb255-ciliumnetworkpolicies-crd.yaml',
+  'https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/v0.93.0/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml':
+    'prometheus-operator-v0.93.0-prometheusrules-crd.yaml',
   'https://raw.githubusercontent.com/loft-sh/vcluster/v0.30.4/chart/values.schema.json': 'vcluster-v0.30.4.values.schema.json',
   'https://raw.githubusercontent.com/loft-sh/vcluster/v0.31.3/chart/values.schema.json': 'vcluster-v0.31.3.values.schema.json',
   'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.30.0/_definitions.json':
@@ -186,15 +188,39 @@ function generateVClusterValues(): void {
 }
 
 // --- 3. validators for the rendered kinds (tests) ---------------------------------------------
+/**
+ * A Go pattern starting with `(?i)` (after an optional `^`) as a JavaScript pattern without the
+ * flag: every ASCII letter outside a character class and not escaped becomes `[xX]`.
+ */
+function goCaseInsensitive(pattern: string): string {
+  const m = /^(\^?)\(\?i\)/.exec(pattern);
+  if (!m) return pattern;
+  let out = m[1];
+  let inClass = false;
+  const rest = pattern.slice(m[0].length);
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '\\') {
+      out += c + (rest[++i] ?? '');
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === ']') inClass = false;
+    out += !inClass && /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+  }
+  return out;
+}
+
 /** Closes every declared object schema, so fields the schema does not declare are errors. */
 function closeObjects(s: any): any {
   if (!s || typeof s !== 'object') return s;
   if (Array.isArray(s)) return s.map(closeObjects);
   const out: any = {};
   for (const [k, v] of Object.entries(s)) {
-    // CRD patterns are Go regular expressions: translate the \\pL-style classes for JavaScript.
+    // CRD patterns are Go regular expressions: translate the \\pL-style classes and a leading
+    // case-insensitive flag `(?i)` for JavaScript.
     if (k === 'pattern' && typeof v === 'string') {
-      out[k] = v.replace(/\\([pP])([A-Z])/g, '\\$1{$2}');
+      out[k] = goCaseInsensitive(v.replace(/\\([pP])([A-Z])/g, '\\$1{$2}'));
       continue;
     }
     out[k] =

@@ -1,0 +1,34 @@
+/**
+ * Fixture vclusters for the alert tests: a prod one with a deployed 3-member etcd and its PKI
+ * (PushSecret strategy), and a dev one in a namespace of another name on a remote host (Job
+ * strategy, embedded store). Neither namespace matches `vcluster-.+`: the alerts must name each
+ * vcluster's real namespace. The promtool unit tests in this folder use exactly these names.
+ */
+import { VClusterNames } from '../../src/naming';
+import { alertedVCluster } from '../../src/monitoring/alerted-vcluster';
+import { AlertedVCluster } from '../../src/monitoring/vcluster-alert-rules';
+
+/** README URL of the runbook annotations in the fixtures. */
+export const RUNBOOK = 'https://git.example.com/fleet/README.md';
+
+/** Argo CD's namespace in the fixtures. */
+export const ARGOCD_NAMESPACE = 'argocd';
+
+/** prod: release `media` in namespace `media`, 3 etcd members, etcd PKI, PushSecret. */
+export const PROD: AlertedVCluster = alertedVCluster({
+  names: new VClusterNames({ name: 'media' }),
+  environment: 'production',
+  argocdNamespace: ARGOCD_NAMESPACE,
+  kubeconfigSync: 'pushSecret',
+  etcdMembers: 3,
+  etcdPki: true,
+});
+
+/** dev: release `sandbox` in namespace `team-sandbox` on another host cluster, Job strategy, embedded store. */
+export const DEV: AlertedVCluster = alertedVCluster({
+  names: new VClusterNames({ name: 'sandbox', namespace: 'team-sandbox' }),
+  environment: 'development',
+  argocdNamespace: ARGOCD_NAMESPACE,
+  remoteHost: true,
+  kubeconfigSync: 'job',
+});
