@@ -14,6 +14,13 @@ import {
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { KUBECONFIG_ITEM_FIELDS, VClusterNames } from './naming';
 import { Platform, RegistrationContext, WorkloadRepo } from './platform';
+import {
+  TEMPLATE_TEXT_EXPECTATION,
+  goStringLiteral,
+  hasUnpairedSurrogate,
+  literalTemplateText,
+  literalTemplateValues,
+} from './registration/template-literal';
 import { Problems, checkKnownKeys, isPlainObject } from './validation';
 
 /** Label that makes a Secret an Argo CD cluster Secret. */
@@ -216,6 +223,16 @@ export class ArgoRegistration extends Construct {
       );
     }
     p.annotations('annotations', props.annotations);
+    // Template-bound text must have a UTF-8 form (see registration/template-literal).
+    const templateText: Array<[string, unknown]> = [
+      ['server', props.server],
+      ['remoteKey', props.remoteKey],
+      ...Object.entries(isPlainObject(props.annotations) ? props.annotations : {}).map(([k, v]): [string, unknown] => [
+        `annotations[${JSON.stringify(k)}]`,
+        v,
+      ]),
+    ];
+    for (const [field, v] of templateText) if (typeof v === 'string' && hasUnpairedSurrogate(v)) p.add(field, v, TEMPLATE_TEXT_EXPECTATION);
     this.refreshInterval = props.refreshInterval ?? '1m';
     if (typeof this.refreshInterval !== 'string' || !DURATION.test(this.refreshInterval)) {
       p.add('refreshInterval', this.refreshInterval, 'a duration such as "1m" or "90s"');
@@ -243,10 +260,12 @@ export class ArgoRegistration extends Construct {
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
             type: 'Opaque',
-            metadata: { labels: { ...this.labels }, annotations },
+            // ESO executes every label and annotation value here as a template (not the keys):
+            // user text goes in literally.
+            metadata: { labels: literalTemplateValues(this.labels), annotations: annotations && literalTemplateValues(annotations) },
             data: {
-              name: literalTemplate(props.clusterName),
-              server: literalTemplate(props.server),
+              name: literalTemplateText(props.clusterName),
+              server: literalTemplateText(props.server),
               config: this.configTemplate,
             },
           },
@@ -272,16 +291,16 @@ export class ArgoRegistration extends Construct {
  */
 export function argoClusterConfigTemplate(credentials: ClusterCredentials, item: string): string {
   const f = KUBECONFIG_ITEM_FIELDS;
-  const field = (name: string) => `(index . ${JSON.stringify(name)})`;
+  const field = (name: string) => `(index . ${goStringLiteral(name)})`;
   const guard = (needed: string[]) =>
     `{{ if not (and ${needed.map(field).join(' ')}) }}` +
-    `{{ fail ${JSON.stringify(`item ${item} lacks one of the fields ${needed.join(', ')}; refusing to register the cluster without credentials`)} }}` +
+    `{{ fail ${goStringLiteral(`item ${item} lacks one of the fields ${needed.join(', ')}; refusing to register the cluster without credentials`)} }}` +
     '{{ end }}';
-  const b64 = (name: string) => `{{ index . ${JSON.stringify(name)} | b64enc }}`;
+  const b64 = (name: string) => `{{ index . ${goStringLiteral(name)} | b64enc }}`;
   if (credentials === 'bearerToken') {
     return (
       guard([f.certificateAuthority, f.token]) +
-      `{"bearerToken":{{ index . ${JSON.stringify(f.token)} | trim | toJson }},` +
+      `{"bearerToken":{{ index . ${goStringLiteral(f.token)} | trim | toJson }},` +
       `"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}"}}`
     );
   }
@@ -290,11 +309,6 @@ export function argoClusterConfigTemplate(credentials: ClusterCredentials, item:
     `{"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}",` +
     `"certData":"${b64(f.clientCertificate)}","keyData":"${b64(f.clientKey)}"}}`
   );
-}
-
-/** A value as ESO template text that renders to itself (Go template delimiters are escaped). */
-function literalTemplate(value: string): string {
-  return value.includes('{{') || value.includes('}}') ? `{{ ${JSON.stringify(value)} }}` : value;
 }
 
 /** The registration inputs of a declaration (`spec.argocd` without `environment`). */
@@ -337,6 +351,20 @@ export function checkRegistrationInputs(
     );
   }
   problems.annotations(fields.annotations, inputs.clusterAnnotations);
+  // Annotation values and workload repository fields reach template text (see registration/template-literal).
+  const templateText: Array<[string, unknown]> = [
+    ...Object.entries(isPlainObject(inputs.clusterAnnotations) ? inputs.clusterAnnotations : {}).map(([k, v]): [string, unknown] => [
+      `${fields.annotations}[${JSON.stringify(k)}]`,
+      v,
+    ]),
+    ...Object.entries(isPlainObject(inputs.workloadRepo) ? inputs.workloadRepo : {}).map(([k, v]): [string, unknown] => [
+      `${fields.workloadRepo}.${k}`,
+      v,
+    ]),
+  ];
+  for (const [field, v] of templateText) {
+    if (typeof v === 'string' && hasUnpairedSurrogate(v)) problems.add(field, v, TEMPLATE_TEXT_EXPECTATION);
+  }
   const repo = inputs.workloadRepo;
   if (repo === undefined) return;
   if (!isPlainObject(repo)) {
