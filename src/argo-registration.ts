@@ -14,13 +14,7 @@ import {
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { KUBECONFIG_ITEM_FIELDS, VClusterNames } from './naming';
 import { Platform, RegistrationContext, WorkloadRepo } from './platform';
-import {
-  TEMPLATE_TEXT_EXPECTATION,
-  goStringLiteral,
-  hasUnpairedSurrogate,
-  literalTemplateText,
-  literalTemplateValues,
-} from './registration/template-literal';
+import { checkTemplateText, goStringLiteral, literalTemplateText, literalTemplateValues } from './registration/template-literal';
 import { Problems, checkKnownKeys, isPlainObject } from './validation';
 
 /** Label that makes a Secret an Argo CD cluster Secret. */
@@ -223,16 +217,9 @@ export class ArgoRegistration extends Construct {
       );
     }
     p.annotations('annotations', props.annotations);
-    // Template-bound text must have a UTF-8 form (see registration/template-literal).
-    const templateText: Array<[string, unknown]> = [
-      ['server', props.server],
-      ['remoteKey', props.remoteKey],
-      ...Object.entries(isPlainObject(props.annotations) ? props.annotations : {}).map(([k, v]): [string, unknown] => [
-        `annotations[${JSON.stringify(k)}]`,
-        v,
-      ]),
-    ];
-    for (const [field, v] of templateText) if (typeof v === 'string' && hasUnpairedSurrogate(v)) p.add(field, v, TEMPLATE_TEXT_EXPECTATION);
+    checkTemplateText(p, 'server', props.server);
+    checkTemplateText(p, 'remoteKey', props.remoteKey);
+    checkTemplateText(p, 'annotations', props.annotations);
     this.refreshInterval = props.refreshInterval ?? '1m';
     if (typeof this.refreshInterval !== 'string' || !DURATION.test(this.refreshInterval)) {
       p.add('refreshInterval', this.refreshInterval, 'a duration such as "1m" or "90s"');
@@ -351,20 +338,7 @@ export function checkRegistrationInputs(
     );
   }
   problems.annotations(fields.annotations, inputs.clusterAnnotations);
-  // Annotation values and workload repository fields reach template text (see registration/template-literal).
-  const templateText: Array<[string, unknown]> = [
-    ...Object.entries(isPlainObject(inputs.clusterAnnotations) ? inputs.clusterAnnotations : {}).map(([k, v]): [string, unknown] => [
-      `${fields.annotations}[${JSON.stringify(k)}]`,
-      v,
-    ]),
-    ...Object.entries(isPlainObject(inputs.workloadRepo) ? inputs.workloadRepo : {}).map(([k, v]): [string, unknown] => [
-      `${fields.workloadRepo}.${k}`,
-      v,
-    ]),
-  ];
-  for (const [field, v] of templateText) {
-    if (typeof v === 'string' && hasUnpairedSurrogate(v)) problems.add(field, v, TEMPLATE_TEXT_EXPECTATION);
-  }
+  checkTemplateText(problems, fields.annotations, inputs.clusterAnnotations);
   const repo = inputs.workloadRepo;
   if (repo === undefined) return;
   if (!isPlainObject(repo)) {
@@ -372,6 +346,7 @@ export function checkRegistrationInputs(
     return;
   }
   if (fields.checkKeys !== false) checkKnownKeys(problems, fields.workloadRepo, repo, WORKLOAD_REPO_KEYS);
+  for (const key of WORKLOAD_REPO_KEYS) checkTemplateText(problems, `${fields.workloadRepo}.${key}`, repo[key as keyof WorkloadRepo]);
   if (repo.url !== undefined && (typeof repo.url !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repo.url))) {
     problems.add(`${fields.workloadRepo}.url`, repo.url, 'a Git URL: https://host/path, ssh://host/path or git@host:path');
   }

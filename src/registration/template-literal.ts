@@ -33,6 +33,8 @@
  * the functions here throw as a last guard rather than render something else.
  */
 
+import { Problems, isPlainObject } from '../validation';
+
 /** ESO's default left template delimiter. */
 const LEFT_DELIM = '{{';
 
@@ -52,6 +54,20 @@ export const TEMPLATE_TEXT_EXPECTATION = 'text without unpaired UTF-16 surrogate
  */
 export function hasUnpairedSurrogate(value: string): boolean {
   return UNPAIRED_SURROGATE.test(value);
+}
+
+/**
+ * Reports a string, or each string value of a map (as `field["key"]`), that holds an unpaired
+ * surrogate and so cannot become template text. Other shapes are left to the field's own check.
+ */
+export function checkTemplateText(problems: Problems, field: string, value: unknown): boolean {
+  if (typeof value === 'string') return hasUnpairedSurrogate(value) ? problems.add(field, value, TEMPLATE_TEXT_EXPECTATION) : true;
+  if (!isPlainObject(value)) return true;
+  let ok = true;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') ok = checkTemplateText(problems, `${field}[${JSON.stringify(key)}]`, v) && ok;
+  }
+  return ok;
 }
 
 /**
