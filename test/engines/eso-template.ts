@@ -1,19 +1,26 @@
 /**
  * Harness for the real External Secrets template engine (`test/engines/eso-template/main.go`):
- * builds it once per source and toolchain (cached under `node_modules/.cache/eso-template`) and
- * runs template cases through it. It needs `go` and Debian's sprig sources
- * and yaml.v2 (`apt-get install -y golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev`) and fails with that advice
- * when they are missing: engine tests never skip.
+ * builds it once per source and toolchain (cached, see {@link CACHE_DIR}) and runs template cases
+ * through it. It needs `go`, Debian's sprig sources and yaml.v2 (`apt-get install -y golang-go
+ * golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev`) and fails with that advice when
+ * they are missing: engine tests never skip.
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Where the Go sources are. */
 const SOURCE_DIR = path.join(__dirname, 'eso-template');
-/** Build cache (binary, Go build cache, GOPATH copy of the sources). */
-const CACHE_DIR = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'eso-template');
+/**
+ * Build cache (binary, Go build cache, GOPATH copy of the sources): `ESO_TEMPLATE_CACHE`, else
+ * `$XDG_CACHE_HOME` or `~/.cache` + `/vcluster-fleet/eso-template` (outside node_modules, which
+ * `npm ci` deletes).
+ */
+const CACHE_DIR =
+  process.env.ESO_TEMPLATE_CACHE ??
+  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vcluster-fleet', 'eso-template');
 /** Where Debian's Go packages live; `ESO_TEMPLATE_GOPATH` points elsewhere. */
 const SYSTEM_GOPATH = process.env.ESO_TEMPLATE_GOPATH ?? '/usr/share/gocode';
 /** What to install when the toolchain is missing. */
