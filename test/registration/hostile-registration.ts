@@ -7,11 +7,10 @@
  * Fields covered: the declaration's `argocd.clusterAnnotations` values, `argocd.clusterLabels`
  * values and `argocd.environment` (label grammar), `argocd.workloadRepo.{url,basePath,path,revision}`
  * (their grammar), and the site's `registration.labels` / `registration.annotations` outputs and
- * `registration.workloadRepo` defaults (the repository's own site functions, extended by two
- * entries that copy hostile text).
+ * `registration.workloadRepo` defaults (the test site's functions, extended by two entries that
+ * copy hostile text).
  */
 import * as fc from 'fast-check';
-import sandbox from '../../vclusters/sandbox';
 import { Platform, VClusterSpec } from '../../src';
 import { Obj, find, platform, render } from '../util';
 
@@ -133,7 +132,10 @@ export const ITEM: Readonly<Record<string, string>> = {
   token: '',
 };
 
-/** The site of this repository with two more conventions that copy hostile text. */
+/** A small development vcluster (the API at sandbox.integratn.tech); the hostile inputs go on top. */
+export const SANDBOX: VClusterSpec = { name: 'sandbox', preset: 'dev', deletionPolicy: 'delete' };
+
+/** The test site with two more conventions that copy hostile text. */
 export function hostilePlatform(i: HostileInputs): Platform {
   const reg = platform.registration;
   return {
@@ -147,10 +149,10 @@ export function hostilePlatform(i: HostileInputs): Platform {
   };
 }
 
-/** The sandbox declaration carrying the hostile inputs. */
+/** {@link SANDBOX} carrying the hostile inputs. */
 export function hostileDeclaration(i: HostileInputs): VClusterSpec {
   return {
-    ...sandbox,
+    ...SANDBOX,
     argocd: {
       environment: i.environment,
       clusterLabels: { team: i.clusterLabel },

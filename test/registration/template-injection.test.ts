@@ -6,8 +6,15 @@
 import * as fc from 'fast-check';
 import { renderGoTemplate } from '../go-template';
 import { platform, render } from '../util';
-import sandbox from '../../vclusters/sandbox';
-import { ITEM, expectLiteral, hostileDeclaration, hostileExternalSecret, hostileInputs, hostilePlatform } from './hostile-registration';
+import {
+  ITEM,
+  SANDBOX,
+  expectLiteral,
+  hostileDeclaration,
+  hostileExternalSecret,
+  hostileInputs,
+  hostilePlatform,
+} from './hostile-registration';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 const SEED = process.env.PROPERTY_RUNS ? {} : { seed: 20260508 };
@@ -61,14 +68,14 @@ describe('cluster ExternalSecret template: user text is literal', () => {
 
 describe('text without a UTF-8 form is refused, naming the field', () => {
   test('a declaration annotation value', () => {
-    const spec = { ...sandbox, argocd: { clusterAnnotations: { note: 'a\uD800' } } };
+    const spec = { ...SANDBOX, argocd: { clusterAnnotations: { note: 'a\uD800' } } };
     expect(() => render(spec, platform)).toThrow(
       /argocd\.clusterAnnotations\["note"\]: "a\\ud800" is not allowed\. Allowed: text without unpaired UTF-16 surrogates/,
     );
   });
 
   test('a workload repository field', () => {
-    const spec = { ...sandbox, argocd: { workloadRepo: { url: 'https://example.com/\uDC00', revision: 'v\uD800' } } };
+    const spec = { ...SANDBOX, argocd: { workloadRepo: { url: 'https://example.com/\uDC00', revision: 'v\uD800' } } };
     expect(() => render(spec, platform)).toThrow(
       /argocd\.workloadRepo\.url: .*Allowed: text without unpaired[\s\S]*argocd\.workloadRepo\.revision: /,
     );
