@@ -15,7 +15,8 @@ import {
 import type { Platform } from './declaration/platform';
 import { VClusterNames } from './naming';
 import { ARGOCD_SECRET_TYPE_LABEL, RegistrationInputs, checkRegistrationInputs, registrationMetadata } from './registration/settings';
-import { argoClusterConfigTemplate, literalTemplate } from './registration/templates';
+import { checkTemplateText, literalTemplateText, literalTemplateValues } from './registration/template-literal';
+import { argoClusterConfigTemplate } from './registration/templates';
 import { Problems } from './validation';
 import { CLUSTER_CREDENTIALS, ClusterCredentials, IVCluster } from './vcluster/ivcluster';
 
@@ -192,10 +193,12 @@ export class ArgoRegistration extends Construct {
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
             type: 'Opaque',
-            metadata: { labels: { ...this.labels }, annotations },
+            // ESO executes every label and annotation value here as a template (not the keys):
+            // user text goes in literally.
+            metadata: { labels: literalTemplateValues(this.labels), annotations: annotations && literalTemplateValues(annotations) },
             data: {
-              name: literalTemplate(props.clusterName),
-              server: literalTemplate(props.server),
+              name: literalTemplateText(props.clusterName),
+              server: literalTemplateText(props.server),
               config: this.configTemplate,
             },
           },
@@ -240,6 +243,9 @@ function checkProps(props: ArgoRegistrationProps): void {
     );
   }
   p.annotations('annotations', props.annotations);
+  checkTemplateText(p, 'server', props.server);
+  checkTemplateText(p, 'remoteKey', props.remoteKey);
+  checkTemplateText(p, 'annotations', props.annotations);
   p.duration('refreshInterval', props.refreshInterval ?? '1m', '"1m" or "90s"');
   p.throwIfAny(`ArgoRegistration "${props.name}"`);
 }

@@ -6,6 +6,7 @@
  */
 import type { Platform, RegistrationContext, WorkloadRepo } from '../declaration/platform';
 import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
+import { checkTemplateText } from './template-literal';
 
 /** Label that makes a Secret an Argo CD cluster Secret. */
 export const ARGOCD_SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
@@ -65,6 +66,7 @@ export function checkRegistrationInputs(problems: Problems, field: string, input
     );
   }
   problems.annotations(at('clusterAnnotations'), inputs.clusterAnnotations);
+  checkTemplateText(problems, at('clusterAnnotations'), inputs.clusterAnnotations);
   checkWorkloadRepo(problems, at('workloadRepo'), inputs.workloadRepo, checkKeys);
 }
 
@@ -75,6 +77,7 @@ function checkWorkloadRepo(problems: Problems, field: string, repo: unknown, che
     return;
   }
   if (checkKeys) checkKnownKeys(problems, field, repo, REGISTRATION_KEYS.workloadRepo);
+  for (const key of REGISTRATION_KEYS.workloadRepo) checkTemplateText(problems, `${field}.${key}`, repo[key]);
   if (repo.url !== undefined && (typeof repo.url !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(repo.url))) {
     problems.add(`${field}.url`, repo.url, 'a Git URL: https://host/path, ssh://host/path or git@host:path');
   }

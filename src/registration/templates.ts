@@ -1,9 +1,10 @@
 /**
  * The External Secrets v2 (Go template) texts of the registration: the Argo CD cluster `config`
- * built from the password-manager item, the PushSecret template of a token kubeconfig, and the
- * literal form of any string that must render as itself.
+ * built from the password-manager item and the PushSecret template of a token kubeconfig. User
+ * text that reaches a template goes through `template-literal.ts`.
  */
 import { KUBECONFIG_ITEM_FIELDS } from '../naming';
+import { goStringLiteral } from './template-literal';
 import type { ClusterCredentials } from '../vcluster/ivcluster';
 
 /**
@@ -13,16 +14,16 @@ import type { ClusterCredentials } from '../vcluster/ivcluster';
  */
 export function argoClusterConfigTemplate(credentials: ClusterCredentials, item: string): string {
   const f = KUBECONFIG_ITEM_FIELDS;
-  const field = (name: string) => `(index . ${JSON.stringify(name)})`;
+  const field = (name: string) => `(index . ${goStringLiteral(name)})`;
   const guard = (needed: string[]) =>
     `{{ if not (and ${needed.map(field).join(' ')}) }}` +
-    `{{ fail ${JSON.stringify(`item ${item} lacks one of the fields ${needed.join(', ')}; refusing to register the cluster without credentials`)} }}` +
+    `{{ fail ${goStringLiteral(`item ${item} lacks one of the fields ${needed.join(', ')}; refusing to register the cluster without credentials`)} }}` +
     '{{ end }}';
-  const b64 = (name: string) => `{{ index . ${JSON.stringify(name)} | b64enc }}`;
+  const b64 = (name: string) => `{{ index . ${goStringLiteral(name)} | b64enc }}`;
   if (credentials === 'bearerToken') {
     return (
       guard([f.certificateAuthority, f.token]) +
-      `{"bearerToken":{{ index . ${JSON.stringify(f.token)} | trim | toJson }},` +
+      `{"bearerToken":{{ index . ${goStringLiteral(f.token)} | trim | toJson }},` +
       `"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}"}}`
     );
   }
@@ -31,11 +32,6 @@ export function argoClusterConfigTemplate(credentials: ClusterCredentials, item:
     `{"tlsClientConfig":{"insecure":false,"caData":"${b64(f.certificateAuthority)}",` +
     `"certData":"${b64(f.clientCertificate)}","keyData":"${b64(f.clientKey)}"}}`
   );
-}
-
-/** A value as ESO template text that renders to itself (Go template delimiters are escaped). */
-export function literalTemplate(value: string): string {
-  return value.includes('{{') || value.includes('}}') ? `{{ ${JSON.stringify(value)} }}` : value;
 }
 
 /**
