@@ -290,4 +290,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();

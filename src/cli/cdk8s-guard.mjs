@@ -11,17 +11,18 @@
  *   CDK8S_CHECK_UPGRADE is set;
  * - `cdk8s synth` no longer deletes its output folder before running the app: the app
  *   (src/cli/synth.ts --cdk8s) checks the folder and replaces it atomically only when every
- *   declaration is valid, so no `-o` value and no failure deletes it. `--format helm` is refused
- *   (it would write a chart skeleton into the output folder first);
+ *   declaration is valid, so no `-o` value and no failure deletes it. `--format helm` (it would
+ *   write a chart skeleton into the output folder first) and `--stdout` (the CLI streams the files
+ *   while it deletes them) are refused;
  * - errors are printed as one line instead of a stack trace; a failed download in `cdk8s import`
  *   (offline) says so and points to `npm run import`, which works from local copies.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 const args = process.argv.slice(2);
-const command = args.find((a) => !a.startsWith('-'));
+// The CLI's commands (options may come first: `cdk8s -o dist synth`).
+const COMMANDS = new Set(['synth', 'synthesize', 'import', 'init']);
+const command = args.find((a) => COMMANDS.has(a)) ?? args.find((a) => !a.startsWith('-'));
 
 if (process.env.CDK8S_CHECK_UPGRADE === undefined) process.env.CDK8S_CHECK_UPGRADE = 'false';
 
@@ -36,12 +37,6 @@ function optionValue(name, alias) {
   return undefined;
 }
 
-/** True when `p` is inside the temporary directory (the CLI's own scratch folders). */
-function inTmp(p) {
-  const rel = path.relative(fs.realpathSync(os.tmpdir()), path.resolve(p));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
 /** The sentence printed instead of an error the CLI would print with its stack trace. */
 function explain(e) {
   const message = String(e && e.message ? e.message : e).split('\n')[0];
@@ -53,7 +48,7 @@ function explain(e) {
     ].join('\n');
   }
   const failed = /^command ".*" at .* returned a non-zero exit code (\d+)$/.exec(message);
-  if (command && command.startsWith('synth') && failed) {
+  if ((command === 'synth' || command === 'synthesize') && failed) {
     return `cdk8s synth: the app refused the fleet (exit code ${failed[1]}; its messages are above); the output folder is as it was.`;
   }
   return `cdk8s ${command ?? ''}: ${message}`;
@@ -71,15 +66,21 @@ console.error = (...items) => {
 };
 
 if (command === 'synth' || command === 'synthesize') {
-  if ((optionValue('format') ?? 'plain') !== 'plain') {
-    printError('cdk8s synth: --format must be plain here (this repository renders an Argo CD directory tree, not a Helm chart)');
+  const refuse = (message) => {
+    printError(`cdk8s synth: ${message}`);
     process.exit(2);
+  };
+  if ((optionValue('format') ?? 'plain') !== 'plain') {
+    refuse('--format must be plain here (this repository renders an Argo CD directory tree, not a Helm chart)');
   }
-  // The only recursive removal the CLI does outside its temporary folders is the output folder's,
-  // before the app runs: the app replaces that folder itself, atomically, and only on success.
+  if (args.some((a) => a === '--stdout' || a === '-p' || a === '--stdout=true')) {
+    refuse('--stdout is not supported here (the output is a tree of files the CLI cannot stream reliably); write it with -o DIR');
+  }
+  // With plain output the CLI removes a folder recursively once: its output folder, before the app
+  // runs. The app replaces that folder itself, atomically, and only when every declaration is valid.
   const rmSync = fs.rmSync;
   fs.rmSync = function guardedRmSync(target, options) {
-    if (options && options.recursive && !inTmp(String(target))) return undefined;
+    if (options && options.recursive) return undefined;
     return rmSync.call(fs, target, options);
   };
 }

@@ -294,4 +294,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();

@@ -122,4 +122,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();
