@@ -84,10 +84,10 @@ export function configuredOutput(dir: string = process.cwd()): string | undefine
  * Runs `synthesize(outDir)` as the cdk8s CLI's app. A cdk8s CLI without the guard deletes the
  * configured output folder even when it writes elsewhere (`--stdout`): that folder is restored from
  * git's index first. A deleted `outDir` that held no synth output is restored and refused; one that
- * did is regenerated, or restored when synth fails.
+ * did is regenerated, or restored when synth fails. `cwd` is where the CLI runs (its cdk8s.yaml).
  */
-export function runAsCdk8sApp(outDir: string, root: string, synthesize: (outDir: string) => void): void {
-  const configured = configuredOutput();
+export function runAsCdk8sApp(outDir: string, root: string, synthesize: (outDir: string) => void, cwd = process.cwd()): void {
+  const configured = configuredOutput(cwd);
   const other = configured && configured !== path.resolve(outDir) ? deletedFolder(configured, root) : undefined;
   if (other) console.error(restoreFromGit(other, root));
   const deleted = deletedFolder(outDir, root);

@@ -78,15 +78,12 @@ describe('npx cdk8s synth (the CLI with the project guard)', () => {
     expect(snapshot(repo)).toEqual(before);
   });
 
-  // Every other placement is covered by the unit tests of output-target.ts; these two go end to end.
-  test.each([
-    ['.', 'refusing to replace ./ with the fleet: it is the repository itself'],
-    ['vclusters', 'refusing to replace vclusters/ with the fleet: it holds the vcluster declarations'],
-  ])('-o %s is refused and deletes nothing', (out, why) => {
+  // Every other folder is covered by the unit tests of output-target.ts; this one goes end to end.
+  test('-o . is refused and deletes nothing', () => {
     const before = snapshot(repo);
-    const r = cdk8s(repo, ['synth', '-o', out]);
+    const r = cdk8s(repo, ['synth', '-o', '.']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(why);
+    expect(r.stderr).toContain('refusing to replace ./ with the fleet: it is the repository itself');
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(snapshot(repo)).toEqual(before);
   });
@@ -106,37 +103,14 @@ describe('npx cdk8s synth (the CLI with the project guard)', () => {
   });
 });
 
+// The other cases of a CLI without the guard are covered in process by cdk8s-app.test.ts.
 describe('a cdk8s CLI without the guard (global install): it deletes the output folder before the app runs', () => {
-  test('with a good fleet, dist/ is regenerated as it was', () => {
-    const before = snapshot(repo);
-    const r = unguardedCdk8s(repo, ['synth']);
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain('note: the cdk8s CLI had deleted dist/ before running the app; it was regenerated');
-    expect(snapshot(repo)).toEqual(before);
-  });
-
   test('with a declaration that does not validate, dist/ is restored from git', () => {
     addBrokenDeclaration();
     const before = snapshot(repo);
     const r = unguardedCdk8s(repo, ['synth', '-o', 'dist']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('vclusters/zz-broken.ts: name: "Not_A_Label" is not allowed');
-    expect(r.stderr).toMatch(/the cdk8s CLI deleted dist\/ before running the app .*; its \d+ files were restored from git's index/);
-    expect(snapshot(repo)).toEqual(before);
-  });
-
-  test('-o vclusters: the declarations are restored from git and the folder refused', () => {
-    const before = snapshot(repo);
-    const r = unguardedCdk8s(repo, ['synth', '-o', 'vclusters']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/the cdk8s CLI deleted vclusters\/ .* restored from git's index\. It is not a synth output/);
-    expect(snapshot(repo)).toEqual(before);
-  });
-
-  test('--stdout: the configured dist/ it deleted is restored', () => {
-    const before = snapshot(repo);
-    const r = unguardedCdk8s(repo, ['synth', '--stdout']);
-    expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/the cdk8s CLI deleted dist\/ before running the app .*; its \d+ files were restored from git's index/);
     expect(snapshot(repo)).toEqual(before);
   });
