@@ -172,7 +172,7 @@ function settle(): void {
  * Runs the synth command once, replacing the previous run's output (as `npm run synth` replaces
  * dist/); wall from this process, peak RSS from GNU time (of the largest process).
  */
-function runSynth(cmd: string[], decls: string, out: string): { wall: number; rss: number } {
+function runSynth(cmd: readonly string[], decls: string, out: string): { wall: number; rss: number } {
   waitForCleanup(out);
   settle();
   const hasTime = fs.existsSync('/usr/bin/time');
@@ -219,25 +219,39 @@ function floor(dist: string, scratch: string): { seconds: number; objects: numbe
   return { seconds, objects: files.length, mismatches };
 }
 
-function main(): void {
+/** What one bench run measures. */
+interface BenchSettings {
+  readonly ns: readonly number[];
+  readonly runs: number;
+  readonly from?: string;
+  readonly cmd: readonly string[];
+  readonly keep: boolean;
+}
+
+/** The settings of the command line; prints the problem and returns undefined on a usage error. */
+function benchSettings(): BenchSettings | undefined {
   const args = commandLine('bench', BENCH_COMMAND);
-  if (!args) return;
-  let ns: number[];
-  let runs: number;
+  if (!args) return undefined;
+  const o = args.options;
   try {
-    ns = positiveIntegers('--n', args.options.n ?? '10,100,1000');
-    [runs] = positiveIntegers('--runs', args.options.runs ?? '3');
-    if (args.options.runs?.includes(',')) throw new UsageError('--runs: one positive integer');
-    if (args.options.from !== undefined && !fs.existsSync(args.options.from)) throw new UsageError(`--from: no file ${args.options.from}`);
+    const ns = positiveIntegers('--n', o.n ?? '10,100,1000');
+    const runs = positiveIntegers('--runs', o.runs ?? '3');
+    if (runs.length !== 1) throw new UsageError('--runs: one positive integer');
+    if (o.from !== undefined && !fs.existsSync(o.from)) throw new UsageError(`--from: no file ${o.from}`);
+    const cmd = (o.cmd ?? 'npm run --silent synth --').split(/\s+/).filter(Boolean);
+    return { ns, runs: runs[0], from: o.from, cmd, keep: o.keep };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`bench: ${e.message}`);
     process.exitCode = USAGE_EXIT_CODE;
-    return;
+    return undefined;
   }
-  const from = args.options.from;
-  const cmd = (args.options.cmd ?? 'npm run --silent synth --').split(/\s+/).filter(Boolean);
-  const keep = args.options.keep;
+}
+
+function main(): void {
+  const settings = benchSettings();
+  if (!settings) return;
+  const { ns, runs, from, cmd, keep } = settings;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-bench-'));
   console.log(
     `bench: ${os.cpus().length} cpus, node ${process.version}, ${runs} runs per N, command: ${cmd.join(' ')} --vclusters <tmp> --out <tmp>`,
