@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { STACK_LINE, cdk8s, copyRepo, resetRepo, run, snapshot, subtree, unguardedCdk8s } from './repo-copy';
+import { STACK_LINE, cdk8s, copyRepo, npmNodeOptions, resetRepo, run, snapshot, subtree, unguardedCdk8s } from './repo-copy';
 
 let repo: string;
 let scratch: string;
@@ -38,12 +38,21 @@ const withoutList = (s: string) =>
     .filter((l) => !l.startsWith('  - '))
     .join('\n');
 
-describe('cdk8s.yaml', () => {
-  test('the app is the synth command in its cdk8s mode, writing dist/; no validation plugins', () => {
+describe('project configuration', () => {
+  test('cdk8s.yaml: the app is the synth command in its cdk8s mode, writing dist/; no validation plugins', () => {
     const config = YAML.parse(fs.readFileSync(path.join(repo, 'cdk8s.yaml'), 'utf8'));
-    expect(config.app).toBe('NODE_OPTIONS= node --require tsx/cjs src/cli/synth.ts --cdk8s');
+    expect(config.app).toBe('node --require tsx/cjs src/cli/synth.ts --cdk8s');
     expect(config.output).toBe('dist');
     expect(config.validations).toBeUndefined(); // no construct-metadata.json next to the manifests
+  });
+
+  test('.npmrc: the module hook it carries (URL-encoded twice) is the one its comment shows', () => {
+    const npmrc = fs.readFileSync(path.join(repo, '.npmrc'), 'utf8');
+    const code = decodeURIComponent(npmNodeOptions(repo).replace(/^--import=data:text\/javascript,/, ''));
+    const encoded = /register\('data:text\/javascript,([^']*)'\)/.exec(code)![1];
+    const hook = decodeURIComponent(decodeURIComponent(encoded));
+    expect(hook).toMatch(/^export async function load\(/);
+    expect(npmrc.split('\n')).toContain(`;   ${hook}`);
   });
 });
 
