@@ -6,11 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Platform, VClusterSpec } from '..';
 import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
-import { Platform } from '../platform';
-import { VClusterSpec } from '../vcluster-chart';
 import { Problem } from '../validation';
-import { loadDefault } from './migrate';
 
 /** A declaration about to be written. */
 export interface PendingDeclaration {
@@ -51,7 +49,14 @@ function existingDeclarations(dir: string, replaced: ReadonlySet<string>): Decla
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== PLATFORM_FILE)
     .map((f) => ({ file: fleetFileLabel(path.join(dir, f)), abs: path.resolve(dir, f) }))
     .filter((f) => !replaced.has(f.file))
-    .map((f) => ({ file: f.file, spec: loadDefault<VClusterSpec>(f.abs) }));
+    .map((f) => ({ file: f.file, spec: defaultExport(f.abs) as VClusterSpec }));
+}
+
+/** The default export of a module (loaded as synth loads declarations: through require). */
+function defaultExport(file: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(file) as { default?: unknown };
+  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
 }
 
 /**
