@@ -632,6 +632,32 @@ export function libraryImport(outDir: string): string {
   return rel;
 }
 
+/**
+ * Refuses the migrations unless, together with every declaration already in `outDir`, they pass
+ * synth's fleet-wide rules; problems of a migration are named by its request and request field.
+ */
+function checkAgainstFleet(
+  outDir: string,
+  platform: Platform,
+  results: ReadonlyArray<{ readonly m: Migration; readonly file: string; readonly target: string }>,
+): void {
+  const clashes = fleetProblems(
+    outDir,
+    platform,
+    results.map((r) => ({ target: r.target, spec: r.m.spec })),
+  );
+  if (!clashes.length) return;
+  throw new MigrationError(
+    clashes.map((p) => {
+      const r = results.find((x) => fleetFileLabel(x.target) === p.source);
+      if (!r) return p;
+      const field = requestField(p.field);
+      const fix = `leave the request out if that file declares this vcluster already, otherwise change ${field} in the request`;
+      return { ...p, source: r.file, field, fix: /already does\)$/.test(p.allowed) ? fix : p.fix };
+    }),
+  );
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -689,24 +715,8 @@ export function runMigrate(opts: MigrateOptions): string[] {
     });
   }
   if (problems.length) throw new MigrationError(problems);
-  // Together with every declaration already in the folder, the new ones must pass synth's fleet-wide
-  // rules: a request the fleet already declares (under another file name) is refused, naming the file.
-  const clashes = fleetProblems(
-    outDir,
-    platform,
-    results.map((r) => ({ target: r.target, spec: r.m.spec })),
-  );
-  if (clashes.length) {
-    throw new MigrationError(
-      clashes.map((p) => {
-        const r = results.find((x) => fleetFileLabel(x.target) === p.source);
-        if (!r) return p;
-        const field = requestField(p.field);
-        const fix = `leave the request out if that file declares this vcluster already, otherwise change ${field} in the request`;
-        return { ...p, source: r.file, field, fix: /already does\)$/.test(p.allowed) ? fix : p.fix };
-      }),
-    );
-  }
+  // A request the fleet already declares (under another file name) is refused, naming the file.
+  checkAgainstFleet(outDir, platform, results);
   fs.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const importPath = libraryImport(outDir);

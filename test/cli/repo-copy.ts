@@ -32,7 +32,8 @@ export function copyRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-fleet-copy-'));
   const files = git(REPO, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0');
   for (const f of files) {
-    if (!f || !fs.existsSync(path.join(REPO, f))) continue; // deleted in the working tree
+    // deleted in the working tree, or not a file (a node_modules/ that is a symbolic link)
+    if (!f || f === 'node_modules' || !fs.statSync(path.join(REPO, f), { throwIfNoEntry: false })?.isFile()) continue;
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
   }
