@@ -32,6 +32,8 @@ import { LoadBalancerExposureProps } from '../exposure/load-balancer';
 import { synthVCluster } from '../vcluster-chart';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
+import { CommandSpec, OptionSpecs, commandLine } from './args';
+import { fleetFileLabel, fleetProblems } from './fleet-check';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
 /** apiVersion of the original requests. */
@@ -722,6 +724,32 @@ export function libraryImport(outDir: string): string {
   return rel;
 }
 
+/**
+ * Refuses the migrations unless, together with every declaration already in `outDir`, they pass
+ * synth's fleet-wide rules; problems of a migration are named by its request and request field.
+ */
+function checkAgainstFleet(
+  outDir: string,
+  platform: Platform,
+  results: ReadonlyArray<{ readonly m: Migration; readonly file: string; readonly target: string }>,
+): void {
+  const clashes = fleetProblems(
+    outDir,
+    platform,
+    results.map((r) => ({ target: r.target, spec: r.m.spec })),
+  );
+  if (!clashes.length) return;
+  throw new MigrationError(
+    clashes.map((p) => {
+      const r = results.find((x) => fleetFileLabel(x.target) === p.source);
+      if (!r) return p;
+      const field = requestField(p.field);
+      const fix = `leave the request out if that file declares this vcluster already, otherwise change ${field} in the request`;
+      return { ...p, source: r.file, field, fix: /already does\)$/.test(p.allowed) ? fix : p.fix };
+    }),
+  );
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -779,6 +807,8 @@ export function runMigrate(opts: MigrateOptions): string[] {
     });
   }
   if (problems.length) throw new MigrationError(problems);
+  // A request the fleet already declares (under another file name) is refused, naming the file.
+  checkAgainstFleet(outDir, platform, results);
   fs.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const importPath = libraryImport(outDir);
@@ -793,29 +823,29 @@ export function runMigrate(opts: MigrateOptions): string[] {
   return written;
 }
 
-function main(argv: readonly string[]): void {
-  const files: string[] = [];
-  let outDir: string | undefined;
-  let platformFile: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out') outDir = argv[++i];
-    else if (a === '--platform') platformFile = argv[++i];
-    else if (a === '--force') force = true;
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]');
-      return;
-    } else if (a.startsWith('-'))
-      throw new MigrationError([{ field: '(arguments)', value: a, allowed: '--out DIR, --force, --platform FILE' }]);
-    else files.push(a);
-  }
-  runMigrate({ files, outDir, force, platformFile });
+/** The command line of `npm run migrate`. */
+export const MIGRATE_COMMAND = {
+  usage: 'npm run migrate --',
+  summary:
+    'Turns VClusterOrchestratorV2 requests of the original platform into declarations <spec.name>.ts. Every request is validated, and checked against the declarations already in the folder, before anything is written.',
+  options: {
+    out: { value: 'DIR', alias: 'o', description: 'folder the declarations are written to (default: vclusters/)' },
+    force: { description: 'replace existing declaration files of the same name' },
+    platform: { value: 'FILE', description: 'site configuration (default: <out>/platform.ts, else vclusters/platform.ts)' },
+  },
+  positionals: { name: '<request.yaml>...', description: 'request files (several documents per file allowed)', min: 1 },
+} satisfies CommandSpec<OptionSpecs>;
+
+function main(): void {
+  const args = commandLine('migrate', MIGRATE_COMMAND);
+  if (!args) return;
+  const { out, force, platform } = args.options;
+  runMigrate({ files: args.positionals, outDir: out, force, platformFile: platform });
 }
 
 if (require.main === module) {
   try {
-    main(process.argv.slice(2));
+    main();
   } catch (e) {
     console.error(`migrate failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;
