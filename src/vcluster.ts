@@ -27,7 +27,7 @@ import {
   resolveKubernetesVersion,
 } from './presets';
 import { Problems, ValidationError, isPlainObject } from './validation';
-import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER } from './vcluster/application';
+import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER, checkSyncPolicy } from './vcluster/application';
 import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
 import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
 import { integrationValues } from './vcluster/integrations';
@@ -53,7 +53,7 @@ export interface VClusterProps {
   readonly targetRevision?: string;
   /** API server of the host cluster, as registered in Argo CD. @default "https://kubernetes.default.svc" */
   readonly destinationServer?: string;
-  /** Application sync policy, deep-merged over automated self-heal + prune (lists replace). @default - automated, selfHeal, prune, CreateNamespace=true */
+  /** Application sync policy, deep-merged over the default (lists replace); a retry stays bounded (limit 1..100). @default - automated, selfHeal, prune, CreateNamespace=true, retry 5 times (10s backoff doubling up to 3m) */
   readonly syncPolicy?: ApplicationSpecSyncPolicy;
   /** Sizing preset. @default "dev" */
   readonly preset?: PresetName;
@@ -412,6 +412,8 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   p.labels('namespaceLabels', props.namespaceLabels);
   p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
   p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
+  if (isPlainObject(props.syncPolicy)) checkSyncPolicy(p, 'syncPolicy', props.syncPolicy);
+  else if (props.syncPolicy !== undefined) p.add('syncPolicy', props.syncPolicy, 'an Argo CD sync policy object');
   for (const [field, value] of [
     ['helmValues', props.helmValues],
     ['siteHelmValues', props.siteHelmValues],

@@ -70,6 +70,21 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
     'application.syncPolicy.retry.limit',
     -1,
   ],
+  ['sync retry limit 0 (a failed sync is never retried)', { application: { syncPolicy: { retry: { limit: 0 } } } }, 'application.syncPolicy.retry.limit', 0],
+  ['sync retry limit 101', { application: { syncPolicy: { retry: { limit: 101 } } } }, 'application.syncPolicy.retry.limit', 101],
+  [
+    'sync retry backoff duration in words',
+    { application: { syncPolicy: { retry: { backoff: { duration: 'ten seconds' } } } } },
+    'application.syncPolicy.retry.backoff.duration',
+    'ten seconds',
+  ],
+  [
+    'sync retry backoff factor 1.5',
+    { application: { syncPolicy: { retry: { backoff: { factor: 1.5 } } } } },
+    'application.syncPolicy.retry.backoff.factor',
+    1.5,
+  ],
+  ['sync retry as a number', { application: { syncPolicy: { retry: any(5) } } }, 'application.syncPolicy.retry', 5],
   [
     'sync option without a value',
     { application: { syncPolicy: { syncOptions: ['CreateNamespace'] } } },
