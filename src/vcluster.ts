@@ -280,6 +280,7 @@ export class VCluster extends Construct implements IVCluster {
   private computedValues(props: VClusterProps, preset: Preset): JsonObject {
     const retentionPolicy = this.deletionPolicy === 'retain' ? 'Retain' : 'Delete';
     const persistence = props.persistence ?? {};
+    const persistent = persistence.enabled ?? preset.persistence.enabled;
     const controlPlane: JsonObject = {
       distro: { k8s: { enabled: true, image: { tag: this.kubernetesVersion } } },
       serviceMonitor: {
@@ -294,10 +295,11 @@ export class VCluster extends Construct implements IVCluster {
       statefulSet: {
         highAvailability: { replicas: this.replicas },
         persistence: {
+          // Without a volume (the explicit ephemeral mode) size and class mean nothing.
           volumeClaim: compact({
-            enabled: persistence.enabled ?? preset.persistence.enabled,
-            size: persistence.size ?? preset.persistence.size,
-            storageClass: persistence.storageClass,
+            enabled: persistent,
+            size: persistent ? (persistence.size ?? preset.persistence.size) : undefined,
+            storageClass: persistent ? persistence.storageClass : undefined,
             retentionPolicy,
           }),
         },

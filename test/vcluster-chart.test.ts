@@ -33,7 +33,17 @@ describe('VClusterChart: vcluster-media', () => {
       helm: { releaseName: 'vcluster-media' },
     });
     expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'vcluster-media' });
-    expect(app.spec.syncPolicy).toEqual({ automated: { selfHeal: true, prune: true }, syncOptions: ['CreateNamespace=true'] });
+    // the declared policy merged over the default: a failed sync is retried 5 times, never forever
+    expect(app.spec.syncPolicy).toEqual({
+      automated: { selfHeal: true, prune: true },
+      syncOptions: ['CreateNamespace=true'],
+      retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+    });
+  });
+
+  test('a declaration tunes the retry within bounds; the default backoff fills what it leaves out', () => {
+    const app = find(render({ name: 'tuned', application: { syncPolicy: { retry: { limit: 10 } } } }), 'Application', 'vcluster-tuned');
+    expect(app.spec.syncPolicy.retry).toEqual({ limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
   });
 
   test('Helm values: sizing, Kubernetes version, persistence, CoreDNS', () => {
@@ -112,7 +122,7 @@ describe('VClusterChart: a minimal dev declaration', () => {
     const v = helmValues(objects);
     expect(find(objects, 'Namespace', 'sandbox')).toBeDefined();
     expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(1);
-    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, size: '5Gi', retentionPolicy: 'Delete' });
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: true, size: '5Gi', retentionPolicy: 'Delete' });
     expect(v.controlPlane.serviceMonitor.labels.environment).toBe('development');
     expect(v.exportKubeConfig.server).toBe('https://sandbox.integratn.tech:443');
     expect(v.controlPlane.backingStore).toBeUndefined();

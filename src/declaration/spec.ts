@@ -38,7 +38,7 @@ export interface VClusterSpec {
   readonly replicas?: number;
   /** Control-plane requests and limits. @default - the preset's */
   readonly resources?: ControlPlaneResources;
-  /** Control-plane PVC. @default - the preset's */
+  /** Control-plane PVC (both presets keep the store on one; `{ enabled: false }` is the ephemeral mode). @default - the preset's (dev 5Gi, prod 10Gi) */
   readonly persistence?: ControlPlanePersistence;
   /** Namespace isolation. @default "standard" */
   readonly isolationMode?: IsolationMode;
