@@ -13,7 +13,8 @@ export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system',
 
 /**
  * Helm values that have a first-class declaration field: setting them through `helmValues` would
- * bypass what that field also drives (etcd PKI, deletion protection, CoreDNS, version pinning).
+ * bypass what that field also drives (deletion protection, CoreDNS, version pinning); a Corefile
+ * written by hand would also drop the chart's defaults the CoreDNS patch keeps.
  */
 const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field: string]> = [
   [['controlPlane', 'backingStore'], 'backingStore'],
@@ -23,6 +24,7 @@ const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field
   [['controlPlane', 'distro', 'k8s', 'version'], 'kubernetesVersion'],
   [['networking', 'advanced', 'clusterDomain'], 'clusterDomain'],
   [['exportKubeConfig'], 'exportKubeConfig'],
+  [['controlPlane', 'coredns', 'overwriteConfig'], 'coredns'],
 ];
 
 /** Reports unknown keys at every level of the declaration (a typo is an error, never ignored). */
