@@ -57,8 +57,6 @@ export type {
   PodSecurityLevel,
   StrictIsolationSettings,
 } from './isolation/settings';
-export { EtcdPki } from './etcd/etcd-pki';
-export type { EtcdPkiProps } from './etcd/etcd-pki';
 
 // Settings types of the declaration's sections.
 export type { ArgoCdSettings, KubeconfigSyncStrategy, RegistrationInputs } from './registration/settings';

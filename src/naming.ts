@@ -63,11 +63,12 @@ export class VClusterNames {
   public readonly etcd: string;
   /** Deployed etcd: headless Service `N-etcd-headless`. */
   public readonly etcdHeadless: string;
-  /** etcd PKI: the merged Secret `N-etcd-certs` (never `N-certs`, the chart's own PKI Secret). */
-  public readonly etcdCerts: string;
-  /** etcd PKI: prefix of the CA/server/peer Certificates and Issuers, `N-etcd`. */
+  /**
+   * The retired etcd PKI: prefix of its CA/server/peer Certificates, `N-etcd`. Nothing renders them
+   * any more; the name stays for the alert facts that still describe them.
+   */
   public readonly etcdPkiPrefix: string;
-  /** etcd PKI: ServiceAccount, Role, RoleBinding and Job `N-etcd-certs-merge`. */
+  /** The retired etcd PKI: its merge Job `N-etcd-certs-merge` (nothing renders it; kept for the alert facts). */
   public readonly etcdCertsMerge: string;
   /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
   public readonly chartClusterRole: string;
@@ -96,7 +97,6 @@ export class VClusterNames {
     this.apiRoute = `${n}-api`;
     this.etcd = `${n}-etcd`;
     this.etcdHeadless = `${n}-etcd-headless`;
-    this.etcdCerts = `${n}-etcd-certs`;
     this.etcdPkiPrefix = `${n}-etcd`;
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
     this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
@@ -144,7 +144,6 @@ export class VClusterNames {
       tooLong('the etcd headless Service', this.etcdHeadless, MAX_NAME);
       tooLong('the last etcd member', `${this.etcd}-${Math.max(0, features.deployedEtcd - 1)}`, MAX_NAME);
     }
-    if (features.etcdPki) tooLong('the etcd certs merge Job', this.etcdCertsMerge, MAX_NAME);
     if (features.gatewayRoute) tooLong('the API route', this.apiRoute, MAX_NAME);
   }
 }
@@ -155,8 +154,6 @@ export interface NamingFeatures {
   readonly kubeconfigSync: 'pushSecret' | 'job';
   /** Number of deployed etcd members, 0 when etcd is not deployed. */
   readonly deployedEtcd: number;
-  /** Whether the etcd PKI is rendered. */
-  readonly etcdPki: boolean;
   /** Whether a Gateway API route is rendered for the API. */
   readonly gatewayRoute: boolean;
 }

@@ -9,7 +9,6 @@ import { CoreDnsPatch } from './coredns-patch';
 import type { Platform } from './declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from './declaration/resolve';
 import type { VClusterSpec } from './declaration/spec';
-import { EtcdPki } from './etcd/etcd-pki';
 import { NetworkIsolation } from './isolation/network-isolation';
 import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
@@ -27,9 +26,9 @@ export interface VClusterChartProps {
  * Every host-cluster object of one vcluster.
  *
  * Composes {@link VCluster} (namespace, AppProject, Application with the Helm values and the
- * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the etcd
- * PKI, the kubeconfig sync and the Argo CD registration, each from the props the resolved
- * declaration carries for it.
+ * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the
+ * kubeconfig sync and the Argo CD registration, each from the props the resolved declaration
+ * carries for it.
  */
 export class VClusterChart extends Chart {
   /**
@@ -57,7 +56,6 @@ export class VClusterChart extends Chart {
     inSection('coredns', () => new CoreDnsPatch(this, 'CoreDnsPatch', { vcluster, ...r.dns }));
     new NetworkIsolation(this, 'NetworkIsolation', { vcluster, ...r.network });
     if (r.strict) new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict });
-    if (r.etcdPki) new EtcdPki(this, 'EtcdPki', { vcluster, ...r.etcdPki });
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
   }

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { Application, ApplicationSpecSyncPolicy } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 import { IN_CLUSTER_SERVER } from './declaration/platform';
+import { checkBackingStoreEtcdArgs } from './etcd/client-auth';
 import { Exposure } from './exposure/exposure';
 import { DEFAULT_VIP_OFFSET, ExposureDefaults, ExposureMode } from './exposure/exposure-mode';
 import { VClusterNames } from './naming';
@@ -247,7 +248,8 @@ export class VCluster extends Construct implements IVCluster {
   }
 
   /**
-   * Every problem of the final values: the chart line's schema, and (deletion protection) with
+   * Every problem of the final values: the chart line's schema, etcd arguments that would switch
+   * off client-certificate auth, and (deletion protection) with
    * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd must
    * keep `retentionPolicy: Retain`, whatever layer set it.
    */
@@ -257,6 +259,8 @@ export class VCluster extends Construct implements IVCluster {
     const problems = new Problems();
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
+    // Whatever layer set them (site values, a declaration, an add-on), etcd keeps client-certificate auth.
+    checkBackingStoreEtcdArgs(problems, 'helmValues.controlPlane.backingStore', valueAtPath(values, ['controlPlane', 'backingStore']));
     if (this.deletionPolicy === 'retain') {
       for (const sts of ['controlPlane.statefulSet', 'controlPlane.backingStore.etcd.deploy.statefulSet']) {
         const field = `${sts}.persistence.volumeClaim.retentionPolicy`;

@@ -22,7 +22,6 @@ describe('VClusterNames', () => {
       onePasswordItem: n.onePasswordItem,
       kubeconfigExternalTarget: n.kubeconfigExternalTarget,
       syncJob: n.syncJob,
-      etcdCerts: n.etcdCerts,
       chartClusterRole: n.chartClusterRole,
     }).toEqual({
       release: 'vcluster-media',
@@ -36,7 +35,6 @@ describe('VClusterNames', () => {
       onePasswordItem: 'vcluster-media-kubeconfig',
       kubeconfigExternalTarget: 'vcluster-media-kubeconfig-external',
       syncJob: 'vcluster-vcluster-media-kubeconfig-sync',
-      etcdCerts: 'vcluster-media-etcd-certs',
       chartClusterRole: 'vc-vcluster-media-v-vcluster-media',
     });
     expect(n.etcdMembers(3)).toEqual(['vcluster-media-etcd-0', 'vcluster-media-etcd-1', 'vcluster-media-etcd-2']);
@@ -56,7 +54,6 @@ describe('VClusterNames', () => {
     new VClusterNames({ name }).check(p, {
       kubeconfigSync: 'job',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     // THEN one problem names the field, the value and the derived name
@@ -71,7 +68,6 @@ describe('VClusterNames', () => {
     new VClusterNames({ name: 'a'.repeat(40) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     expect(p.ok).toBe(true);
@@ -82,7 +78,6 @@ describe('VClusterNames', () => {
     new VClusterNames({ name: 'b'.repeat(54) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');

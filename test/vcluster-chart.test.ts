@@ -60,13 +60,13 @@ describe('VClusterChart: vcluster-media', () => {
     expect(values.networking.advanced.clusterDomain).toBe('cluster.local');
   });
 
-  test('Helm values: deployed etcd with HA and its pinned image', () => {
-    expect(values.controlPlane.backingStore.etcd.deploy).toMatchObject({
+  test('Helm values: deployed etcd with HA and its pinned image, client-certificate auth left on', () => {
+    expect(values.controlPlane.backingStore.etcd.deploy).toEqual({
       enabled: true,
       statefulSet: {
         highAvailability: { replicas: 3 },
         image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
-        extraArgs: ['--client-cert-auth=false'],
+        persistence: { volumeClaim: { retentionPolicy: 'Retain' } },
       },
     });
   });

@@ -67,7 +67,6 @@ function declaration(i: number): string {
       '  backingStore: {',
       '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },',
       '  },',
-      '  etcdPki: true,',
     );
   }
   const egress = [`{ name: 'postgres', cidr: ${lit(`10.${hi}.${lo}.5/32`)}, port: 5432 }`];

@@ -1,5 +1,7 @@
 /**
  * `npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]`
+ * (`npm run migrate -- --declarations [DIR] [--check]` updates existing declarations instead: see
+ * ./migrate-declarations.ts)
  *
  * Turns requests of the original platform (`VClusterOrchestratorV2`, group
  * `platform.integratn.tech/v1alpha1`) into declarations `vclusters/<spec.name>.ts`, carrying every
@@ -32,6 +34,7 @@ import { LoadBalancerExposureProps } from '../exposure/load-balancer';
 import { synthVCluster } from '../vcluster-chart';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
+import { dropWeakEtcdArgs, parseDeclarationsArgs, runMigrateDeclarations } from './migrate-declarations';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
 /** apiVersion of the original requests. */
@@ -184,7 +187,6 @@ const FIELD_ORIGIN: ReadonlyArray<[string, string]> = [
   ['corednsReplicas', 'spec.vcluster.coredns.replicas'],
   ['clusterDomain', 'spec.vcluster.networking.clusterDomain'],
   ['backingStore', 'spec.vcluster.backingStore'],
-  ['etcdPki', 'spec.vcluster.backingStore.etcd.deploy.enabled'],
   ['exportKubeConfig', 'spec.vcluster.exportKubeConfig'],
   ['helmValues', 'spec.vcluster.helmOverrides'],
   ['exposure', 'spec.exposure'],
@@ -285,6 +287,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   applicationField(draft, r, platform);
   networkPoliciesField(draft, r);
   helmValuesField(draft, r);
+  retiredSettings(draft, r);
   const reference = validateDraft(draft.spec, platform, source);
   const spec = simplify(draft, platform, reference);
   return {
@@ -466,10 +469,6 @@ function sizingFields({ spec, comments, warnings }: Draft, r: RequestParts, _pla
   const backingStore =
     isPlainObject(vc.backingStore) && Object.keys(vc.backingStore).length ? cloneJson(vc.backingStore as JsonObject) : undefined;
   if (backingStore) spec.backingStore = backingStore;
-  if (obj(obj(backingStore?.etcd).deploy).enabled === true) {
-    spec.etcdPki = true;
-    comments.etcdPki = ['The original rendered the etcd PKI bundle because backingStore.etcd.deploy.enabled is true.'];
-  }
   if (isPlainObject(vc.exportKubeConfig) && Object.keys(vc.exportKubeConfig).length) spec.exportKubeConfig = cloneJson(vc.exportKubeConfig);
 }
 
@@ -591,6 +590,41 @@ function helmValuesField({ spec, comments }: Draft, r: RequestParts): void {
   });
   if (lifted.length) comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
   if (Object.keys(overrides).length) spec.helmValues = overrides;
+}
+
+/**
+ * Drops what the original rendered but this version refuses, each with a warning: etcd arguments
+ * that switch off client-certificate auth, and the mount of the original etcd PKI Secret
+ * `<name>-etcd-certs` (nothing reads it, nothing creates it any more, and a missing Secret holds
+ * the control plane in ContainerCreating).
+ */
+function retiredSettings({ spec, comments, warnings }: Draft, r: RequestParts): void {
+  for (const arg of dropWeakEtcdArgs(spec)) {
+    warnings.push(`etcd argument ${JSON.stringify(arg)} dropped: it let every pod of the namespace read and write the datastore; the chart's etcd keeps client-certificate auth`);
+    comments.backingStore = [...(comments.backingStore ?? []), `Dropped the original's etcd argument ${JSON.stringify(arg)} (it switched off client-certificate auth).`];
+  }
+  const secretName = `${r.name}-etcd-certs`;
+  const persistence = at(spec.helmValues, ['controlPlane', 'statefulSet', 'persistence']);
+  if (!isPlainObject(persistence) || !Array.isArray(persistence.addVolumes)) return;
+  const volumes = (persistence.addVolumes as unknown[]).filter((v) => at(v, ['secret', 'secretName']) === secretName).map((v) => at(v, ['name']));
+  if (!volumes.length) return;
+  persistence.addVolumes = (persistence.addVolumes as unknown[]).filter((v) => !volumes.includes(at(v, ['name'])));
+  if (Array.isArray(persistence.addVolumeMounts))
+    persistence.addVolumeMounts = (persistence.addVolumeMounts as unknown[]).filter((m) => !volumes.includes(at(m, ['name'])));
+  for (const k of ['addVolumes', 'addVolumeMounts']) if (Array.isArray(persistence[k]) && !(persistence[k] as unknown[]).length) delete persistence[k];
+  spec.helmValues = pruneEmpty(spec.helmValues as JsonObject);
+  if (!Object.keys(spec.helmValues as JsonObject).length) delete spec.helmValues;
+  warnings.push(`helmOverrides: the volume and mount of Secret ${secretName} (the original etcd PKI) dropped: nothing reads /etcd-certs and nothing creates that Secret any more`);
+}
+
+/** A copy of a values tree without empty maps. */
+function pruneEmpty(v: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = isPlainObject(x) ? pruneEmpty(x as JsonObject) : x;
+    if (!(isPlainObject(y) && !Object.keys(y).length)) out[k] = y;
+  }
+  return out;
 }
 
 /** Validates the declaration through the library and renders it; problems are named in request terms. */
@@ -794,6 +828,10 @@ export function runMigrate(opts: MigrateOptions): string[] {
 }
 
 function main(argv: readonly string[]): void {
+  if (argv[0] === '--declarations') {
+    process.exitCode = runMigrateDeclarations(parseDeclarationsArgs(argv.slice(1), path.join(ROOT, 'vclusters')));
+    return;
+  }
   const files: string[] = [];
   let outDir: string | undefined;
   let platformFile: string | undefined;
@@ -805,6 +843,7 @@ function main(argv: readonly string[]): void {
     else if (a === '--force') force = true;
     else if (a === '-h' || a === '--help') {
       console.log('usage: npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]');
+      console.log('       npm run migrate -- --declarations [DIR] [--check]   (bring existing declarations up to date)');
       return;
     } else if (a.startsWith('-'))
       throw new MigrationError([{ field: '(arguments)', value: a, allowed: '--out DIR, --force, --platform FILE' }]);

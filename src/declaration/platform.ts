@@ -13,7 +13,8 @@ import {
   resolveKubernetesVersion,
 } from '../presets';
 import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
-import { VClusterHelmValues, checkHelmValues } from '../vcluster/helm-values';
+import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
+import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
 
 export type { VClusterHelmValues };
 
@@ -164,7 +165,7 @@ export interface PlatformLoadBalancer {
 
 /** Container images of the Jobs the project renders; pin them by tag or digest. */
 export interface PlatformImages {
-  /** Image with `kubectl` and a POSIX shell (etcd PKI merge Job). @default "docker.io/alpine/k8s:1.34.3" */
+  /** Image with `kubectl` and a POSIX shell (Jobs that call the Kubernetes API). @default "docker.io/alpine/k8s:1.34.3" */
   readonly kubectl?: string;
   /** Image with `sh`, `curl` and `jq` (kubeconfig sync Job). @default "docker.io/alpine/k8s:1.34.3" */
   readonly curlJq?: string;
@@ -452,7 +453,10 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   for (const [key, image] of Object.entries(config.images ?? {})) p.pinnedImage(`images.${key}`, image);
   p.labels('namespaceLabels', config.namespaceLabels);
   if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
-  else if (line && config.helmValues !== undefined) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
+  else if (config.helmValues !== undefined) {
+    if (line) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
+    checkBackingStoreEtcdArgs(p, 'helmValues.controlPlane.backingStore', valueAtPath(config.helmValues, ['controlPlane', 'backingStore']));
+  }
 }
 
 /** The registration conventions: a workload repository and functions for labels and annotations. */

@@ -5,7 +5,6 @@
  */
 import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
 import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
-import type { EtcdPkiProps } from '../etcd/etcd-pki';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
 import { ExposureDefaults } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
@@ -66,8 +65,6 @@ export interface ResolvedVCluster {
   readonly network: AddOn<NetworkIsolationProps>;
   /** Props of the StrictIsolation, in strict mode. */
   readonly strict?: AddOn<StrictIsolationProps>;
-  /** Props of the EtcdPki, when asked for. */
-  readonly etcdPki?: AddOn<EtcdPkiProps>;
   /** Props of the KubeconfigSync. */
   readonly sync: AddOn<KubeconfigSyncProps>;
   /** Props of the ArgoRegistration. */
@@ -101,7 +98,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
   );
   const etcdMembers = deployedEtcdMembers(backingStore);
-  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers });
+  checkCrossFeature(problems, spec, platform, choices);
   const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
     ? (spec.exposure ?? Exposure.loadBalancer())
     : Exposure.loadBalancer();
@@ -112,7 +109,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
   const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
   checkFeatureSettings(problems, spec, names);
-  if (problems.ok) names.check(problems, namingFeatures(spec, choices.kubeconfigSync, etcdMembers, endpoint));
+  if (problems.ok) names.check(problems, namingFeatures(choices.kubeconfigSync, etcdMembers, endpoint));
   const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
   return {
     spec,
@@ -227,12 +224,11 @@ function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VCl
 
 /** Which optional objects a declaration renders (decides which derived names must fit). */
 function namingFeatures(
-  spec: VClusterSpec,
   kubeconfigSync: KubeconfigSyncStrategy,
   etcdMembers: number,
   endpoint: ApiEndpoint,
 ): NamingFeatures {
-  return { kubeconfigSync, deployedEtcd: etcdMembers, etcdPki: spec.etcdPki === true, gatewayRoute: endpoint.mode === 'gateway' };
+  return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway' };
 }
 
 /** The VCluster props of a declaration. */
@@ -292,7 +288,7 @@ function addOnProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices,
-): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'etcdPki' | 'sync' | 'registration'> {
+): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'sync' | 'registration'> {
   const n = platform.network;
   return {
     dns: {
@@ -322,7 +318,6 @@ function addOnProps(
       labels: n.policyLabels,
     },
     strict: r.isolationMode === 'strict' ? { ...(spec.isolation ?? {}) } : undefined,
-    etcdPki: spec.etcdPki ? { image: platform.images.kubectl } : undefined,
     sync: {
       strategy: r.kubeconfigSync,
       secretStoreName: platform.secretStore.name,

@@ -53,7 +53,11 @@ export interface VClusterSpec {
    * @default - the chart's embedded store for one replica; a deployed 3-member etcd when the control plane has more than one replica (the embedded store cannot serve HA)
    */
   readonly backingStore?: BackingStore;
-  /** Render the cert-manager PKI for a deployed etcd and mount it into the control plane. @default false */
+  /**
+   * Retired: `true` is refused, `false` is accepted and does nothing. It rendered a cert-manager PKI that neither etcd nor the control plane ever read, and its mount held the control plane in ContainerCreating until a merge Job had run; the chart's deployed etcd already runs TLS with client-certificate auth from the chart's own `<release>-certs`. `npm run migrate -- --declarations` removes it.
+   * @deprecated remove it; the chart's deployed etcd secures itself
+   * @default false
+   */
   readonly etcdPki?: boolean;
   /** `exportKubeConfig` values deep-merged over `{server: <external URL>}`. @default {} */
   readonly exportKubeConfig?: ExportKubeConfig;

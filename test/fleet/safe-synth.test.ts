@@ -378,7 +378,7 @@ describe('deterministic output', () => {
     const { platform: site, declarations } = loadFleet(fleetDir(), 'vclusters');
     const more = ['c', 'a', 'b'].map((n) => ({
       file: `vclusters/${n}.ts`,
-      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true },
+      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } } },
     }));
     const forward = renderFleet(site, buildFleet(site, [...declarations, ...more]), inventoryFiles);
     const backward = renderFleet(site, buildFleet(site, [...declarations, ...more].reverse()), inventoryFiles);
