@@ -20,6 +20,7 @@ export type {
   PlatformOnePassword,
   PlatformRegistration,
   PlatformSecretStore,
+  PlatformVCluster,
   RegistrationContext,
   VClusterHelmValues,
   WorkloadRepo,
@@ -70,6 +71,7 @@ export type {
   MetricsServerIntegration,
 } from './vcluster/integrations';
 export type { ControlPlanePersistence, ControlPlaneResources, ResourceQuantities } from './vcluster/sizing';
+export type { VClusterEdition } from './vcluster/edition';
 
 // Shared: names, presets, errors.
 export { VClusterNames } from './naming';

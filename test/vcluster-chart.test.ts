@@ -81,23 +81,10 @@ describe('VClusterChart: vcluster-media', () => {
     expect(values.exportKubeConfig).toEqual({ server: 'https://media.integratn.tech:443' });
   });
 
-  test('Helm values: integrations with their host selectors', () => {
-    expect(values.integrations.certManager).toEqual({
-      enabled: true,
-      sync: {
-        fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } },
-      },
-    });
-    expect(values.integrations.externalSecrets).toEqual({
-      enabled: true,
-      webhook: { enabled: true },
-      sync: {
-        fromHost: {
-          clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } },
-        },
-      },
-    });
-    expect(values.integrations.metricsServer).toEqual({ enabled: true });
+  test('Helm values: the OSS image and only the integration it has (metrics-server)', () => {
+    expect(values.controlPlane.statefulSet.image).toEqual({ repository: 'loft-sh/vcluster-oss' });
+    // cert-manager and External Secrets integrations are vcluster Pro features: never rendered for OSS
+    expect(values.integrations).toEqual({ metricsServer: { enabled: true } });
     expect(values.controlPlane.serviceMonitor.labels).toEqual({
       vcluster_name: 'vcluster-media',
       vcluster_namespace: 'vcluster-media',

@@ -23,10 +23,11 @@ export default definePlatform({
   },
   chart: { repoURL: 'https://charts.loft.sh', name: 'vcluster', version: '0.31.3' },
   kubernetesVersion: '1.34',
-  integrations: {
-    clusterIssuerSelectorLabels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' },
-    clusterStoreSelectorLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' },
-  },
+  // The open-source vcluster (image ghcr.io/loft-sh/vcluster-oss). Its syncer has the metrics-server
+  // integration only: the original's cert-manager / External Secrets integration values did nothing.
+  // cert-manager and External Secrets reach each vcluster through the host ApplicationSets
+  // (cluster labels enable_cert_manager / enable_external_secrets below).
+  vcluster: { edition: 'oss' },
   // Host network policies (metrics-server ingress, nginx-gateway egress, Argo CD egress) select
   // vcluster namespaces by this label.
   namespaceLabels: { 'platform.integratn.tech/type': 'vcluster' },
@@ -100,7 +101,6 @@ export default definePlatform({
       statefulSet: {
         scheduling: { podManagementPolicy: 'Parallel', priorityClassName: 'system-cluster-critical' },
         imagePullPolicy: 'Always',
-        image: { repository: 'loft-sh/vcluster-oss' },
       },
     },
     deploy: { metallb: { enabled: true } },

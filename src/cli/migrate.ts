@@ -490,8 +490,20 @@ function exposureField({ spec, comments }: Draft, r: RequestParts, platform: Pla
   if (Object.keys(props).length > 0) spec.exposure = Exposure.loadBalancer(props);
 }
 
-/** Integrations with host operators: the selectors default to the platform's. */
-function integrationsField({ spec }: Draft, r: RequestParts, platform: Platform): void {
+/**
+ * Integrations with host operators: the selectors default to the platform's. With the OSS edition
+ * nothing is carried over: cert-manager and External Secrets integrations are Pro features the OSS
+ * image ignores (the original rendered them, and they did nothing).
+ */
+function integrationsField({ spec, warnings }: Draft, r: RequestParts, platform: Platform): void {
+  if (platform.vcluster.edition === 'oss') {
+    const asked = ['certManager', 'externalSecrets'].filter((k) => Object.keys(obj(r.integ[k])).length);
+    if (asked.length)
+      warnings.push(
+        `spec.integrations.${asked.join(' and ')} not carried over: vcluster Pro features, which the site's OSS image ignored; the host ApplicationSets install cert-manager and External Secrets inside the vcluster (enable_cert_manager / enable_external_secrets)`,
+      );
+    return;
+  }
   const integrations: Record<string, unknown> = {};
   const issuer = obj(r.integ.certManager).clusterIssuerSelectorLabels as Record<string, string> | undefined;
   const issuerLabels = issuer && Object.keys(issuer).length ? issuer : ORIGINAL_DEFAULTS.clusterIssuerSelectorLabels;

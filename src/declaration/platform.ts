@@ -14,6 +14,7 @@ import {
 } from '../presets';
 import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
 import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
+import { VClusterEdition, resolveEdition } from '../vcluster/edition';
 import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
 
 export type { VClusterHelmValues };
@@ -101,12 +102,28 @@ export interface PlatformChart {
   readonly version?: string;
 }
 
-/** Host selector labels the vcluster integrations sync from. */
+/**
+ * Host selector labels the vcluster Pro integrations sync from. Only the Pro edition has these
+ * integrations; with the OSS edition the section must stay empty.
+ */
 export interface PlatformIntegrations {
-  /** Labels of the host ClusterIssuers a vcluster may use. */
-  readonly clusterIssuerSelectorLabels: Readonly<Record<string, string>>;
-  /** Labels of the host ClusterSecretStores a vcluster may use. */
-  readonly clusterStoreSelectorLabels: Readonly<Record<string, string>>;
+  /** Labels of the host ClusterIssuers a vcluster may use (Pro edition). @default - no ClusterIssuers are synced */
+  readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>>;
+  /** Labels of the host ClusterSecretStores a vcluster may use (Pro edition). @default - no ClusterSecretStores are synced */
+  readonly clusterStoreSelectorLabels?: Readonly<Record<string, string>>;
+}
+
+/** The vcluster the site runs. */
+export interface PlatformVCluster {
+  /**
+   * The vcluster edition: `oss` (image `ghcr.io/loft-sh/vcluster-oss`, metrics-server
+   * integration only) or `pro` (image `ghcr.io/loft-sh/vcluster-pro`, a license, the cert-manager
+   * and External Secrets integrations). The library renders the edition's image; a control-plane
+   * image repository in the site's `helmValues` must agree with it (a repository whose name does
+   * not say the edition, such as a mirror, needs the edition set explicitly).
+   * @default - the edition the site's control-plane image repository names, else "oss"
+   */
+  readonly edition?: VClusterEdition;
 }
 
 /** Argo CD cluster registration conventions of the site. */
@@ -185,8 +202,10 @@ export interface PlatformConfig {
   readonly chart?: PlatformChart;
   /** Kubernetes version used when a declaration names none. @default "1.34" */
   readonly kubernetesVersion?: string;
-  /** Host selector labels the vcluster integrations sync from. */
-  readonly integrations: PlatformIntegrations;
+  /** The vcluster the site runs (its edition). @default - the edition of the site's image repository, else "oss" */
+  readonly vcluster?: PlatformVCluster;
+  /** Host selector labels the vcluster Pro integrations sync from. @default - none (the OSS edition has no such integration) */
+  readonly integrations?: PlatformIntegrations;
   /** Argo CD cluster registration conventions of the site. */
   readonly registration: PlatformRegistration;
   /** Host network facts used by the network policies. */
@@ -216,6 +235,7 @@ export interface Platform {
   readonly onePassword: Required<PlatformOnePassword>;
   readonly chart: Required<PlatformChart>;
   readonly kubernetesVersion: string;
+  readonly vcluster: Required<PlatformVCluster>;
   readonly integrations: PlatformIntegrations;
   readonly registration: PlatformRegistration & { readonly workloadRepo: Required<WorkloadRepo> };
   readonly network: PlatformNetwork & {
@@ -244,12 +264,33 @@ export function definePlatform(config: PlatformConfig): Platform {
   checkPlatformArgoCd(p, config.argocd);
   checkPlatformNetwork(p, config.network);
   checkPlatformFields(p, config);
+  const edition = checkPlatformEdition(p, config);
   p.throwIfAny('platform configuration');
-  return deepFreeze(resolvePlatform(config));
+  return deepFreeze(resolvePlatform(config, edition));
+}
+
+/**
+ * The site's edition (declared, else named by its image repository, else OSS), and the Pro
+ * integrations' selector labels only with the Pro edition.
+ */
+function checkPlatformEdition(p: Problems, config: PlatformConfig): VClusterEdition {
+  const edition = resolveEdition(p, config.vcluster?.edition, config.helmValues);
+  if (edition !== 'oss') return edition;
+  for (const key of ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'] as const) {
+    const labels = config.integrations?.[key];
+    if (labels === undefined) continue;
+    p.add(
+      `integrations.${key}`,
+      labels,
+      'no selector labels with the oss edition: the cert-manager and External Secrets integrations are vcluster Pro features, and the OSS image accepts their values and does nothing',
+      'remove them (the host ApplicationSets install cert-manager and External Secrets inside each vcluster instead), or set vcluster.edition: "pro" with the Pro image',
+    );
+  }
+  return edition;
 }
 
 /** Applies the defaults of a checked configuration. */
-function resolvePlatform(config: PlatformConfig): Platform {
+function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Platform {
   const a = config.argocd;
   const repo = config.registration.workloadRepo;
   return {
@@ -276,7 +317,8 @@ function resolvePlatform(config: PlatformConfig): Platform {
       version: config.chart?.version ?? DEFAULT_CHART.version,
     },
     kubernetesVersion: config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-    integrations: config.integrations,
+    vcluster: { edition },
+    integrations: config.integrations ?? {},
     registration: {
       ...config.registration,
       workloadRepo: { url: repo.url, basePath: repo.basePath ?? '', path: repo.path ?? 'workloads', revision: repo.revision ?? 'main' },
@@ -323,6 +365,7 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     onePassword: true,
     chart: true,
     kubernetesVersion: true,
+    vcluster: true,
     integrations: true,
     registration: true,
     network: true,
@@ -344,6 +387,7 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
   secretStore: keysOf<PlatformSecretStore>({ name: true, kind: true }),
   onePassword: keysOf<PlatformOnePassword>({ vault: true, connectHost: true, tokenItem: true }),
   chart: keysOf<PlatformChart>({ repoURL: true, name: true, version: true }),
+  vcluster: keysOf<PlatformVCluster>({ edition: true }),
   integrations: keysOf<PlatformIntegrations>({ clusterIssuerSelectorLabels: true, clusterStoreSelectorLabels: true }),
   loadBalancer: keysOf<PlatformLoadBalancer>({ vipOffset: true }),
   gateway: keysOf<GatewayRef>({ name: true, namespace: true, sectionName: true }),
@@ -360,10 +404,10 @@ function checkPlatformSections(p: Problems, config: PlatformConfig): void {
     p.throwIfAny('platform configuration');
   }
   const c = config as unknown as Record<string, unknown>;
-  for (const section of ['argocd', 'secretStore', 'onePassword', 'integrations', 'registration', 'network']) {
+  for (const section of ['argocd', 'secretStore', 'onePassword', 'registration', 'network']) {
     if (!isPlainObject(c[section])) p.add(section, c[section], `the ${section} section (an object); see PlatformConfig`);
   }
-  for (const section of ['chart', 'loadBalancer', 'gateway', 'images']) {
+  for (const section of ['chart', 'loadBalancer', 'gateway', 'images', 'vcluster', 'integrations']) {
     if (c[section] !== undefined && !isPlainObject(c[section]))
       p.add(section, c[section], `an object (the ${section} section), or nothing`);
   }
@@ -441,8 +485,8 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   if (!line) p.add('chart.version', version, `an exact supported chart version: ${chartVersionsAllowed()}`);
   const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   if (!resolveKubernetesVersion(kubernetesVersion)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed());
-  p.labels('integrations.clusterIssuerSelectorLabels', config.integrations.clusterIssuerSelectorLabels);
-  p.labels('integrations.clusterStoreSelectorLabels', config.integrations.clusterStoreSelectorLabels);
+  p.labels('integrations.clusterIssuerSelectorLabels', config.integrations?.clusterIssuerSelectorLabels);
+  p.labels('integrations.clusterStoreSelectorLabels', config.integrations?.clusterStoreSelectorLabels);
   checkPlatformRegistration(p, config.registration);
   p.integer('loadBalancer.vipOffset', config.loadBalancer?.vipOffset ?? 200, 1, 65534);
   if (config.gateway) {

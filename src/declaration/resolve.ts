@@ -18,7 +18,7 @@ import { Problems, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
 import { checkApplication } from '../vcluster/application';
 import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
-import { checkIntegrations } from '../vcluster/integrations';
+import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
 import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
@@ -85,7 +85,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
   const preset = resolvePreset(problems, spec);
-  checkFields(problems, spec, preset);
+  checkFields(problems, spec, preset, platform);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
@@ -141,7 +141,7 @@ function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
 }
 
 /** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
-function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): void {
+function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, platform: Platform): void {
   if (
     spec.kubernetesVersion !== undefined &&
     (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
@@ -161,6 +161,7 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): vo
   if (spec.backingStore !== undefined) checkBackingStore(problems, 'backingStore', spec.backingStore);
   if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
   checkIntegrations(problems, 'integrations', spec.integrations);
+  checkIntegrationsForEdition(problems, 'integrations', spec.integrations, platform.vcluster.edition, platform.integrations);
   const np = spec.networkPolicies;
   if (isPlainObject(np)) {
     if (np.enableNFS !== undefined) problems.boolean('networkPolicies.enableNFS', np.enableNFS);
@@ -244,6 +245,8 @@ function vclusterProps(
   },
 ): VClusterProps {
   const i = spec.integrations ?? {};
+  // The Pro integrations exist in the Pro image only: never rendered for OSS (a declaration asking for them is refused).
+  const pro = platform.vcluster.edition === 'pro';
   return {
     releaseName: spec.name,
     namespace: spec.targetNamespace,
@@ -267,12 +270,13 @@ function vclusterProps(
     exposureDefaults: r.exposureDefaults,
     exportKubeConfig: spec.exportKubeConfig,
     environment: r.environment,
+    edition: platform.vcluster.edition,
     clusterIssuerSelectorLabels:
-      i.certManager?.enabled === false
+      !pro || i.certManager?.enabled === false
         ? undefined
         : (i.certManager?.clusterIssuerSelectorLabels ?? platform.integrations.clusterIssuerSelectorLabels),
     clusterStoreSelectorLabels:
-      i.externalSecrets?.enabled === false
+      !pro || i.externalSecrets?.enabled === false
         ? undefined
         : (i.externalSecrets?.clusterStoreSelectorLabels ?? platform.integrations.clusterStoreSelectorLabels),
     metricsServer: i.metricsServer?.enabled ?? true,

@@ -95,6 +95,9 @@ describe('migrate', () => {
         ': etcd argument "--client-cert-auth=false" dropped: it let every pod of the namespace read and write the datastore; the chart\'s etcd keeps client-certificate auth',
     );
     expect(logs.some((l) => l.includes('the volume and mount of Secret vcluster-media-etcd-certs (the original etcd PKI) dropped'))).toBe(true);
+    // the OSS site's vclusters get no Pro integration: the request's selectors are reported, not carried over
+    expect(spec.integrations).toBeUndefined();
+    expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(true);
   });
 
   test('dev minimal: the vcluster name becomes the namespace and the chart stays on the original default', () => {
