@@ -188,7 +188,14 @@ function chartDefaultCorefile(c: CorefileContext, a: CorefileAdditions): string 
   if (!c.embedded) lines.push(`${i}reload`);
   lines.push(`${i}loadbalance`, '}');
   for (const z of a.forwardZones) {
-    lines.push('', `${z.zone}:${COREDNS_PORT} {`, `${i}errors`, `${i}cache ${a.cacheSeconds}`, `${i}forward . ${z.upstreams.join(' ')}`, '}');
+    lines.push(
+      '',
+      `${z.zone}:${COREDNS_PORT} {`,
+      `${i}errors`,
+      `${i}cache ${a.cacheSeconds}`,
+      `${i}forward . ${z.upstreams.join(' ')}`,
+      '}',
+    );
   }
   lines.push('', 'import /etc/coredns/custom/*.server');
   return lines.join('\n');
@@ -207,7 +214,10 @@ export function corefileContext(values: unknown): CorefileContext {
   const policy = at('policies.networkPolicy.enabled') === true;
   const fallbackDns = at('policies.networkPolicy.fallbackDns');
   return {
-    clusterDomain: typeof at('networking.advanced.clusterDomain') === 'string' ? (at('networking.advanced.clusterDomain') as string) : CHART_CLUSTER_DOMAIN,
+    clusterDomain:
+      typeof at('networking.advanced.clusterDomain') === 'string'
+        ? (at('networking.advanced.clusterDomain') as string)
+        : CHART_CLUSTER_DOMAIN,
     nodeHostnames: at('networking.advanced.proxyKubelets.byHostname') !== false,
     fallbackHostCluster: at('networking.advanced.fallbackHostCluster') === true,
     networkPolicyFallbackDns: policy ? (typeof fallbackDns === 'string' ? fallbackDns : '8.8.8.8') : undefined,
@@ -267,7 +277,7 @@ export class CoreDnsPatch extends Construct {
       p.add(
         'upstreams',
         undefined,
-        "the host cluster's DNS address (e.g. [\"10.96.0.10\"]) while networking.advanced.fallbackHostCluster is true: the chart forwards to it, and only the running syncer knows it",
+        'the host cluster\'s DNS address (e.g. ["10.96.0.10"]) while networking.advanced.fallbackHostCluster is true: the chart forwards to it, and only the running syncer knows it',
         'set coredns.upstreams to the host cluster DNS Service address',
       );
     }

@@ -55,7 +55,7 @@ export class VClusterChart extends Chart {
     this.vcluster = vcluster;
     inSection('coredns', () => new CoreDnsPatch(this, 'CoreDnsPatch', { vcluster, ...r.dns }));
     new NetworkIsolation(this, 'NetworkIsolation', { vcluster, ...r.network });
-    if (r.strict) new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict });
+    if (r.strict) inSection('isolation', () => new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict }));
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
   }

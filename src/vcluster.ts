@@ -31,7 +31,14 @@ import { Problems, ValidationError, isPlainObject } from './validation';
 import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER, checkSyncPolicy } from './vcluster/application';
 import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
 import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
-import { CONTROL_PLANE_IMAGE_REPOSITORY, DEFAULT_EDITION, EDITION_IMAGE_REPOSITORIES, VCLUSTER_EDITIONS, VClusterEdition, checkEditionImage } from './vcluster/edition';
+import {
+  CONTROL_PLANE_IMAGE_REPOSITORY,
+  DEFAULT_EDITION,
+  EDITION_IMAGE_REPOSITORIES,
+  VCLUSTER_EDITIONS,
+  VClusterEdition,
+  checkEditionImage,
+} from './vcluster/edition';
 import { checkIntegrationValues, integrationValues } from './vcluster/integrations';
 import { ApiEndpoint, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
 import { ExportKubeConfig, kubeconfigExportOf } from './vcluster/kubeconfig-export';
@@ -439,7 +446,12 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   if (props.edition !== undefined) p.oneOf('edition', props.edition, VCLUSTER_EDITIONS);
   for (const key of ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'] as const) {
     if (v.edition === 'oss' && props[key] !== undefined) {
-      p.add(key, props[key], 'nothing with the oss edition: the integration is a vcluster Pro feature the OSS image ignores', 'remove it, or set edition: "pro"');
+      p.add(
+        key,
+        props[key],
+        'nothing with the oss edition: the integration is a vcluster Pro feature the OSS image ignores',
+        'remove it, or set edition: "pro"',
+      );
     }
   }
   if (isPlainObject(props.syncPolicy)) checkSyncPolicy(p, 'syncPolicy', props.syncPolicy);

@@ -64,7 +64,12 @@ describe('CoreDnsPatch', () => {
   test('every chart line gets the chart default (rewrite, NodeHosts, custom imports) with only ttl 30 added', () => {
     for (const targetRevision of ['0.30.4', '0.31.1', '0.31.3']) {
       const { dns } = build({}, targetRevision);
-      expect(dns.corefile().split('\n').filter((l) => l !== '        ttl 30')).toEqual(CHART_DEFAULT_COREFILE.split('\n'));
+      expect(
+        dns
+          .corefile()
+          .split('\n')
+          .filter((l) => l !== '        ttl 30'),
+      ).toEqual(CHART_DEFAULT_COREFILE.split('\n'));
     }
   });
 
@@ -94,7 +99,10 @@ describe('CoreDnsPatch', () => {
 
   test('throws with fallbackHostCluster and no upstreams (only the running syncer knows the host DNS address)', () => {
     const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
-    const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo', helmValues: { networking: { advanced: { fallbackHostCluster: true } } } });
+    const vcluster = new VCluster(chart, 'vc', {
+      releaseName: 'demo',
+      helmValues: { networking: { advanced: { fallbackHostCluster: true } } },
+    });
     expect(() => new CoreDnsPatch(chart, 'dns', { vcluster })).toThrow(
       /upstreams: undefined is not allowed\. Allowed: the host cluster's DNS address .* while networking\.advanced\.fallbackHostCluster is true/,
     );
@@ -111,7 +119,9 @@ describe('CoreDnsPatch', () => {
     const vcluster = new VCluster(chart, 'vc', { releaseName: 'demo' });
     new CoreDnsPatch(chart, 'dns', { vcluster });
     vcluster.addHelmValues('late', { networking: { advanced: { proxyKubelets: { byHostname: false } } } });
-    expect(() => chart.toJson()).toThrow(/controlPlane\.coredns\.overwriteConfig: .* is not allowed\. Allowed: the Corefile the CoreDnsPatch of "demo" renders/);
+    expect(() => chart.toJson()).toThrow(
+      /controlPlane\.coredns\.overwriteConfig: .* is not allowed\. Allowed: the Corefile the CoreDnsPatch of "demo" renders/,
+    );
   });
 
   test('refuses overwriteConfig through helmValues (it would drop the chart defaults)', () => {

@@ -63,11 +63,7 @@ function declaration(i: number): string {
     if (!prod) lines.push("  deletionPolicy: 'retain',");
   }
   if (prod && i % 6 === 0) {
-    lines.push(
-      '  backingStore: {',
-      '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },',
-      '  },',
-    );
+    lines.push('  backingStore: {', '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },', '  },');
   }
   const egress = [`{ name: 'postgres', cidr: ${lit(`10.${hi}.${lo}.5/32`)}, port: 5432 }`];
   if (i % 2 === 0) egress.push("{ name: 'dns', cidr: '10.0.0.53/32', port: 53, protocol: 'UDP' }");

@@ -137,13 +137,19 @@ function weakEtcdArgs(
   if (!prop) return;
   const field = `backingStore.${ETCD_EXTRA_ARGS_PATH.join('.')}`;
   if (!ts.isArrayLiteralExpression(prop.initializer)) {
-    manual.push({ line: lineOf(prop), message: `${field} is not a list literal: check by hand that no argument switches off client-certificate auth` });
+    manual.push({
+      line: lineOf(prop),
+      message: `${field} is not a list literal: check by hand that no argument switches off client-certificate auth`,
+    });
     return;
   }
   const weak: ts.Expression[] = [];
   prop.initializer.elements.forEach((e, i) => {
     if (!ts.isStringLiteral(e) && !ts.isNoSubstitutionTemplateLiteral(e)) {
-      manual.push({ line: lineOf(e), message: `${field}[${i}] is not a string literal: check by hand that it keeps client-certificate auth` });
+      manual.push({
+        line: lineOf(e),
+        message: `${field}[${i}] is not a string literal: check by hand that it keeps client-certificate auth`,
+      });
       return;
     }
     const why = weakensClientAuth(e.text);
@@ -192,7 +198,9 @@ export function runMigrateDeclarations(opts: MigrateDeclarationsOptions): number
     if (!opts.check) fs.writeFileSync(file, r.text);
   }
   const verb = opts.check ? 'need changes' : 'changed';
-  log(`migrate --declarations: ${files.length} declaration${files.length === 1 ? '' : 's'}, ${pending} ${verb}${manual ? `, ${manual} to fix by hand` : ''}`);
+  log(
+    `migrate --declarations: ${files.length} declaration${files.length === 1 ? '' : 's'}, ${pending} ${verb}${manual ? `, ${manual} to fix by hand` : ''}`,
+  );
   return (opts.check && pending) || manual ? 1 : 0;
 }
 
@@ -202,7 +210,8 @@ export function parseDeclarationsArgs(argv: readonly string[], defaultDir: strin
   let check = false;
   for (const a of argv) {
     if (a === '--check') check = true;
-    else if (a.startsWith('-') || dir !== undefined) throw new Error(`unexpected argument ${JSON.stringify(a)}: usage: npm run migrate -- --declarations [DIR] [--check]`);
+    else if (a.startsWith('-') || dir !== undefined)
+      throw new Error(`unexpected argument ${JSON.stringify(a)}: usage: npm run migrate -- --declarations [DIR] [--check]`);
     else dir = a;
   }
   const resolved = path.resolve(dir ?? defaultDir);

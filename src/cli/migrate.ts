@@ -612,21 +612,31 @@ function helmValuesField({ spec, comments }: Draft, r: RequestParts): void {
  */
 function retiredSettings({ spec, comments, warnings }: Draft, r: RequestParts): void {
   for (const arg of dropWeakEtcdArgs(spec)) {
-    warnings.push(`etcd argument ${JSON.stringify(arg)} dropped: it let every pod of the namespace read and write the datastore; the chart's etcd keeps client-certificate auth`);
-    comments.backingStore = [...(comments.backingStore ?? []), `Dropped the original's etcd argument ${JSON.stringify(arg)} (it switched off client-certificate auth).`];
+    warnings.push(
+      `etcd argument ${JSON.stringify(arg)} dropped: it let every pod of the namespace read and write the datastore; the chart's etcd keeps client-certificate auth`,
+    );
+    comments.backingStore = [
+      ...(comments.backingStore ?? []),
+      `Dropped the original's etcd argument ${JSON.stringify(arg)} (it switched off client-certificate auth).`,
+    ];
   }
   const secretName = `${r.name}-etcd-certs`;
   const persistence = at(spec.helmValues, ['controlPlane', 'statefulSet', 'persistence']);
   if (!isPlainObject(persistence) || !Array.isArray(persistence.addVolumes)) return;
-  const volumes = (persistence.addVolumes as unknown[]).filter((v) => at(v, ['secret', 'secretName']) === secretName).map((v) => at(v, ['name']));
+  const volumes = (persistence.addVolumes as unknown[])
+    .filter((v) => at(v, ['secret', 'secretName']) === secretName)
+    .map((v) => at(v, ['name']));
   if (!volumes.length) return;
   persistence.addVolumes = (persistence.addVolumes as unknown[]).filter((v) => !volumes.includes(at(v, ['name'])));
   if (Array.isArray(persistence.addVolumeMounts))
     persistence.addVolumeMounts = (persistence.addVolumeMounts as unknown[]).filter((m) => !volumes.includes(at(m, ['name'])));
-  for (const k of ['addVolumes', 'addVolumeMounts']) if (Array.isArray(persistence[k]) && !(persistence[k] as unknown[]).length) delete persistence[k];
+  for (const k of ['addVolumes', 'addVolumeMounts'])
+    if (Array.isArray(persistence[k]) && !(persistence[k] as unknown[]).length) delete persistence[k];
   spec.helmValues = pruneEmpty(spec.helmValues as JsonObject);
   if (!Object.keys(spec.helmValues as JsonObject).length) delete spec.helmValues;
-  warnings.push(`helmOverrides: the volume and mount of Secret ${secretName} (the original etcd PKI) dropped: nothing reads /etcd-certs and nothing creates that Secret any more`);
+  warnings.push(
+    `helmOverrides: the volume and mount of Secret ${secretName} (the original etcd PKI) dropped: nothing reads /etcd-certs and nothing creates that Secret any more`,
+  );
 }
 
 /** A copy of a values tree without empty maps. */

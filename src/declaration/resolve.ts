@@ -224,11 +224,7 @@ function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VCl
 }
 
 /** Which optional objects a declaration renders (decides which derived names must fit). */
-function namingFeatures(
-  kubeconfigSync: KubeconfigSyncStrategy,
-  etcdMembers: number,
-  endpoint: ApiEndpoint,
-): NamingFeatures {
+function namingFeatures(kubeconfigSync: KubeconfigSyncStrategy, etcdMembers: number, endpoint: ApiEndpoint): NamingFeatures {
   return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway' };
 }
 

@@ -119,7 +119,11 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
   if (isPlainObject(spec.helmValues)) {
     checkHelmValuesOwnedByFields(problems, spec.helmValues);
     // Refused above as a whole; the etcd arguments are named too, so the reason is not lost on the move.
-    checkBackingStoreEtcdArgs(problems, 'helmValues.controlPlane.backingStore', valueAtPath(spec.helmValues, ['controlPlane', 'backingStore']));
+    checkBackingStoreEtcdArgs(
+      problems,
+      'helmValues.controlPlane.backingStore',
+      valueAtPath(spec.helmValues, ['controlPlane', 'backingStore']),
+    );
   }
 }
 

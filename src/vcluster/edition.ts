@@ -72,7 +72,13 @@ export function resolveEdition(problems: Problems, declared: unknown, siteHelmVa
  * @param field where the values are, e.g. `helmValues`
  * @param siteRepository the repository of the site's values, accepted as the edition's
  */
-export function checkEditionImage(problems: Problems, field: string, values: unknown, edition: VClusterEdition, siteRepository?: unknown): void {
+export function checkEditionImage(
+  problems: Problems,
+  field: string,
+  values: unknown,
+  edition: VClusterEdition,
+  siteRepository?: unknown,
+): void {
   const repository = valueAtPath(values, CONTROL_PLANE_IMAGE_REPOSITORY);
   const named = editionOfRepository(repository);
   if (named === edition || (named === undefined && (repository === undefined || repository === siteRepository))) return;
@@ -80,6 +86,8 @@ export function checkEditionImage(problems: Problems, field: string, values: unk
     `${field}.${CONTROL_PLANE_IMAGE_REPOSITORY.join('.')}`,
     repository,
     `the control-plane image of the ${edition} edition the site runs (${EDITION_IMAGE_REPOSITORIES[edition]}, or the repository the site's values name)`,
-    named ? `remove the override, or set the platform's vcluster.edition to "${named}"` : 'remove the override; a mirror of the image belongs in the site values',
+    named
+      ? `remove the override, or set the platform's vcluster.edition to "${named}"`
+      : 'remove the override; a mirror of the image belongs in the site values',
   );
 }

@@ -124,7 +124,8 @@ export default defineVCluster({ name: 'x', backingStore: { etcd: { deploy: { sta
     expect(r.manual).toEqual([
       {
         line: 2,
-        message: 'backingStore.etcd.deploy.statefulSet.extraArgs is not a list literal: check by hand that no argument switches off client-certificate auth',
+        message:
+          'backingStore.etcd.deploy.statefulSet.extraArgs is not a list literal: check by hand that no argument switches off client-certificate auth',
       },
     ]);
   });
@@ -132,7 +133,7 @@ export default defineVCluster({ name: 'x', backingStore: { etcd: { deploy: { sta
   test('rewrites every declaration of a folder in place, never platform.ts; --check only reports', () => {
     fs.writeFileSync(path.join(dir, 'media.ts'), OLD_MEDIA);
     fs.writeFileSync(path.join(dir, 'sandbox.ts'), "export default defineVCluster({ name: 'sandbox' });\n");
-    const platform = "export default definePlatform({ etcdPki: true } as never);\n";
+    const platform = 'export default definePlatform({ etcdPki: true } as never);\n';
     fs.writeFileSync(path.join(dir, 'platform.ts'), platform);
     // --check: exit code 1, nothing written
     expect(runMigrateDeclarations({ dir, check: true, log: (l) => logs.push(l) })).toBe(1);
@@ -152,10 +153,14 @@ export default defineVCluster({ name: 'x', backingStore: { etcd: { deploy: { sta
     let status = 0;
     let stdout = '';
     try {
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/migrate.ts', '--declarations', dir, '--check'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
+      execFileSync(
+        process.execPath,
+        [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/migrate.ts', '--declarations', dir, '--check'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
     } catch (e) {
       status = (e as { status: number }).status;
       stdout = (e as { stdout: string }).stdout;
@@ -165,7 +170,9 @@ export default defineVCluster({ name: 'x', backingStore: { etcd: { deploy: { sta
   });
 
   test('throws on an unknown option or a folder that does not exist', () => {
-    expect(() => parseDeclarationsArgs(['--write'], dir)).toThrow(/unexpected argument "--write": usage: npm run migrate -- --declarations \[DIR\] \[--check\]/);
+    expect(() => parseDeclarationsArgs(['--write'], dir)).toThrow(
+      /unexpected argument "--write": usage: npm run migrate -- --declarations \[DIR\] \[--check\]/,
+    );
     expect(() => parseDeclarationsArgs([path.join(dir, 'nope')], dir)).toThrow(/not a folder of declarations: .*nope/);
     expect(parseDeclarationsArgs(['--check'], dir)).toEqual({ dir, check: true });
   });

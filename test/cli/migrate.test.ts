@@ -88,16 +88,22 @@ describe('migrate', () => {
       highAvailability: { replicas: 3 },
       image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
     });
-    expect(source).toContain('// Dropped the original\'s etcd argument "--client-cert-auth=false" (it switched off client-certificate auth).');
+    expect(source).toContain(
+      '// Dropped the original\'s etcd argument "--client-cert-auth=false" (it switched off client-certificate auth).',
+    );
     expect(logs).toContain(
       'warning: ' +
         fixture('vcluster-media.request.yaml') +
         ': etcd argument "--client-cert-auth=false" dropped: it let every pod of the namespace read and write the datastore; the chart\'s etcd keeps client-certificate auth',
     );
-    expect(logs.some((l) => l.includes('the volume and mount of Secret vcluster-media-etcd-certs (the original etcd PKI) dropped'))).toBe(true);
+    expect(logs.some((l) => l.includes('the volume and mount of Secret vcluster-media-etcd-certs (the original etcd PKI) dropped'))).toBe(
+      true,
+    );
     // the OSS site's vclusters get no Pro integration: the request's selectors are reported, not carried over
     expect(spec.integrations).toBeUndefined();
-    expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(true);
+    expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(
+      true,
+    );
   });
 
   test('dev minimal: the vcluster name becomes the namespace and the chart stays on the original default', () => {

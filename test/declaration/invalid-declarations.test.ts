@@ -69,7 +69,12 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
     'application.syncPolicy.retry.limit',
     -1,
   ],
-  ['sync retry limit 0 (a failed sync is never retried)', { application: { syncPolicy: { retry: { limit: 0 } } } }, 'application.syncPolicy.retry.limit', 0],
+  [
+    'sync retry limit 0 (a failed sync is never retried)',
+    { application: { syncPolicy: { retry: { limit: 0 } } } },
+    'application.syncPolicy.retry.limit',
+    0,
+  ],
   ['sync retry limit 101', { application: { syncPolicy: { retry: { limit: 101 } } } }, 'application.syncPolicy.retry.limit', 101],
   [
     'sync retry backoff duration in words',

@@ -197,16 +197,7 @@ describe('random valid declarations', () => {
     );
     // The runs reached the optional objects too (gateway route, strict isolation, Job sync).
     expect([...kinds]).toEqual(
-      expect.arrayContaining([
-        'Namespace',
-        'AppProject',
-        'Application',
-        'NetworkPolicy',
-        'TLSRoute',
-        'ResourceQuota',
-        'Job',
-        'PushSecret',
-      ]),
+      expect.arrayContaining(['Namespace', 'AppProject', 'Application', 'NetworkPolicy', 'TLSRoute', 'ResourceQuota', 'Job', 'PushSecret']),
     );
   });
 });

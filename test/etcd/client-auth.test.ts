@@ -29,15 +29,20 @@ describe('etcd client-certificate auth', () => {
     expect(weakensClientAuth(arg)).toEqual(expect.any(String));
   });
 
-  test.each(['--client-cert-auth=true', '--client-cert-auth', '--quota-backend-bytes=8589934592', '--listen-client-urls=https://0.0.0.0:2379', 'false'])(
-    '%s keeps it',
-    (arg) => {
-      expect(weakensClientAuth(arg)).toBeUndefined();
-    },
-  );
+  test.each([
+    '--client-cert-auth=true',
+    '--client-cert-auth',
+    '--quota-backend-bytes=8589934592',
+    '--listen-client-urls=https://0.0.0.0:2379',
+    'false',
+  ])('%s keeps it', (arg) => {
+    expect(weakensClientAuth(arg)).toBeUndefined();
+  });
 
   test('a declaration is refused naming the field, the value, why and the fix', () => {
-    expect(() => render({ name: 'x', preset: 'prod', backingStore: deployed(['--quota-backend-bytes=1', '--client-cert-auth=false']) })).toThrow(
+    expect(() =>
+      render({ name: 'x', preset: 'prod', backingStore: deployed(['--quota-backend-bytes=1', '--client-cert-auth=false']) }),
+    ).toThrow(
       /backingStore\.etcd\.deploy\.statefulSet\.extraArgs\[1\]: "--client-cert-auth=false" is not allowed\. Allowed: etcd arguments that keep TLS with client-certificate auth .*: --client-cert-auth=false switches off the verification of client certificates: etcd then accepts any client that reaches it, and every tenant pod runs in the vcluster's namespace\. Fix: remove the argument/,
     );
   });
@@ -50,11 +55,16 @@ describe('etcd client-certificate auth', () => {
       message = (e as Error).message;
     }
     expect(message).toContain('helmValues.controlPlane.backingStore: ');
-    expect(message).toContain('helmValues.controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]: "--peer-client-cert-auth=false" is not allowed.');
+    expect(message).toContain(
+      'helmValues.controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]: "--peer-client-cert-auth=false" is not allowed.',
+    );
   });
 
   test("the site's values are refused where the site is defined", () => {
-    const config = { ...(platform as unknown as PlatformConfig), helmValues: { controlPlane: { backingStore: deployed(['--client-cert-auth=0']) } } };
+    const config = {
+      ...(platform as unknown as PlatformConfig),
+      helmValues: { controlPlane: { backingStore: deployed(['--client-cert-auth=0']) } },
+    };
     expect(() => definePlatform(config as PlatformConfig)).toThrow(
       /helmValues\.controlPlane\.backingStore\.etcd\.deploy\.statefulSet\.extraArgs\[0\]: "--client-cert-auth=0" is not allowed/,
     );
@@ -67,7 +77,9 @@ describe('etcd client-certificate auth', () => {
       preset: 'prod',
       siteHelmValues: { controlPlane: { backingStore: deployed(['--client-cert-auth=false']) } },
     });
-    expect(site.helmValueProblems().list.map((p) => p.field)).toEqual(['helmValues.controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]']);
+    expect(site.helmValueProblems().list.map((p) => p.field)).toEqual([
+      'helmValues.controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+    ]);
     const addOn = new VCluster(chart, 'addon', { releaseName: 'addon', preset: 'prod' });
     expect(addOn.helmValueProblems().ok).toBe(true);
     addOn.addHelmValues('test', { controlPlane: { backingStore: deployed(['--listen-client-urls=http://0.0.0.0:2379']) } });

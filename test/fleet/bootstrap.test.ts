@@ -79,7 +79,7 @@ describe('bootstrap', () => {
     expect(child.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
   });
 
-  test('nothing of a Job is ignored: a copied live selector would break the Jobs\' Replace=true', () => {
+  test("nothing of a Job is ignored: a copied live selector would break the Jobs' Replace=true", () => {
     const { objects } = fleet([media, sandbox, far]);
     for (const child of objects.filter((o: any) => o.metadata.name !== 'vcluster-fleet')) {
       expect(child.spec.ignoreDifferences.filter((d: any) => d.kind === 'Job' || d.group === 'batch')).toEqual([]);

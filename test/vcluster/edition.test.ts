@@ -58,11 +58,15 @@ describe('vcluster edition', () => {
   });
 
   test('throws on an unknown edition', () => {
-    expect(() => site({ vcluster: { edition: 'enterprise' as never } })).toThrow(/vcluster\.edition: "enterprise" is not allowed\. Allowed: one of "oss", "pro"/);
+    expect(() => site({ vcluster: { edition: 'enterprise' as never } })).toThrow(
+      /vcluster\.edition: "enterprise" is not allowed\. Allowed: one of "oss", "pro"/,
+    );
   });
 
   test('throws when a declaration runs the image of another edition', () => {
-    expect(() => render({ name: 'a', helmValues: { controlPlane: { statefulSet: { image: { repository: 'loft-sh/vcluster-pro' } } } } })).toThrow(
+    expect(() =>
+      render({ name: 'a', helmValues: { controlPlane: { statefulSet: { image: { repository: 'loft-sh/vcluster-pro' } } } } }),
+    ).toThrow(
       /helmValues\.controlPlane\.statefulSet\.image\.repository: "loft-sh\/vcluster-pro" is not allowed\. Allowed: the control-plane image of the oss edition the site runs/,
     );
   });

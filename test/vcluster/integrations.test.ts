@@ -52,7 +52,9 @@ describe('integrations and the edition', () => {
   });
 
   test('OSS: asking for External Secrets is refused, and so is switching it on through helmValues', () => {
-    expect(problems({ integrations: { externalSecrets: { enabled: true } } }).map((p) => p.field)).toEqual(['integrations.externalSecrets']);
+    expect(problems({ integrations: { externalSecrets: { enabled: true } } }).map((p) => p.field)).toEqual([
+      'integrations.externalSecrets',
+    ]);
     expect(problems({ helmValues: { integrations: { externalSecrets: { enabled: true } } } })).toEqual([
       expect.objectContaining({ field: 'helmValues.integrations.externalSecrets.enabled', value: true }),
     ]);
@@ -70,12 +72,18 @@ describe('integrations and the edition', () => {
       metricsServer: { enabled: true },
       certManager: {
         enabled: true,
-        sync: { fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } } },
+        sync: {
+          fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } },
+        },
       },
       externalSecrets: {
         enabled: true,
         webhook: { enabled: true },
-        sync: { fromHost: { clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } } } },
+        sync: {
+          fromHost: {
+            clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } },
+          },
+        },
       },
     });
     const off = helmValues(render({ name: 'a', integrations: { certManager: { enabled: false } } }, pro));
@@ -86,7 +94,11 @@ describe('integrations and the edition', () => {
     const bare = definePlatform({ ...config, vcluster: { edition: 'pro' } } as PlatformConfig);
     expect(helmValues(render({ name: 'a' }, bare)).integrations).toEqual({ metricsServer: { enabled: true } });
     expect(problems({ integrations: { certManager: { enabled: true } } }, bare)).toEqual([
-      expect.objectContaining({ field: 'integrations.certManager.enabled', value: true, allowed: expect.stringMatching(/^true only with selector labels/) }),
+      expect.objectContaining({
+        field: 'integrations.certManager.enabled',
+        value: true,
+        allowed: expect.stringMatching(/^true only with selector labels/),
+      }),
     ]);
   });
 });
