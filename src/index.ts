@@ -21,6 +21,7 @@ export type {
   PlatformRegistration,
   PlatformSecretStore,
   PlatformVCluster,
+  PlatformVClusterSecret,
   RegistrationContext,
   VClusterHelmValues,
   WorkloadRepo,
@@ -38,6 +39,8 @@ export { ArgoRegistration } from './argo-registration';
 export type { ArgoRegistrationForVClusterProps, ArgoRegistrationFromExistingProps, ArgoRegistrationProps } from './argo-registration';
 export { KubeconfigSync } from './kubeconfig-sync';
 export type { KubeconfigSyncProps } from './kubeconfig-sync';
+export { VClusterSecretSync } from './registration/vcluster-secret-sync';
+export type { VClusterSecretSyncProps } from './registration/vcluster-secret-sync';
 export { CoreDnsPatch } from './coredns-patch';
 export type { CoreDnsPatchProps, CoreDnsSettings, ForwardZone } from './coredns-patch';
 export { Exposure } from './exposure/exposure';

@@ -70,6 +70,8 @@ export class VClusterNames {
   public readonly etcdPkiPrefix: string;
   /** The retired etcd PKI: its merge Job `N-etcd-certs-merge` (nothing renders it; kept for the alert facts). */
   public readonly etcdCertsMerge: string;
+  /** Secret kept inside the vcluster: the SecretStore of the vcluster's own API, `N-vcluster-api`. */
+  public readonly vclusterApiStore: string;
   /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
   public readonly chartClusterRole: string;
   /** Host label value the syncer puts on synced PVs: `N-x-T`. */
@@ -99,6 +101,7 @@ export class VClusterNames {
     this.etcdHeadless = `${n}-etcd-headless`;
     this.etcdPkiPrefix = `${n}-etcd`;
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
+    this.vclusterApiStore = `${n}-vcluster-api`;
     this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
     this.managedBy = `${n}-x-${this.namespace}`;
     this.bootstrapApplication = `fleet-${n}`;
@@ -107,6 +110,16 @@ export class VClusterNames {
   /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
   public argocdClusterName(baseDomain: string): string {
     return `${this.release}.${baseDomain.replace(/\./g, '-')}`;
+  }
+
+  /** Secret kept inside the vcluster: the ExternalSecret and host Secret holding its values, `N-<secret>`. */
+  public vclusterSecretSource(secret: string): string {
+    return `${this.release}-${secret}`;
+  }
+
+  /** Secret kept inside the vcluster: the PushSecret writing it there, `N-<secret>-push`. */
+  public vclusterSecretPush(secret: string): string {
+    return `${this.release}-${secret}-push`;
   }
 
   /** The etcd member pod names for `replicas` members: `N-etcd-0` … */
@@ -145,6 +158,10 @@ export class VClusterNames {
       tooLong('the last etcd member', `${this.etcd}-${Math.max(0, features.deployedEtcd - 1)}`, MAX_NAME);
     }
     if (features.gatewayRoute) tooLong('the API route', this.apiRoute, MAX_NAME);
+    if (features.vclusterSecret !== undefined) {
+      tooLong('the SecretStore of the vcluster API', this.vclusterApiStore, MAX_NAME);
+      tooLong('the PushSecret of the Secret kept inside the vcluster', this.vclusterSecretPush(features.vclusterSecret), MAX_NAME);
+    }
   }
 }
 
@@ -156,6 +173,8 @@ export interface NamingFeatures {
   readonly deployedEtcd: number;
   /** Whether a Gateway API route is rendered for the API. */
   readonly gatewayRoute: boolean;
+  /** Name of the Secret the site keeps inside every vcluster, when it keeps one. @default - none */
+  readonly vclusterSecret?: string;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { VClusterSpec } from './declaration/spec';
 import { NetworkIsolation } from './isolation/network-isolation';
 import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
+import { VClusterSecretSync } from './registration/vcluster-secret-sync';
 import { Problems, ValidationError } from './validation';
 import { VCluster } from './vcluster';
 import type { JsonObject } from './vcluster/helm-values';
@@ -27,8 +28,8 @@ export interface VClusterChartProps {
  *
  * Composes {@link VCluster} (namespace, AppProject, Application with the Helm values and the
  * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the
- * kubeconfig sync and the Argo CD registration, each from the props the resolved declaration
- * carries for it.
+ * kubeconfig sync, the Secret the site keeps inside every vcluster, and the Argo CD registration,
+ * each from the props the resolved declaration carries for it.
  */
 export class VClusterChart extends Chart {
   /**
@@ -57,6 +58,7 @@ export class VClusterChart extends Chart {
     new NetworkIsolation(this, 'NetworkIsolation', { vcluster, ...r.network });
     if (r.strict) inSection('isolation', () => new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict }));
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
+    if (r.vclusterSecret) new VClusterSecretSync(this, 'VClusterSecretSync', { vcluster, ...r.vclusterSecret });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
   }
 }

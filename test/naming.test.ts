@@ -73,6 +73,26 @@ describe('VClusterNames', () => {
     expect(p.ok).toBe(true);
   });
 
+  test('the PushSecret of the Secret kept inside the vcluster must fit too', () => {
+    const p = new Problems();
+    new VClusterNames({ name: 'c'.repeat(30) }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      gatewayRoute: false,
+      vclusterSecret: 'eso-onepassword-token',
+    });
+    // c×30 + "-eso-onepassword-token-push" = 57: fits; a longer Secret name would not
+    expect(p.ok).toBe(true);
+    new VClusterNames({ name: 'c'.repeat(40) }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      gatewayRoute: false,
+      vclusterSecret: 'eso-onepassword-token',
+    });
+    expect(p.list.map((x) => x.fix)).toEqual(['shorten name by 4 characters']);
+    expect(p.list[0].allowed).toContain('the PushSecret of the Secret kept inside the vcluster');
+  });
+
   test('release names over 53 characters are refused (Helm limit)', () => {
     const p = new Problems();
     new VClusterNames({ name: 'b'.repeat(54) }).check(p, {

@@ -80,6 +80,26 @@ export interface PlatformSecretStore {
   readonly name: string;
   /** Store kind. @default "ClusterSecretStore" */
   readonly kind?: 'ClusterSecretStore' | 'SecretStore';
+  /** Namespace the site's External Secrets controller runs in (it reaches the vcluster APIs to keep `vclusterSecret` there). @default "external-secrets" */
+  readonly controllerNamespace?: string;
+}
+
+/**
+ * A Secret the host's External Secrets keeps inside every vcluster, from an item of the password
+ * manager (e.g. the 1Password Connect token of the External Secrets operator the host
+ * ApplicationSets install in each vcluster). Written through the vcluster's own API: the host
+ * grants the vcluster nothing (unlike the chart's `sync.fromHost.secrets`, which lets the control
+ * plane list every Secret of the host).
+ */
+export interface PlatformVClusterSecret {
+  /** Name of the Secret inside the vcluster. */
+  readonly name: string;
+  /** Namespace of the Secret inside the vcluster. @default "external-secrets" */
+  readonly namespace?: string;
+  /** Item of the password manager (read through `secretStore`). */
+  readonly item: string;
+  /** Keys of the Secret → properties (fields) of the item. */
+  readonly data: Readonly<Record<string, string>>;
 }
 
 /** 1Password, the secret store's backend. */
@@ -198,6 +218,8 @@ export interface PlatformConfig {
   readonly secretStore: PlatformSecretStore;
   /** 1Password (the secret store's backend). */
   readonly onePassword: PlatformOnePassword;
+  /** A Secret kept inside every vcluster from the password manager. @default - none */
+  readonly vclusterSecret?: PlatformVClusterSecret;
   /** vcluster chart defaults. @default - charts.loft.sh, `vcluster`, 0.31.3 */
   readonly chart?: PlatformChart;
   /** Kubernetes version used when a declaration names none. @default "1.34" */
@@ -233,6 +255,7 @@ export interface Platform {
   readonly argocd: Required<PlatformArgoCd>;
   readonly secretStore: Required<PlatformSecretStore>;
   readonly onePassword: Required<PlatformOnePassword>;
+  readonly vclusterSecret?: Required<PlatformVClusterSecret>;
   readonly chart: Required<PlatformChart>;
   readonly kubernetesVersion: string;
   readonly vcluster: Required<PlatformVCluster>;
@@ -305,7 +328,16 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
       hostClusters: a.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER },
       defaultHostCluster: a.defaultHostCluster ?? 'in-cluster',
     },
-    secretStore: { name: config.secretStore.name, kind: config.secretStore.kind ?? 'ClusterSecretStore' },
+    secretStore: {
+      name: config.secretStore.name,
+      kind: config.secretStore.kind ?? 'ClusterSecretStore',
+      controllerNamespace: config.secretStore.controllerNamespace ?? 'external-secrets',
+    },
+    vclusterSecret: config.vclusterSecret && {
+      namespace: 'external-secrets',
+      ...config.vclusterSecret,
+      data: { ...config.vclusterSecret.data },
+    },
     onePassword: {
       vault: config.onePassword.vault,
       connectHost: config.onePassword.connectHost,
@@ -363,6 +395,7 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     argocd: true,
     secretStore: true,
     onePassword: true,
+    vclusterSecret: true,
     chart: true,
     kubernetesVersion: true,
     vcluster: true,
@@ -384,7 +417,8 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     hostClusters: true,
     defaultHostCluster: true,
   }),
-  secretStore: keysOf<PlatformSecretStore>({ name: true, kind: true }),
+  secretStore: keysOf<PlatformSecretStore>({ name: true, kind: true, controllerNamespace: true }),
+  vclusterSecret: keysOf<PlatformVClusterSecret>({ name: true, namespace: true, item: true, data: true }),
   onePassword: keysOf<PlatformOnePassword>({ vault: true, connectHost: true, tokenItem: true }),
   chart: keysOf<PlatformChart>({ repoURL: true, name: true, version: true }),
   vcluster: keysOf<PlatformVCluster>({ edition: true }),
@@ -407,7 +441,7 @@ function checkPlatformSections(p: Problems, config: PlatformConfig): void {
   for (const section of ['argocd', 'secretStore', 'onePassword', 'registration', 'network']) {
     if (!isPlainObject(c[section])) p.add(section, c[section], `the ${section} section (an object); see PlatformConfig`);
   }
-  for (const section of ['chart', 'loadBalancer', 'gateway', 'images', 'vcluster', 'integrations']) {
+  for (const section of ['chart', 'loadBalancer', 'gateway', 'images', 'vcluster', 'integrations', 'vclusterSecret']) {
     if (c[section] !== undefined && !isPlainObject(c[section]))
       p.add(section, c[section], `an object (the ${section} section), or nothing`);
   }
@@ -475,6 +509,9 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   p.hostname('baseDomain', config.baseDomain);
   p.dnsSubdomain('secretStore.name', config.secretStore.name);
   if (config.secretStore.kind !== undefined) p.oneOf('secretStore.kind', config.secretStore.kind, ['ClusterSecretStore', 'SecretStore']);
+  if (config.secretStore.controllerNamespace !== undefined)
+    p.dnsLabel('secretStore.controllerNamespace', config.secretStore.controllerNamespace);
+  if (config.vclusterSecret !== undefined) checkVClusterSecret(p, config.vclusterSecret);
   p.text('onePassword.vault', config.onePassword.vault);
   p.httpsUrl('onePassword.connectHost', config.onePassword.connectHost);
   if (config.onePassword.tokenItem !== undefined) p.text('onePassword.tokenItem', config.onePassword.tokenItem);
@@ -500,6 +537,20 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   else if (config.helmValues !== undefined) {
     if (line) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
     checkBackingStoreEtcdArgs(p, 'helmValues.controlPlane.backingStore', valueAtPath(config.helmValues, ['controlPlane', 'backingStore']));
+  }
+}
+
+/** The Secret kept inside every vcluster: names, the item, and the keys it maps to item properties. */
+function checkVClusterSecret(p: Problems, s: PlatformVClusterSecret): void {
+  p.dnsSubdomain('vclusterSecret.name', s.name);
+  if (s.namespace !== undefined) p.dnsLabel('vclusterSecret.namespace', s.namespace);
+  p.text('vclusterSecret.item', s.item);
+  if (!p.object('vclusterSecret.data', s.data, 'a map of Secret keys to item properties, e.g. { token: "credential" }')) return;
+  if (!Object.keys(s.data).length) p.add('vclusterSecret.data', s.data, 'at least one key');
+  for (const [key, property] of Object.entries(s.data)) {
+    if (!/^[-._a-zA-Z0-9]+$/.test(key))
+      p.add(`vclusterSecret.data[${JSON.stringify(key)}]`, key, 'a Secret key: letters, digits, "-", "_" and "."');
+    p.text(`vclusterSecret.data[${JSON.stringify(key)}]`, property);
   }
 }
 

@@ -11,6 +11,7 @@ import type { NetworkIsolationProps } from '../isolation/network-isolation';
 import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
 import type { KubeconfigSyncProps } from '../kubeconfig-sync';
+import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
 import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
@@ -67,6 +68,8 @@ export interface ResolvedVCluster {
   readonly strict?: AddOn<StrictIsolationProps>;
   /** Props of the KubeconfigSync. */
   readonly sync: AddOn<KubeconfigSyncProps>;
+  /** Props of the VClusterSecretSync, when the site keeps a Secret inside every vcluster. */
+  readonly vclusterSecret?: AddOn<VClusterSecretSyncProps>;
   /** Props of the ArgoRegistration. */
   readonly registration: AddOn<ArgoRegistrationForVClusterProps>;
 }
@@ -109,7 +112,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
   const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
   checkFeatureSettings(problems, spec, names);
-  if (problems.ok) names.check(problems, namingFeatures(choices.kubeconfigSync, etcdMembers, endpoint));
+  if (problems.ok) names.check(problems, namingFeatures(platform.vclusterSecret?.name, choices.kubeconfigSync, etcdMembers, endpoint));
   const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
   return {
     spec,
@@ -224,8 +227,13 @@ function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VCl
 }
 
 /** Which optional objects a declaration renders (decides which derived names must fit). */
-function namingFeatures(kubeconfigSync: KubeconfigSyncStrategy, etcdMembers: number, endpoint: ApiEndpoint): NamingFeatures {
-  return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway' };
+function namingFeatures(
+  vclusterSecret: string | undefined,
+  kubeconfigSync: KubeconfigSyncStrategy,
+  etcdMembers: number,
+  endpoint: ApiEndpoint,
+): NamingFeatures {
+  return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway', vclusterSecret };
 }
 
 /** The VCluster props of a declaration. */
@@ -288,7 +296,7 @@ function addOnProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices,
-): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'sync' | 'registration'> {
+): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'sync' | 'vclusterSecret' | 'registration'> {
   const n = platform.network;
   return {
     dns: {
@@ -301,7 +309,8 @@ function addOnProps(
       mode: r.isolationMode,
       cilium: n.cilium,
       hostDnsAddress: n.hostDnsAddress,
-      apiClientNamespaces: [platform.argocd.namespace],
+      // The External Secrets controller writes the site's vclusterSecret through the vcluster API.
+      apiClientNamespaces: [platform.argocd.namespace, ...(platform.vclusterSecret ? [platform.secretStore.controllerNamespace] : [])],
       apiClientCidrs: n.apiClientCidrs,
       workloadGatewayNamespace: n.gatewayNamespace,
       monitoringNamespace: n.monitoringNamespace,
@@ -326,6 +335,11 @@ function addOnProps(
       connectHost: platform.onePassword.connectHost,
       tokenItem: platform.onePassword.tokenItem,
       image: platform.images.curlJq,
+    },
+    vclusterSecret: platform.vclusterSecret && {
+      ...platform.vclusterSecret,
+      secretStoreName: platform.secretStore.name,
+      secretStoreKind: platform.secretStore.kind,
     },
     registration: {
       platform,
