@@ -95,9 +95,8 @@ describe('VClusterChart: vcluster-media', () => {
 
   test('site-wide values from the platform configuration', () => {
     expect(values.sync.toHost.networkPolicies).toEqual({ enabled: true });
-    expect(values.sync.fromHost.secrets.mappings.byName).toEqual({
-      'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token',
-    });
+    // no Secret is synced from the host: a mapping would let the control plane list every host Secret
+    expect(values.sync.fromHost).toEqual({ storageClasses: { enabled: true }, ingressClasses: { enabled: true } });
     expect(values.telemetry).toEqual({ enabled: false });
     expect(values.networking.replicateServices.fromHost).toEqual([{ from: 'default/kubernetes', to: 'default/kubernetes' }]);
   });

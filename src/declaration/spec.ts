@@ -42,7 +42,7 @@ export interface VClusterSpec {
   readonly persistence?: ControlPlanePersistence;
   /** Namespace isolation. @default "standard" */
   readonly isolationMode?: IsolationMode;
-  /** Strict-mode limits (ignored in standard mode). @default - see the strict-mode defaults */
+  /** Strict-mode limits (only with isolationMode "strict"): the tenant allowance added to the vcluster's own pods, totals, LimitRange, Pod Security. @default - see the strict-mode defaults */
   readonly isolation?: StrictIsolationSettings;
   /** DNS inside the vcluster. @default - preset replicas, cluster.local, forward to the host resolver */
   readonly coredns?: CoreDnsSettings;
@@ -63,7 +63,7 @@ export interface VClusterSpec {
   readonly exportKubeConfig?: ExportKubeConfig;
   /** API exposure. @default Exposure.loadBalancer() */
   readonly exposure?: Exposure;
-  /** vcluster integrations with host operators. @default - all three enabled, selectors from the platform */
+  /** vcluster integrations with host operators. @default - metrics-server on; cert-manager and External Secrets only with the Pro edition (selectors from the platform) */
   readonly integrations?: IntegrationsSettings;
   /** Argo CD registration of the vcluster. @default - the preset's environment, the site's labels, annotations and workload repository */
   readonly argocd?: ArgoCdSettings;

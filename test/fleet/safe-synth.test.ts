@@ -354,7 +354,7 @@ describe('deletion protection: what removing a file does', () => {
     const app = before.get('sandbox/argocd/application-vcluster-sandbox.yaml');
     expect(app.metadata.finalizers).toEqual([RESOURCES_FINALIZER]);
     expect(app.spec.source.helm.valuesObject.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy).toBe('Delete');
-    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.namespace === 'sandbox');
+    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.name === 'sandbox-kubeconfig-push');
     if (push) expect(push.spec.deletionPolicy).toBe('Delete');
   });
 

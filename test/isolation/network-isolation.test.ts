@@ -109,6 +109,8 @@ describe('NetworkIsolation: vcluster-media', () => {
       {
         from: [
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argocd' } } },
+          // the site's External Secrets controller writes its vclusterSecret through the API
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-secrets' } } },
           { ipBlock: { cidr: '10.0.0.0/8' } },
           { ipBlock: { cidr: '192.168.0.0/16' } },
         ],
@@ -283,6 +285,8 @@ describe('strict isolation (isolationMode: "strict")', () => {
       {
         from: [
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argocd' } } },
+          // the site's External Secrets controller writes its vclusterSecret through the API
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-secrets' } } },
           { ipBlock: { cidr: '10.0.0.0/8' } },
           { ipBlock: { cidr: '192.168.0.0/16' } },
         ],
