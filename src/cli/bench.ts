@@ -32,7 +32,7 @@ function arg(flag: string): string | undefined {
 /** A TS string literal. */
 const lit = (s: string) => JSON.stringify(s);
 
-/** One generated declaration: mixed presets, exposures, isolation, egress, etcd PKI. */
+/** One generated declaration: mixed presets, exposures, isolation, egress, deployed etcd. */
 function declaration(i: number): string {
   const name = `bench-${String(i).padStart(4, '0')}`;
   const hi = Math.floor(i / 256);
@@ -209,7 +209,7 @@ function main(): void {
     `bench: ${os.cpus().length} cpus, node ${process.version}, ${runs} runs per N, command: ${cmd.join(' ')} --vclusters <tmp> --out <tmp>`,
   );
   console.log(
-    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, etcd PKI)'}`,
+    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, deployed etcd)'}`,
   );
   console.log('     N   wall(s)  floor(s)  ratio  peakRSS(MB)  objects  ms/vcluster');
   const results = new Map<number, { wall: number; floor: number; rss: number; objects: number }>();
