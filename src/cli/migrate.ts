@@ -453,6 +453,11 @@ function sizingFields({ spec, comments, warnings }: Draft, r: RequestParts, _pla
     persistence.storageClass = undefined;
   }
   if (persistence) spec.persistence = JSON.parse(JSON.stringify(persistence));
+  if ((r.preset ?? 'dev') === 'dev' && persistence?.enabled === undefined) {
+    warnings.push(
+      "the dev preset now keeps the control plane's store on a 5Gi PVC (the original's emptyDir lost it at every restart): the control plane becomes a StatefulSet and starts empty once; set persistence.enabled: false to stay ephemeral",
+    );
+  }
   if (r.isolationMode !== undefined) {
     spec.isolationMode = r.isolationMode;
     if (r.isolationMode === 'strict') {

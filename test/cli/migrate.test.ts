@@ -112,6 +112,9 @@ describe('migrate', () => {
     // THEN the declaration is the name plus the pinned chart version, and the missing targetNamespace is reported
     expect(spec).toEqual({ name: 'scratch', application: { targetRevision: '0.30.4' } });
     expect(logs.some((l) => l.startsWith('warning:') && l.includes('targetNamespace') && l.includes('"platform-requests"'))).toBe(true);
+    expect(
+      logs.some((l) => l.startsWith('warning:') && l.includes("the dev preset now keeps the control plane's store on a 5Gi PVC")),
+    ).toBe(true);
     expect(source).toContain('the host namespace is "scratch"');
     const objects = render(spec);
     expect(find(objects, 'Namespace', 'scratch')).toBeDefined();
