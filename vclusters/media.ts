@@ -22,14 +22,11 @@ export default defineVCluster({
         enabled: true,
         statefulSet: {
           image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
-          extraArgs: ['--client-cert-auth=false'],
           highAvailability: { replicas: 3 },
         },
       },
     },
   },
-  // cert-manager PKI for the deployed etcd, mounted at /etcd-certs (the original request mounted it by hand).
-  etcdPki: true,
   exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 }),
   argocd: { environment: 'production' },
   application: {

@@ -48,7 +48,7 @@ function positiveIntegers(flag: string, value: string): number[] {
 /** A TS string literal. */
 const lit = (s: string) => JSON.stringify(s);
 
-/** One generated declaration: mixed presets, exposures, isolation, egress, etcd PKI. */
+/** One generated declaration: mixed presets, exposures, isolation, egress, deployed etcd. */
 function declaration(i: number): string {
   const name = `bench-${String(i).padStart(4, '0')}`;
   const hi = Math.floor(i / 256);
@@ -79,12 +79,7 @@ function declaration(i: number): string {
     if (!prod) lines.push("  deletionPolicy: 'retain',");
   }
   if (prod && i % 6 === 0) {
-    lines.push(
-      '  backingStore: {',
-      '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },',
-      '  },',
-      '  etcdPki: true,',
-    );
+    lines.push('  backingStore: {', '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },', '  },');
   }
   const egress = [`{ name: 'postgres', cidr: ${lit(`10.${hi}.${lo}.5/32`)}, port: 5432 }`];
   if (i % 2 === 0) egress.push("{ name: 'dns', cidr: '10.0.0.53/32', port: 53, protocol: 'UDP' }");
@@ -257,7 +252,7 @@ function main(): void {
     `bench: ${os.cpus().length} cpus, node ${process.version}, ${runs} runs per N, command: ${cmd.join(' ')} --vclusters <tmp> --out <tmp>`,
   );
   console.log(
-    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, etcd PKI)'}`,
+    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, deployed etcd)'}`,
   );
   console.log('     N   wall(s)  floor(s)  ratio  peakRSS(MB)  objects  ms/vcluster');
   const results = new Map<number, { wall: number; floor: number; rss: number; objects: number }>();

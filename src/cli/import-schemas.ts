@@ -37,6 +37,8 @@ const LOCAL_COPIES: Record<string, string> = {
     'external-secrets-v2.9.0-externalsecrets-crd.yaml',
   'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_pushsecrets.yaml':
     'external-secrets-v2.9.0-pushsecrets-crd.yaml',
+  'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_secretstores.yaml':
+    'external-secrets-v2.9.0-secretstores-crd.yaml',
   'https://raw.githubusercontent.com/cert-manager/cert-manager/v1.21.1/deploy/crds/cert-manager.io_certificates.yaml':
     'cert-manager-v1.21.1-certificates-crd.yaml',
   'https://raw.githubusercontent.com/cert-manager/cert-manager/v1.21.1/deploy/crds/cert-manager.io_issuers.yaml':
@@ -63,6 +65,15 @@ const VCLUSTER_LINES: ReadonlyArray<{ line: string; url: string }> = [
 
 const K8S_DEFINITIONS =
   'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.30.0/_definitions.json';
+
+/**
+ * CRDs of kinds the project renders without a generated class, validated only: their schemas cover
+ * every provider and would generate megabytes of classes for the few fields used (the code types
+ * those fields itself).
+ */
+const VALIDATED_ONLY_CRDS: readonly string[] = [
+  'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_secretstores.yaml',
+];
 
 /** Core kinds the project renders (validated against the Kubernetes 1.30 definitions). */
 const CORE_KINDS: ReadonlyArray<[string, string, string]> = [
@@ -262,7 +273,7 @@ function generateManifestValidators(crds: Array<{ prefix: string; url: string }>
     ajv.addSchema({ $id: id, $ref: `${BASE}/k8s#/definitions/${def}` });
     refs[exportName(apiVersion, kind)] = id;
   }
-  for (const { url } of crds) {
+  for (const url of [...crds.map((c) => c.url), ...VALIDATED_ONLY_CRDS]) {
     for (const doc of YAML.parseAllDocuments(readSource(url))) {
       const crd = doc.toJSON();
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
@@ -279,7 +290,10 @@ function generateManifestValidators(crds: Array<{ prefix: string; url: string }>
     }
   }
   const code = standaloneCode(ajv, refs);
-  fs.writeFileSync(path.join(outDir, 'manifest-validators.js'), HEADER(`${K8S_DEFINITIONS} and the CRDs in cdk8s.yaml`) + code);
+  fs.writeFileSync(
+    path.join(outDir, 'manifest-validators.js'),
+    HEADER(`${K8S_DEFINITIONS}, the CRDs in cdk8s.yaml and ${VALIDATED_ONLY_CRDS.join(', ')}`) + code,
+  );
 }
 
 /** Generates every file into a temporary folder; returns them (name → content), sorted. */

@@ -5,13 +5,13 @@
  */
 import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
 import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
-import type { EtcdPkiProps } from '../etcd/etcd-pki';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
 import { ExposureDefaults } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
 import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
 import type { KubeconfigSyncProps } from '../kubeconfig-sync';
+import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
 import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
@@ -19,7 +19,7 @@ import { Problems, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
 import { checkApplication } from '../vcluster/application';
 import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
-import { checkIntegrations } from '../vcluster/integrations';
+import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
 import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
@@ -66,10 +66,10 @@ export interface ResolvedVCluster {
   readonly network: AddOn<NetworkIsolationProps>;
   /** Props of the StrictIsolation, in strict mode. */
   readonly strict?: AddOn<StrictIsolationProps>;
-  /** Props of the EtcdPki, when asked for. */
-  readonly etcdPki?: AddOn<EtcdPkiProps>;
   /** Props of the KubeconfigSync. */
   readonly sync: AddOn<KubeconfigSyncProps>;
+  /** Props of the VClusterSecretSync, when the site keeps a Secret inside every vcluster. */
+  readonly vclusterSecret?: AddOn<VClusterSecretSyncProps>;
   /** Props of the ArgoRegistration. */
   readonly registration: AddOn<ArgoRegistrationForVClusterProps>;
 }
@@ -88,7 +88,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
   const preset = resolvePreset(problems, spec);
-  checkFields(problems, spec, preset);
+  checkFields(problems, spec, preset, platform);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
@@ -101,7 +101,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
   );
   const etcdMembers = deployedEtcdMembers(backingStore);
-  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers });
+  checkCrossFeature(problems, spec, platform, choices);
   const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
     ? (spec.exposure ?? Exposure.loadBalancer())
     : Exposure.loadBalancer();
@@ -112,7 +112,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
   const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
   checkFeatureSettings(problems, spec, names);
-  if (problems.ok) names.check(problems, namingFeatures(spec, choices.kubeconfigSync, etcdMembers, endpoint));
+  if (problems.ok) names.check(problems, namingFeatures(platform.vclusterSecret?.name, choices.kubeconfigSync, etcdMembers, endpoint));
   const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
   return {
     spec,
@@ -144,7 +144,7 @@ function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
 }
 
 /** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
-function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): void {
+function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, platform: Platform): void {
   if (
     spec.kubernetesVersion !== undefined &&
     (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
@@ -164,6 +164,7 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): vo
   if (spec.backingStore !== undefined) checkBackingStore(problems, 'backingStore', spec.backingStore);
   if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
   checkIntegrations(problems, 'integrations', spec.integrations);
+  checkIntegrationsForEdition(problems, 'integrations', spec.integrations, platform.vcluster.edition, platform.integrations);
   const np = spec.networkPolicies;
   if (isPlainObject(np)) {
     if (np.enableNFS !== undefined) problems.boolean('networkPolicies.enableNFS', np.enableNFS);
@@ -227,12 +228,12 @@ function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VCl
 
 /** Which optional objects a declaration renders (decides which derived names must fit). */
 function namingFeatures(
-  spec: VClusterSpec,
+  vclusterSecret: string | undefined,
   kubeconfigSync: KubeconfigSyncStrategy,
   etcdMembers: number,
   endpoint: ApiEndpoint,
 ): NamingFeatures {
-  return { kubeconfigSync, deployedEtcd: etcdMembers, etcdPki: spec.etcdPki === true, gatewayRoute: endpoint.mode === 'gateway' };
+  return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway', vclusterSecret };
 }
 
 /** The VCluster props of a declaration. */
@@ -248,6 +249,8 @@ function vclusterProps(
   },
 ): VClusterProps {
   const i = spec.integrations ?? {};
+  // The Pro integrations exist in the Pro image only: never rendered for OSS (a declaration asking for them is refused).
+  const pro = platform.vcluster.edition === 'pro';
   return {
     releaseName: spec.name,
     namespace: spec.targetNamespace,
@@ -271,12 +274,13 @@ function vclusterProps(
     exposureDefaults: r.exposureDefaults,
     exportKubeConfig: spec.exportKubeConfig,
     environment: r.environment,
+    edition: platform.vcluster.edition,
     clusterIssuerSelectorLabels:
-      i.certManager?.enabled === false
+      !pro || i.certManager?.enabled === false
         ? undefined
         : (i.certManager?.clusterIssuerSelectorLabels ?? platform.integrations.clusterIssuerSelectorLabels),
     clusterStoreSelectorLabels:
-      i.externalSecrets?.enabled === false
+      !pro || i.externalSecrets?.enabled === false
         ? undefined
         : (i.externalSecrets?.clusterStoreSelectorLabels ?? platform.integrations.clusterStoreSelectorLabels),
     metricsServer: i.metricsServer?.enabled ?? true,
@@ -292,7 +296,7 @@ function addOnProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices,
-): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'etcdPki' | 'sync' | 'registration'> {
+): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'sync' | 'vclusterSecret' | 'registration'> {
   const n = platform.network;
   return {
     dns: {
@@ -305,7 +309,8 @@ function addOnProps(
       mode: r.isolationMode,
       cilium: n.cilium,
       hostDnsAddress: n.hostDnsAddress,
-      apiClientNamespaces: [platform.argocd.namespace],
+      // The External Secrets controller writes the site's vclusterSecret through the vcluster API.
+      apiClientNamespaces: [platform.argocd.namespace, ...(platform.vclusterSecret ? [platform.secretStore.controllerNamespace] : [])],
       apiClientCidrs: n.apiClientCidrs,
       workloadGatewayNamespace: n.gatewayNamespace,
       monitoringNamespace: n.monitoringNamespace,
@@ -322,7 +327,6 @@ function addOnProps(
       labels: n.policyLabels,
     },
     strict: r.isolationMode === 'strict' ? { ...(spec.isolation ?? {}) } : undefined,
-    etcdPki: spec.etcdPki ? { image: platform.images.kubectl } : undefined,
     sync: {
       strategy: r.kubeconfigSync,
       secretStoreName: platform.secretStore.name,
@@ -331,6 +335,11 @@ function addOnProps(
       connectHost: platform.onePassword.connectHost,
       tokenItem: platform.onePassword.tokenItem,
       image: platform.images.curlJq,
+    },
+    vclusterSecret: platform.vclusterSecret && {
+      ...platform.vclusterSecret,
+      secretStoreName: platform.secretStore.name,
+      secretStoreKind: platform.secretStore.kind,
     },
     registration: {
       platform,

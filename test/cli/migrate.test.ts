@@ -67,7 +67,10 @@ describe('migrate', () => {
     expect(source).toContain("import { Exposure, defineVCluster } from '");
     expect(source).toContain('export default defineVCluster({');
     expect(source).toContain("exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 })");
-    expect(source).toContain('etcdPki: true');
+    // the retired etcd PKI is not carried over, nor its mount (a Secret nothing creates any more)
+    expect(source).not.toContain('etcdPki');
+    expect(source).not.toContain('etcd-certs');
+    expect(spec.helmValues).toBeUndefined();
     expect(spec).toMatchObject({
       name: 'vcluster-media',
       targetNamespace: 'vcluster-media',
@@ -79,12 +82,28 @@ describe('migrate', () => {
       application: { targetRevision: '0.31.1' },
       networkPolicies: { enableNFS: true, extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432, protocol: 'TCP' }] },
     });
-    // the etcd settings of helmOverrides moved into backingStore (the library owns controlPlane.backingStore)
-    expect((spec.backingStore as any).etcd.deploy.statefulSet).toMatchObject({
-      extraArgs: ['--client-cert-auth=false'],
+    // the etcd settings of helmOverrides moved into backingStore (the library owns controlPlane.backingStore),
+    // without the argument that switched off client-certificate auth
+    expect((spec.backingStore as any).etcd.deploy.statefulSet).toEqual({
       highAvailability: { replicas: 3 },
       image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
     });
+    expect(source).toContain(
+      '// Dropped the original\'s etcd argument "--client-cert-auth=false" (it switched off client-certificate auth).',
+    );
+    expect(logs).toContain(
+      'warning: ' +
+        fixture('vcluster-media.request.yaml') +
+        ': etcd argument "--client-cert-auth=false" dropped: it let every pod of the namespace read and write the datastore; the chart\'s etcd keeps client-certificate auth',
+    );
+    expect(logs.some((l) => l.includes('the volume and mount of Secret vcluster-media-etcd-certs (the original etcd PKI) dropped'))).toBe(
+      true,
+    );
+    // the OSS site's vclusters get no Pro integration: the request's selectors are reported, not carried over
+    expect(spec.integrations).toBeUndefined();
+    expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(
+      true,
+    );
   });
 
   test('dev minimal: the vcluster name becomes the namespace and the chart stays on the original default', () => {
@@ -93,6 +112,9 @@ describe('migrate', () => {
     // THEN the declaration is the name plus the pinned chart version, and the missing targetNamespace is reported
     expect(spec).toEqual({ name: 'scratch', application: { targetRevision: '0.30.4' } });
     expect(logs.some((l) => l.startsWith('warning:') && l.includes('targetNamespace') && l.includes('"platform-requests"'))).toBe(true);
+    expect(
+      logs.some((l) => l.startsWith('warning:') && l.includes("the dev preset now keeps the control plane's store on a 5Gi PVC")),
+    ).toBe(true);
     expect(source).toContain('the host namespace is "scratch"');
     const objects = render(spec);
     expect(find(objects, 'Namespace', 'scratch')).toBeDefined();

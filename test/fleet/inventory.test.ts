@@ -66,7 +66,11 @@ describe('inventory', () => {
     expect(rows[1]).toBe(
       '| `vcluster-media` | prod | v1.34.3 | 0.31.1 | https://media.integratn.tech:443 | 3 | standard | production | in-cluster | retain (data kept) | 850m | 6.56Gi |',
     );
-    expect(md).toContain('| `vcluster-media` | in-cluster | 3 × 250m / 2Gi | 2 × 20m / 64Mi | 3 × 20m / 150Mi | 850m | 6.56Gi |');
+    expect(md).toContain(
+      '| `vcluster-media` | in-cluster | 3 × 250m / 2Gi | 2 × 20m / 64Mi | 3 × 20m / 150Mi | 850m | 6.56Gi | 3 × 10Gi + 3 × 5Gi = 45Gi |',
+    );
+    // dev keeps its store on a PVC too
+    expect(md).toContain('| `sandbox` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | 5Gi |');
     expect(md).toContain('reserved requests **1.07 CPU**, **7.38Gi memory**');
     expect(md).toContain('| **fleet** | 2 | **1.07** | **7.38Gi** |');
   });
@@ -89,10 +93,15 @@ describe('inventory', () => {
       helmValues: { controlPlane: { coredns: { deployment: { resources: { requests: { cpu: '100m', memory: '128Mi' } } } } } },
     };
     const md = inventoryMarkdown(build([sandbox, far], site));
-    expect(md).toContain('| `far` | edge | 1 × 200m / 768Mi | 1 × 100m / 128Mi | none | 300m | 896Mi |');
+    expect(md).toContain('| `far` | edge | 1 × 200m / 768Mi | 1 × 100m / 128Mi | none | 300m | 896Mi | 5Gi |');
     expect(md).toContain('| edge | 1 | 300m | 896Mi |');
     expect(md).toContain('| in-cluster | 1 | 220m | 832Mi |');
     expect(md).toContain('| **fleet** | 2 | **520m** | **1.69Gi** |');
+  });
+
+  test('an ephemeral vcluster claims no volume', () => {
+    const md = inventoryMarkdown(build([{ name: 'scratch', persistence: { enabled: false } }]));
+    expect(md).toContain('| `scratch` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | none |');
   });
 
   test('an empty fleet', () => {

@@ -349,7 +349,7 @@ describe('deletion protection: what removing a file does', () => {
     const app = before.get('sandbox/argocd/application-vcluster-sandbox.yaml');
     expect(app.metadata.finalizers).toEqual([RESOURCES_FINALIZER]);
     expect(app.spec.source.helm.valuesObject.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy).toBe('Delete');
-    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.namespace === 'sandbox');
+    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.name === 'sandbox-kubeconfig-push');
     if (push) expect(push.spec.deletionPolicy).toBe('Delete');
   });
 
@@ -373,7 +373,7 @@ describe('deterministic output', () => {
     const { platform: site, declarations } = loadFleet(fleetDir(), 'vclusters');
     const more = ['c', 'a', 'b'].map((n) => ({
       file: `vclusters/${n}.ts`,
-      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true },
+      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } } },
     }));
     const forward = renderFleet(site, buildFleet(site, [...declarations, ...more]), inventoryFiles);
     const backward = renderFleet(site, buildFleet(site, [...declarations, ...more].reverse()), inventoryFiles);
