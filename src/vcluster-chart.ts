@@ -5,14 +5,18 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoRegistration } from './argo-registration';
+import { PvCleanupHook } from './cleanup/pv-cleanup-hook';
 import { CoreDnsPatch } from './coredns-patch';
 import type { Platform } from './declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from './declaration/resolve';
 import type { VClusterSpec } from './declaration/spec';
+import { EtcdDisruptionBudget } from './etcd/etcd-disruption-budget';
 import { EtcdPki } from './etcd/etcd-pki';
+import { EtcdSnapshot } from './etcd/etcd-snapshot';
 import { NetworkIsolation } from './isolation/network-isolation';
 import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
+import { VClusterAlerts } from './monitoring/vcluster-alerts';
 import { Problems } from './validation';
 import { VCluster } from './vcluster';
 import type { JsonObject } from './vcluster/helm-values';
@@ -60,6 +64,11 @@ export class VClusterChart extends Chart {
     if (r.etcdPki) new EtcdPki(this, 'EtcdPki', { vcluster, ...r.etcdPki });
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
+    // Operations: quorum through drains, snapshots, volume cleanup on deletion, alerts.
+    if (r.etcdDisruptionBudget) new EtcdDisruptionBudget(this, 'EtcdDisruptionBudget', { vcluster });
+    if (r.etcdSnapshot) new EtcdSnapshot(this, 'EtcdSnapshot', { vcluster, ...r.etcdSnapshot });
+    if (r.pvCleanup) new PvCleanupHook(this, 'PvCleanupHook', { vcluster, ...r.pvCleanup });
+    if (r.alerts) VClusterAlerts.forVCluster(this, 'Alerts', { vcluster, ...r.alerts });
   }
 }
 

@@ -2,7 +2,9 @@
  * Site configuration: everything that differs between organisations, declared once per repository
  * (in this repository: `vclusters/platform.ts`) and never hard-coded in the library.
  */
+import { BackupSettings, ResolvedEtcdSnapshotSettings, checkBackups, resolveEtcdSnapshotSettings } from '../etcd/snapshot-settings';
 import type { GatewayRef } from '../exposure/exposure-mode';
+import { MonitoringSettings, ResolvedMonitoring, checkMonitoring, resolveMonitoring } from '../monitoring/settings';
 import {
   DEFAULT_CHART,
   DEFAULT_KUBERNETES_VERSION,
@@ -15,7 +17,7 @@ import {
 import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
 import { VClusterHelmValues, checkHelmValues } from '../vcluster/helm-values';
 
-export type { VClusterHelmValues };
+export type { BackupSettings, MonitoringSettings, VClusterHelmValues };
 
 /** The workload repository the vcluster's own Argo CD follows (published as cluster annotations). */
 export interface WorkloadRepo {
@@ -198,6 +200,12 @@ export interface PlatformConfig {
   readonly images?: PlatformImages;
   /** Labels of every vcluster host namespace (host network policies select on them). @default {} */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Labels of every vcluster's Argo CD AppProject (e.g. a project group the site's RBAC or UI selects on). @default {} */
+  readonly projectLabels?: Readonly<Record<string, string>>;
+  /** Alerting rules of the fleet. @default - rendered, runbooks in this repository's README (GitHub) */
+  readonly monitoring?: MonitoringSettings;
+  /** Backups: nightly etcd snapshots of retained vclusters. @default - none */
+  readonly backups?: BackupSettings;
   /**
    * Helm values every vcluster of the site gets, before its own settings (site conventions such as
    * priority classes, sync toggles, telemetry).
@@ -226,6 +234,9 @@ export interface Platform {
   readonly gateway?: GatewayRef;
   readonly images: Required<PlatformImages>;
   readonly namespaceLabels: Readonly<Record<string, string>>;
+  readonly projectLabels: Readonly<Record<string, string>>;
+  readonly monitoring: ResolvedMonitoring;
+  readonly backups: { readonly etcd?: ResolvedEtcdSnapshotSettings };
   readonly helmValues: VClusterHelmValues;
 }
 
@@ -293,6 +304,9 @@ function resolvePlatform(config: PlatformConfig): Platform {
       curlJq: config.images?.curlJq ?? DEFAULT_TOOLING_IMAGE,
     },
     namespaceLabels: config.namespaceLabels ?? {},
+    projectLabels: config.projectLabels ?? {},
+    monitoring: resolveMonitoring(config.monitoring, { repoURL: a.repoURL, revision: a.revision ?? 'main' }),
+    backups: config.backups?.etcd ? { etcd: resolveEtcdSnapshotSettings(config.backups.etcd) } : {},
     helmValues: config.helmValues ?? {},
   };
 }
@@ -329,6 +343,9 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     gateway: true,
     images: true,
     namespaceLabels: true,
+    projectLabels: true,
+    monitoring: true,
+    backups: true,
     helmValues: true,
   }),
   argocd: keysOf<PlatformArgoCd>({
@@ -451,6 +468,9 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   }
   for (const [key, image] of Object.entries(config.images ?? {})) p.pinnedImage(`images.${key}`, image);
   p.labels('namespaceLabels', config.namespaceLabels);
+  p.labels('projectLabels', config.projectLabels);
+  checkMonitoring(p, config.monitoring, config.argocd);
+  checkBackups(p, config.backups);
   if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
   else if (line && config.helmValues !== undefined) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
 }

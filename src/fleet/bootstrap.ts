@@ -37,6 +37,7 @@
 import { App, Chart } from 'cdk8s';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
+import { FleetAlerts } from '../monitoring/fleet-alerts';
 import { RESOURCES_FINALIZER } from '../vcluster/application';
 import { JsonObject } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './built';
@@ -118,5 +119,24 @@ export function bootstrapObjects(platform: Platform, built: readonly BuiltVClust
       child(`${n.bootstrapApplication}-host`, `${base}/${n.release}/host`, r.destinationServer, undefined, finalizer, n.release);
     }
   }
+  return chart.toJson() as JsonObject[];
+}
+
+/**
+ * The fleet-wide PrometheusRule `vcluster-fleet-alerts` (`dist/_bootstrap/`), when the site renders
+ * alerts: beside the bootstrap Applications, synced by the root Application to the Argo CD cluster, whose Prometheus
+ * scrapes the Argo CD and External Secrets metrics it checks. In `monitoring.namespace`, else in
+ * Argo CD's namespace (the root Application's destination).
+ */
+export function fleetAlertObjects(platform: Platform, built: readonly BuiltVCluster[]): JsonObject[] {
+  const m = platform.monitoring;
+  if (!m.alerts) return [];
+  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'fleet-alerts', { disableResourceNameHashes: true });
+  new FleetAlerts(chart, 'FleetAlerts', {
+    namespace: m.namespace ?? platform.argocd.namespace,
+    runbookUrl: m.runbookUrl,
+    ruleLabels: m.ruleLabels,
+    certificates: built.some((b) => b.resolved.alerts?.etcdPki === true),
+  });
   return chart.toJson() as JsonObject[];
 }

@@ -5,7 +5,8 @@ import { isPinnedImage } from '../../src/validation';
 import { Obj, find, helmValues, platform, render } from '../util';
 
 const PKI_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'Certificate', 'Issuer', 'Job'];
-const pki = (objects: readonly Obj[]) => objects.filter((o) => PKI_KINDS.includes(o.kind) && o.metadata.name.includes('-etcd'));
+const pki = (objects: readonly Obj[]) =>
+  objects.filter((o) => PKI_KINDS.includes(o.kind) && o.metadata.name.includes('-etcd') && !o.metadata.name.endsWith('-etcd-snapshot'));
 
 function build(props: Partial<EtcdPkiProps> = {}, members = 3, hostClusterDomain?: string) {
   const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });

@@ -18,8 +18,8 @@ const one = (rules: readonly AlertRule[], alert: string, label?: [string, string
 };
 const summary = (rules: readonly AlertRule[]) => rules.map((r) => [r.alert, r.for, r.labels.severity]);
 
-describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
-  test('host group: control plane, pods, etcd, secrets, Job and certificates, in order', () => {
+describe('prod vcluster (3 etcd members, etcd PKI and snapshots, PushSecret)', () => {
+  test('host group: control plane, pods, etcd, secrets, Job, snapshots and certificates, in order', () => {
     expect(prod.host.name).toBe('vcluster-fleet.media');
     expect(summary(prod.host.rules)).toEqual([
       ['VClusterNotReady', '15m', 'critical'],
@@ -31,6 +31,7 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
       ['VClusterExternalSecretNotReady', '15m', 'warning'],
       ['VClusterPushSecretNotReady', '15m', 'warning'],
       ['VClusterJobFailed', '5m', 'warning'],
+      ['VClusterEtcdSnapshotStale', '15m', 'warning'],
       ['VClusterCertificateExpiringSoon', '1h', 'warning'],
       ['VClusterCertificateExpiringCritical', '15m', 'critical'],
       ['VClusterCertificateExpired', '5m', 'critical'],
@@ -105,6 +106,27 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
     expect(one(prod.host.rules, 'VClusterEtcdQuorumAtRisk').annotations.description).toBe(
       'Only {{ $value }} of the 3 etcd members of vcluster media are ready (quorum 2): one more failure takes its API server offline.',
     );
+  });
+
+  test('VClusterEtcdSnapshotStale: no successful run of the snapshot CronJob (or, never, since its creation) for 26 hours', () => {
+    const rule = one(prod.host.rules, 'VClusterEtcdSnapshotStale');
+    expect(rule.expr).toBe(
+      [
+        'time() - (',
+        '  max(kube_cronjob_status_last_successful_time{namespace="media", cronjob="media-etcd-snapshot"}) > 0',
+        '  or',
+        '  max(kube_cronjob_created{namespace="media", cronjob="media-etcd-snapshot"})',
+        ') > 93600',
+      ].join('\n'),
+    );
+    expect(rule.labels).toEqual({
+      severity: 'warning',
+      vcluster: 'media',
+      namespace: 'media',
+      environment: 'production',
+      cronjob: 'media-etcd-snapshot',
+    });
+    expect(rule.annotations.summary).toBe('vcluster media: no etcd snapshot for 26 hours');
   });
 
   test('ExternalSecret and PushSecret alerts match the object namespace under either label', () => {
@@ -262,6 +284,16 @@ describe('validation', () => {
     expect(build({ pushSecrets: [{ name: 'p', namespace: 'Media' }] })).toThrow(/pushSecrets\[0\]\.namespace.*"Media"/);
     expect(build({ jobs: [{ name: 'j{{', namespace: 'media' }] })).toThrow(/jobs\[0\]\.name/);
     expect(build({ certificates: [{ name: 'c', namespace: 'a.b' }] })).toThrow(/certificates\[0\]\.namespace.*"a\.b"/);
+  });
+
+  test('throws for a bad snapshot CronJob: name over 52 characters or not a DNS label, bad namespace, maximum age out of range', () => {
+    const snap = (o: object) => build({ etcdSnapshots: [{ name: 'media-etcd-snapshot', namespace: 'media', maxAgeHours: 26, ...o }] });
+    expect(snap({ name: 'a'.repeat(53) })).toThrow(/etcdSnapshots\[0\]\.name/);
+    expect(snap({ name: 'Snap' })).toThrow(/etcdSnapshots\[0\]\.name.*"Snap"/);
+    expect(snap({ namespace: 'a.b' })).toThrow(/etcdSnapshots\[0\]\.namespace.*"a\.b"/);
+    expect(snap({ maxAgeHours: 0 })).toThrow(/etcdSnapshots\[0\]\.maxAgeHours: 0/);
+    expect(snap({ maxAgeHours: 1.5 })).toThrow(/etcdSnapshots\[0\]\.maxAgeHours: 1\.5/);
+    expect(snap({})).not.toThrow();
   });
 
   test('throws for an etcd member count out of range', () => {
