@@ -17,6 +17,9 @@
  * - `helmOverrides` become `helmValues`. Entries the library now renders by itself are dropped
  *   only when the rendered output is provably identical without them (checked by rendering both),
  *   and the dropped paths are listed in a comment.
+ * - A control plane of more than one replica without a backing store (the `prod` preset's default)
+ *   is refused: the original's embedded database cannot serve it, and this project's deployed etcd
+ *   would start empty. The message names both ways out.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,12 +27,13 @@ import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { REPLICA_LIMITS, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import { PRESETS, REPLICA_LIMITS, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';
 import { LoadBalancerExposureProps } from '../exposure/load-balancer';
 import { synthVCluster } from '../vcluster-chart';
+import { enabledBackingStores } from '../vcluster/backing-store';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
 import { TsCode, tsString, tsValue } from './ts-literal';
@@ -285,6 +289,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   applicationField(draft, r, platform);
   networkPoliciesField(draft, r);
   helmValuesField(draft, r);
+  checkStoreKept(draft, r, source);
   const reference = validateDraft(draft.spec, platform, source);
   const spec = simplify(draft, platform, reference);
   return {
@@ -591,6 +596,32 @@ function helmValuesField({ spec, comments }: Draft, r: RequestParts): void {
   });
   if (lifted.length) comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
   if (Object.keys(overrides).length) spec.helmValues = overrides;
+}
+
+/**
+ * Refuses a control plane of more than one replica without a backing store (the `prod` preset's
+ * three replicas with no `backingStore`, in the request or its helmOverrides). The original gave it
+ * the chart's embedded database, which vcluster refuses with more than one replica; this project
+ * would give it a new deployed etcd, which starts empty: a data reset at cut-over. Neither keeps the
+ * data, so the person migrating chooses.
+ */
+function checkStoreKept({ spec }: Draft, r: RequestParts, source: string): void {
+  const replicas = typeof spec.replicas === 'number' ? spec.replicas : PRESETS[r.preset === 'prod' ? 'prod' : 'dev'].replicas;
+  if (replicas <= 1 || enabledBackingStores(spec.backingStore).length > 0) return;
+  throw new MigrationError([
+    {
+      source,
+      field: 'spec.vcluster.backingStore',
+      value: undefined,
+      allowed:
+        `a backing store for ${replicas} control-plane replicas (preset ${r.preset ?? 'dev'}): the original ran this vcluster on the ` +
+        "chart's embedded database, which vcluster refuses with more than one replica, and migrating it would move it onto a new " +
+        'deployed etcd that starts empty (a data reset at cut-over)',
+      fix:
+        'set spec.vcluster.replicas: 1 to keep the embedded database and its data, or declare spec.vcluster.backingStore ' +
+        '(etcd) once the data is moved (README: "Migrating from the original platform")',
+    },
+  ]);
 }
 
 /** Validates the declaration through the library and renders it; problems are named in request terms. */
