@@ -48,7 +48,7 @@ fi
 jq -n --arg title "$OP_ITEM_TITLE" --arg vault "$vault" --arg tags "$OP_ITEM_TAGS" --arg credentials "$CREDENTIALS" \\
   --rawfile kubeconfig "$dir/${KUBECONFIG_SECRET_KEYS.config}" --rawfile ca "$dir/${KUBECONFIG_SECRET_KEYS.certificateAuthority}" \\
   --rawfile cert /tmp/cert --rawfile key /tmp/key --rawfile token /tmp/token '
-  def field($label; $value): {id: $label, label: $label, type: "CONCEALED", value: $value};
+  def field($name; $value): {id: $name, "label": $name, type: "CONCEALED", value: $value};
   {title: $title, category: "SERVER", vault: {id: $vault}, tags: ($tags | split(",") | map(select(length > 0))),
    fields: ([field("${f.kubeconfig}"; $kubeconfig), field("${f.certificateAuthority}"; $ca)]
      + (if $credentials == "bearerToken" then [field("${f.token}"; $token)]
