@@ -32,8 +32,9 @@ export interface VClusterChartProps {
  *
  * Composes {@link VCluster} (namespace, AppProject, Application with the Helm values and the
  * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the etcd
- * PKI, the kubeconfig sync and the Argo CD registration, each from the props the resolved
- * declaration carries for it.
+ * PKI, the kubeconfig sync and the Argo CD registration, and the operations add-ons (the etcd
+ * disruption budget and snapshots, the volume cleanup hook, the alerts), each from the props the
+ * resolved declaration carries for it.
  */
 export class VClusterChart extends Chart {
   /**

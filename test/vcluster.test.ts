@@ -148,7 +148,9 @@ describe('VCluster', () => {
     );
   });
   test("the AppProject carries the site's project labels (none by default)", () => {
-    const labelled = build({ projectLabels: { 'argocd.argoproj.io/project-group': 'appteam' } }).objects.find((o) => o.kind === 'AppProject');
+    const labelled = build({ projectLabels: { 'argocd.argoproj.io/project-group': 'appteam' } }).objects.find(
+      (o) => o.kind === 'AppProject',
+    );
     expect(labelled.metadata.labels).toEqual({ 'argocd.argoproj.io/project-group': 'appteam' });
     expect(build().objects.find((o) => o.kind === 'AppProject').metadata.labels).toBeUndefined();
   });

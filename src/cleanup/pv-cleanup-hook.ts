@@ -143,7 +143,10 @@ function hookObjects(vcluster: IVCluster, props: PvCleanupHookProps & { image: s
   if (props.cilium) {
     new CiliumNetworkPolicy(chart, 'Egress', {
       metadata: metadata(names.pvCleanup),
-      spec: { endpointSelector: { matchLabels: labels }, egress: [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER] }] },
+      spec: {
+        endpointSelector: { matchLabels: labels },
+        egress: [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER] }],
+      },
     });
   } else {
     const to = props.kubeApiCidrs?.length ? { to: props.kubeApiCidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {};

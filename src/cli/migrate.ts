@@ -27,7 +27,14 @@ import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { PRESETS, REPLICA_LIMITS, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import {
+  PRESETS,
+  REPLICA_LIMITS,
+  chartLineOf,
+  chartVersionsAllowed,
+  kubernetesVersionsAllowed,
+  resolveKubernetesVersion,
+} from '../presets';
 import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';

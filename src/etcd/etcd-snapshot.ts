@@ -129,7 +129,11 @@ export class EtcdSnapshot extends Construct {
         failedJobsHistoryLimit: 3,
         jobTemplate: {
           metadata: { labels },
-          spec: { backoffLimit: 2, activeDeadlineSeconds: 900, template: { metadata: { labels }, spec: this.podSpec(vcluster, shellImage) } },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 900,
+            template: { metadata: { labels }, spec: this.podSpec(vcluster, shellImage) },
+          },
         },
       },
     });
@@ -141,7 +145,11 @@ export class EtcdSnapshot extends Construct {
     const names = vcluster.names;
     const uid = this.settings.runAsUser;
     const partial = `${BACKUP_DIR}/${names.etcd}.partial`;
-    const hardened: k8s.SecurityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+    const hardened: k8s.SecurityContext = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    };
     const backups: k8s.VolumeMount = { name: 'backups', mountPath: BACKUP_DIR, subPath: this.folder };
     const q = (s: string) => k8s.Quantity.fromString(s);
     return {

@@ -97,7 +97,11 @@ export function checkEtcdSnapshotSettings(p: Problems, s: Record<string, unknown
   checkKnownKeys(p, '', s, BACKUP_KEYS.etcd);
   const e = s as unknown as EtcdSnapshotSettings;
   if (e.schedule !== undefined && (typeof e.schedule !== 'string' || !isCronSchedule(e.schedule))) {
-    p.add('schedule', e.schedule, 'a cron schedule: five fields of digits, "*", ranges, lists and steps ("45 3 * * *"), or @daily and the like');
+    p.add(
+      'schedule',
+      e.schedule,
+      'a cron schedule: five fields of digits, "*", ranges, lists and steps ("45 3 * * *"), or @daily and the like',
+    );
   }
   if (e.timeZone !== undefined && (typeof e.timeZone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(e.timeZone))) {
     p.add('timeZone', e.timeZone, 'an IANA time zone name such as "Etc/UTC" or "Europe/Berlin"');
@@ -116,13 +120,15 @@ export function checkEtcdSnapshotSettings(p: Problems, s: Record<string, unknown
     p.add('nfs.server', server, 'the NFS server: an IPv4 address or a hostname');
   }
   const path = e.nfs.path;
-  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._\/-]*$/.test(path) || path.split('/').some((x) => x === '..' || x === '.')) {
+  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._/-]*$/.test(path) || path.split('/').some((x) => x === '..' || x === '.')) {
     p.add('nfs.path', path, 'an absolute folder of letters, digits, ".", "_", "-" and "/" (no "..")', 'e.g. "/mnt/user/kube_storage"');
   }
   const folder = e.nfs.folder;
   if (
     folder !== undefined &&
-    (typeof folder !== 'string' || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(folder) || folder.split('/').some((x) => x === '..' || x === '.'))
+    (typeof folder !== 'string' ||
+      !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(folder) ||
+      folder.split('/').some((x) => x === '..' || x === '.'))
   ) {
     p.add('nfs.folder', folder, 'a relative folder of letters, digits, ".", "_", "-" and "/" (no leading "/", no "..")', 'e.g. "backups"');
   }

@@ -70,7 +70,10 @@ export function checkMonitoring(problems: Problems, settings: unknown, repo: { r
 }
 
 /** Applies the defaults of a checked `monitoring` section. */
-export function resolveMonitoring(settings: MonitoringSettings | undefined, repo: { repoURL: string; revision: string }): ResolvedMonitoring {
+export function resolveMonitoring(
+  settings: MonitoringSettings | undefined,
+  repo: { repoURL: string; revision: string },
+): ResolvedMonitoring {
   const m = settings ?? {};
   return {
     alerts: m.alerts ?? true,

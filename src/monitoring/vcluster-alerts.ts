@@ -9,7 +9,6 @@ import { AlertGroup, checkRuleLabels, checkRunbookUrl } from './alert-rules';
 import { AlertedVClusterFacts, alertedVCluster } from './alerted-vcluster';
 import { AlertedVCluster, VClusterAlertGroups, checkAlertedVCluster, vclusterAlertGroups } from './vcluster-alert-rules';
 
-
 /** Props of {@link VClusterAlerts}. */
 export interface VClusterAlertsProps {
   /** The vcluster to watch: the names of its namespace, Applications, secrets, Jobs, etcd and certificates. */

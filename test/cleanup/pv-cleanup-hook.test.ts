@@ -66,7 +66,12 @@ describe('sandbox (deleted with its file, on Cilium)', () => {
     expect(pod.serviceAccountName).toBe('sandbox-pv-cleanup');
     expect(pod.automountServiceAccountToken).toBe(true);
     expect(pod.restartPolicy).toBe('Never');
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.containers).toEqual([
       {
         name: 'delete-volumes',
@@ -106,7 +111,10 @@ test('a vcluster in a namespace of another name: the syncer puts the namespace f
 });
 
 test('without Cilium: a NetworkPolicy egress on the API port, to the API CIDRs when the site names them', () => {
-  const site: Platform = { ...platform, network: { ...platform.network, cilium: false, kubeApiCidrs: ['10.0.0.10/32'], kubeApiPort: 6443 } };
+  const site: Platform = {
+    ...platform,
+    network: { ...platform.network, cilium: false, kubeApiCidrs: ['10.0.0.10/32'], kubeApiPort: 6443 },
+  };
   const policy = hookOf(render(sandbox, site))[3];
   expect(policy.kind).toBe('NetworkPolicy');
   expect(policy.spec).toEqual({
@@ -157,7 +165,11 @@ describe('validation', () => {
     ]);
     // a retained vcluster has no hook to protect
     const kept = new Problems();
-    resolveDeclaration(kept, { ...sandbox, deletionPolicy: 'retain', helmValues: { experimental: { deploy: { host: { manifests: 'x' } } } } }, platform);
+    resolveDeclaration(
+      kept,
+      { ...sandbox, deletionPolicy: 'retain', helmValues: { experimental: { deploy: { host: { manifests: 'x' } } } } },
+      platform,
+    );
     expect(kept.ok).toBe(true);
   });
 

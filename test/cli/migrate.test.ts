@@ -180,11 +180,18 @@ describe('migrate', () => {
     );
     // and nothing is written
     const file = path.join(out, 'prod-nostore.yaml');
-    fs.writeFileSync(file, YAML.stringify(request({ name: 'prod-nostore', targetNamespace: 'prod-nostore', vcluster: { preset: 'prod' } })));
+    fs.writeFileSync(
+      file,
+      YAML.stringify(request({ name: 'prod-nostore', targetNamespace: 'prod-nostore', vcluster: { preset: 'prod' } })),
+    );
     expect(() => runMigrate({ files: [file], outDir: out, log: () => undefined })).toThrow(/spec\.vcluster\.backingStore/);
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
     // replicas raised by helmOverrides count too
-    const dev = request({ name: 'd', targetNamespace: 'd', vcluster: { helmOverrides: { controlPlane: { statefulSet: { highAvailability: { replicas: 2 } } } } } });
+    const dev = request({
+      name: 'd',
+      targetNamespace: 'd',
+      vcluster: { helmOverrides: { controlPlane: { statefulSet: { highAvailability: { replicas: 2 } } } } },
+    });
     expect(refusal(dev)).toContain('a backing store for 2 control-plane replicas (preset dev)');
   });
 
@@ -196,7 +203,10 @@ describe('migrate', () => {
     expect(helmValues(objects).controlPlane.backingStore).toBeUndefined();
     expect(objects.filter((o: Obj) => o.kind === 'PodDisruptionBudget' || o.kind === 'CronJob')).toEqual([]);
     const overrides = { controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } } };
-    const lifted = migrateRequest(request({ name: 'p3', targetNamespace: 'p3', vcluster: { preset: 'prod', helmOverrides: overrides } }), platform);
+    const lifted = migrateRequest(
+      request({ name: 'p3', targetNamespace: 'p3', vcluster: { preset: 'prod', helmOverrides: overrides } }),
+      platform,
+    );
     expect(lifted.spec.backingStore).toEqual({ etcd: { embedded: { enabled: true } } });
   });
 

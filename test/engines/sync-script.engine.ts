@@ -81,7 +81,12 @@ function run(tokenVault: string | undefined) {
   };
   for (const f of ['calls', 'posted.json']) fs.rmSync(path.join(root, 'fake', f), { force: true });
   const r = spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
-  const calls = fs.existsSync(path.join(root, 'fake', 'calls')) ? fs.readFileSync(path.join(root, 'fake', 'calls'), 'utf8').trim().split('\n') : [];
+  const calls = fs.existsSync(path.join(root, 'fake', 'calls'))
+    ? fs
+        .readFileSync(path.join(root, 'fake', 'calls'), 'utf8')
+        .trim()
+        .split('\n')
+    : [];
   const postedFile = path.join(root, 'fake', 'posted.json');
   type Item = { vault: { id: string }; title: string; category: string; tags: string[]; fields: Array<Record<string, string>> };
   const posted = fs.existsSync(postedFile) ? (JSON.parse(fs.readFileSync(postedFile, 'utf8')) as Item) : undefined;
@@ -98,8 +103,18 @@ test("the token item's vault field, by ID", () => {
   expect(r.posted?.tags).toEqual(['cluster', 'kubeconfig', 'production']);
   expect(r.posted?.fields).toEqual([
     { id: 'kubeconfig', label: 'kubeconfig', type: 'CONCEALED', value: 'apiVersion: v1\nkind: Config\n' },
-    { id: 'certificate-authority', label: 'certificate-authority', type: 'CONCEALED', value: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n' },
-    { id: 'client-certificate', label: 'client-certificate', type: 'CONCEALED', value: '-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n' },
+    {
+      id: 'certificate-authority',
+      label: 'certificate-authority',
+      type: 'CONCEALED',
+      value: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n',
+    },
+    {
+      id: 'client-certificate',
+      label: 'client-certificate',
+      type: 'CONCEALED',
+      value: '-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n',
+    },
     { id: 'client-key', label: 'client-key', type: 'CONCEALED', value: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n' },
   ]);
 });

@@ -246,7 +246,10 @@ describe('settings', () => {
 
 describe('stamp-and-prune script (sh, date, find: run for real in a temporary folder)', () => {
   const run = (dir: string, retentionDays = 14) =>
-    spawnSync('sh', ['-c', STAMP_AND_PRUNE], { env: { PATH: process.env.PATH, DIR: dir, PREFIX: 'media-etcd', RETENTION_DAYS: String(retentionDays) }, encoding: 'utf8' });
+    spawnSync('sh', ['-c', STAMP_AND_PRUNE], {
+      env: { PATH: process.env.PATH, DIR: dir, PREFIX: 'media-etcd', RETENTION_DAYS: String(retentionDays) },
+      encoding: 'utf8',
+    });
   const daysAgo = (file: string, days: number) => {
     const t = new Date(Date.now() - days * 86400_000);
     fs.utimesSync(file, t, t);
@@ -279,9 +282,7 @@ describe('stamp-and-prune script (sh, date, find: run for real in a temporary fo
     const stamped = files.filter((f) => /^media-etcd-\d{8}T\d{6}Z\.db$/.test(f) && !f.startsWith('media-etcd-2020'));
     expect(stamped).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, stamped[0]), 'utf8')).toBe('snapshot bytes');
-    expect(files).toEqual(
-      [stamped[0], 'media-etcd-20200103T034500Z.db', 'media-etcd-notes.txt', 'other-etcd-20200101T034500Z.db'].sort(),
-    );
+    expect(files).toEqual([stamped[0], 'media-etcd-20200103T034500Z.db', 'media-etcd-notes.txt', 'other-etcd-20200101T034500Z.db'].sort());
     expect(r.stdout).toContain(`etcd-snapshot: wrote ${stamped[0]} (14 bytes)`);
   });
 

@@ -56,7 +56,11 @@ test('Job strategy, embedded store, remote host, an extra certificate', () => {
 });
 
 test('snapshots: the CronJob <name>-etcd-snapshot is watched with its maximum age (26 hours by default)', () => {
-  const base = { vcluster: { names, environment: 'production', etcdMembers: 3 }, argocdNamespace: 'argocd', kubeconfigSync: 'pushSecret' } as const;
+  const base = {
+    vcluster: { names, environment: 'production', etcdMembers: 3 },
+    argocdNamespace: 'argocd',
+    kubeconfigSync: 'pushSecret',
+  } as const;
   expect(alertedVCluster({ ...base, etcdSnapshot: true }).etcdSnapshots).toEqual([
     { name: 'media-etcd-snapshot', namespace: 'tenants', maxAgeHours: 26 },
   ]);

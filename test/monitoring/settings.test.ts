@@ -128,7 +128,9 @@ describe('validation', () => {
     expect(() => site({ alerts: 'yes' })).toThrow(/monitoring\.alerts: "yes"/);
     expect(() => site({ namespace: 'Monitoring' })).toThrow(/monitoring\.namespace: "Monitoring"/);
     expect(() => site({ runbookUrl: 'https://example.com/README.md#alerts' })).toThrow(/monitoring\.runbookUrl/);
-    expect(() => site({ rules: true })).toThrow(/monitoring\.rules: true is not allowed\. Allowed: only the keys alerts, ruleLabels, namespace, runbookUrl/);
+    expect(() => site({ rules: true })).toThrow(
+      /monitoring\.rules: true is not allowed\. Allowed: only the keys alerts, ruleLabels, namespace, runbookUrl/,
+    );
   });
 
   test('throws for a rule label that is no label, or one this project sets', () => {
