@@ -166,7 +166,11 @@ export interface PlatformLoadBalancer {
 
 /** Container images of the Jobs the project renders; pin them by tag or digest. */
 export interface PlatformImages {
-  /** Image with `kubectl` and a POSIX shell (etcd PKI merge Job). @default "docker.io/alpine/k8s:1.34.3" */
+  /**
+   * Image with `kubectl` and a POSIX shell with `date`, `find` and `mv` (etcd PKI merge Job, the
+   * volume cleanup hook, the stamp-and-prune step of the etcd snapshots).
+   * @default "docker.io/alpine/k8s:1.34.3"
+   */
   readonly kubectl?: string;
   /** Image with `sh`, `curl` and `jq` (kubeconfig sync Job). @default "docker.io/alpine/k8s:1.34.3" */
   readonly curlJq?: string;
