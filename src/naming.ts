@@ -97,6 +97,10 @@ export class VClusterNames {
   public readonly etcdDisruptionBudget: string;
   /** Deployed etcd: snapshot CronJob and its ServiceAccount `N-etcd-snapshot` (at most 52 characters, hashed beyond). */
   public readonly etcdSnapshot: string;
+  /** Deployed etcd: the PersistentVolumeClaim of the snapshot target `N-etcd-snapshots`. */
+  public readonly etcdSnapshotClaim: string;
+  /** Deployed etcd: the (cluster-scoped) PersistentVolume of the snapshot target `T-N-etcd-snapshots`. */
+  public readonly etcdSnapshotVolume: string;
   /** Deployed etcd: NetworkPolicy letting the snapshot pods reach the etcd members: `allow-etcd-snapshot-egress`. */
   public readonly etcdSnapshotEgressPolicy = 'allow-etcd-snapshot-egress';
   /** Deployed etcd: NetworkPolicy admitting the snapshot pods to the etcd members: `allow-etcd-from-snapshot`. */
@@ -135,6 +139,8 @@ export class VClusterNames {
     this.managedBy = safeConcatName(MAX_NAME, this.namespace, 'x', n);
     this.etcdDisruptionBudget = `${n}-etcd`;
     this.etcdSnapshot = safeConcatName(MAX_CRONJOB_NAME, n, 'etcd-snapshot');
+    this.etcdSnapshotClaim = `${n}-etcd-snapshots`;
+    this.etcdSnapshotVolume = `${this.namespace}-${n}-etcd-snapshots`;
     this.pvCleanup = safeConcatName(MAX_NAME, n, 'pv-cleanup');
     this.pvCleanupClusterRole = `${this.managedBy}-pv-cleanup`;
     this.bootstrapApplication = `fleet-${n}`;

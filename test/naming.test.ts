@@ -111,6 +111,8 @@ describe('VClusterNames', () => {
     expect({
       etcdDisruptionBudget: n.etcdDisruptionBudget,
       etcdSnapshot: n.etcdSnapshot,
+      etcdSnapshotClaim: n.etcdSnapshotClaim,
+      etcdSnapshotVolume: n.etcdSnapshotVolume,
       etcdSnapshotEgressPolicy: n.etcdSnapshotEgressPolicy,
       etcdSnapshotIngressPolicy: n.etcdSnapshotIngressPolicy,
       pvCleanup: n.pvCleanup,
@@ -118,6 +120,8 @@ describe('VClusterNames', () => {
     }).toEqual({
       etcdDisruptionBudget: 'vcluster-media-etcd',
       etcdSnapshot: 'vcluster-media-etcd-snapshot',
+      etcdSnapshotClaim: 'vcluster-media-etcd-snapshots',
+      etcdSnapshotVolume: 'vcluster-media-vcluster-media-etcd-snapshots',
       etcdSnapshotEgressPolicy: 'allow-etcd-snapshot-egress',
       etcdSnapshotIngressPolicy: 'allow-etcd-from-snapshot',
       pvCleanup: 'vcluster-media-pv-cleanup',

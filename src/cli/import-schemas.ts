@@ -62,6 +62,8 @@ const CORE_KINDS: ReadonlyArray<[string, string, string]> = [
   ['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'],
   ['v1', 'ConfigMap', 'io.k8s.api.core.v1.ConfigMap'],
   ['v1', 'ServiceAccount', 'io.k8s.api.core.v1.ServiceAccount'],
+  ['v1', 'PersistentVolume', 'io.k8s.api.core.v1.PersistentVolume'],
+  ['v1', 'PersistentVolumeClaim', 'io.k8s.api.core.v1.PersistentVolumeClaim'],
   ['v1', 'ResourceQuota', 'io.k8s.api.core.v1.ResourceQuota'],
   ['v1', 'LimitRange', 'io.k8s.api.core.v1.LimitRange'],
   ['rbac.authorization.k8s.io/v1', 'Role', 'io.k8s.api.rbac.v1.Role'],

@@ -10,7 +10,6 @@ import type { EtcdSnapshotProps } from '../etcd/etcd-snapshot';
 import type { VClusterAlertsForVClusterProps } from '../monitoring/vcluster-alerts';
 import type { VClusterNames } from '../naming';
 import type { DeletionPolicy } from '../presets';
-import type { IsolationMode } from '../isolation/settings';
 import type { KubeconfigSyncStrategy } from '../registration/settings';
 import { Problems } from '../validation';
 import { valueAtPath } from '../vcluster/helm-values';
@@ -39,13 +38,11 @@ export interface OperationsInputs {
   readonly etcdMembers: number;
   readonly kubeconfigSync: KubeconfigSyncStrategy;
   readonly destinationServer: string;
-  readonly isolationMode: IsolationMode;
 }
 
 /**
  * The operations add-ons of a declaration. Records a problem when the declaration's escape hatch
- * would replace the volume cleanup hook, and when Pod Security `restricted` would refuse the
- * snapshot pods (it forbids NFS volumes).
+ * would replace the volume cleanup hook.
  */
 export function operationsProps(problems: Problems, spec: VClusterSpec, platform: Platform, r: OperationsInputs): OperationsProps {
   const snapshots = platform.backups.etcd;
@@ -53,14 +50,6 @@ export function operationsProps(problems: Problems, spec: VClusterSpec, platform
     snapshots && r.deletionPolicy === 'retain' && r.etcdMembers > 0
       ? { ...snapshots, shellImage: platform.images.kubectl, policyLabels: platform.network.policyLabels ?? {} }
       : undefined;
-  if (etcdSnapshot && r.isolationMode === 'strict' && spec.isolation?.podSecurity === 'restricted') {
-    problems.add(
-      'isolation.podSecurity',
-      'restricted',
-      `"baseline" while this retained vcluster's etcd is snapshotted: the snapshot pods mount the NFS export (backups.etcd.nfs), a volume type "restricted" forbids`,
-      'use podSecurity "baseline" (it still forbids hostPath and privileged pods)',
-    );
-  }
   const deleted = r.deletionPolicy === 'delete';
   const manifests = valueAtPath(spec.helmValues, HOST_MANIFESTS_PATH);
   if (deleted && manifests !== undefined) {

@@ -32,6 +32,8 @@ export const ETCD_CLIENT_CERT_KEYS = {
 } as const;
 
 const PKI_DIR = '/pki';
+/** Nominal capacity of the snapshot target's volume and claim (NFS does not enforce it). */
+const TARGET_CAPACITY = '1Gi';
 const BACKUP_DIR = '/backups';
 
 /** Props of {@link EtcdSnapshot}. */
@@ -61,6 +63,10 @@ export interface EtcdSnapshotProps extends EtcdSnapshotSettings {
  * - **Identity**: its own ServiceAccount without an API token (nothing reads the API; the kubelet
  *   mounts the Secret); non-root (`runAsUser`, default 65534), no privilege escalation, no
  *   capabilities, read-only root filesystem, seccomp `RuntimeDefault`, requests and limits.
+ * - **Target**: a PersistentVolume `T-N-etcd-snapshots` of the NFS export (`Retain`, no
+ *   StorageClass) pre-bound to the claim `N-etcd-snapshots`, which the pods mount with the sub-path
+ *   `[<nfs.folder>/]<N>-etcd` (the kubelet creates the folder). A claim, not an inline `nfs` volume:
+ *   Pod Security `restricted` admits claims only.
  * - **Network**: `allow-etcd-snapshot-egress` lets the snapshot pods reach the etcd members on 2379
  *   and `allow-etcd-from-snapshot` admits them there (strict isolation admits only the control plane
  *   otherwise). Both ends are pods, which Cilium enforces from plain NetworkPolicies. The NFS volume
@@ -79,6 +85,10 @@ export class EtcdSnapshot extends Construct {
   public readonly folder: string;
   /** The CronJob. */
   public readonly cronJob: k8s.KubeCronJob;
+  /** The PersistentVolume of the NFS export (cluster-scoped, pre-bound to {@link claim}). */
+  public readonly volume: k8s.KubePersistentVolume;
+  /** The PersistentVolumeClaim the snapshot pods mount. */
+  public readonly claim: k8s.KubePersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: EtcdSnapshotProps) {
     super(scope, id);
@@ -114,6 +124,9 @@ export class EtcdSnapshot extends Construct {
     this.folder = this.settings.nfs.folder ? `${this.settings.nfs.folder}/${names.etcd}` : names.etcd;
 
     const labels = { 'app.kubernetes.io/name': 'etcd-snapshot', 'app.kubernetes.io/instance': names.release };
+    const target = this.target(vcluster, labels);
+    this.volume = target.volume;
+    this.claim = target.claim;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: names.etcdSnapshot, namespace: names.namespace, labels },
       automountServiceAccountToken: false,
@@ -201,9 +214,44 @@ export class EtcdSnapshot extends Construct {
             items: Object.values(ETCD_CLIENT_CERT_KEYS).map((key) => ({ key, path: key })),
           },
         },
-        { name: 'backups', nfs: { server: this.settings.nfs.server, path: this.settings.nfs.path } },
+        { name: 'backups', persistentVolumeClaim: { claimName: names.etcdSnapshotClaim } },
       ],
     };
+  }
+
+  /**
+   * The NFS export as a PersistentVolume pre-bound to a claim in the vcluster's namespace (no
+   * StorageClass, `Retain`): the pods mount the claim, a volume type every Pod Security level
+   * admits (`restricted` forbids an inline `nfs` volume). The capacity is nominal; NFS does not
+   * enforce it.
+   */
+  private target(
+    vcluster: IVCluster,
+    labels: Record<string, string>,
+  ): { volume: k8s.KubePersistentVolume; claim: k8s.KubePersistentVolumeClaim } {
+    const names = vcluster.names;
+    const size = k8s.Quantity.fromString(TARGET_CAPACITY);
+    const volume = new k8s.KubePersistentVolume(this, 'Volume', {
+      metadata: { name: names.etcdSnapshotVolume, labels },
+      spec: {
+        capacity: { storage: size },
+        accessModes: ['ReadWriteMany'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        nfs: { server: this.settings.nfs.server, path: this.settings.nfs.path },
+        claimRef: { namespace: names.namespace, name: names.etcdSnapshotClaim },
+      },
+    });
+    const claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
+      metadata: { name: names.etcdSnapshotClaim, namespace: names.namespace, labels },
+      spec: {
+        accessModes: ['ReadWriteMany'],
+        storageClassName: '',
+        volumeName: names.etcdSnapshotVolume,
+        resources: { requests: { storage: size } },
+      },
+    });
+    return { volume, claim };
   }
 
   /** The snapshot pods reach the etcd members on the client port, and the members admit them. */

@@ -66,23 +66,6 @@ test('a site without alerts or snapshot target resolves neither', () => {
   expect(r.etcdDisruptionBudget).toBe(true);
 });
 
-test('Pod Security "restricted" refuses the NFS volume of the snapshots: an error on isolation.podSecurity, not a CronJob that never runs', () => {
-  const p = new Problems();
-  resolveDeclaration(p, { ...media, isolationMode: 'strict', isolation: { podSecurity: 'restricted' } }, platform);
-  expect(p.list).toEqual([
-    expect.objectContaining({
-      field: 'isolation.podSecurity',
-      value: 'restricted',
-      fix: 'use podSecurity "baseline" (it still forbids hostPath and privileged pods)',
-    }),
-  ]);
-  // baseline allows NFS volumes; without snapshots (deleted with its file) restricted is fine
-  expect(resolve({ ...media, isolationMode: 'strict', isolation: { podSecurity: 'baseline' } }).etcdSnapshot).toBeDefined();
-  expect(
-    resolve({ ...media, isolationMode: 'strict', isolation: { podSecurity: 'restricted' }, deletionPolicy: 'delete' }).etcdSnapshot,
-  ).toBeUndefined();
-});
-
 describe('AppProject labels (platform projectLabels)', () => {
   test("this site's AppProjects carry the original's project group", () => {
     expect(find(render(media), 'AppProject', 'vcluster-media').metadata.labels).toEqual({ 'argocd.argoproj.io/project-group': 'appteam' });

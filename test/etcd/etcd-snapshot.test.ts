@@ -75,7 +75,7 @@ describe('vcluster-media on this site (03:45 UTC, 14 days, 10.0.0.12:/mnt/user/k
     expect(snapshot.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
   });
 
-  test('only the three keys of vcluster-media-certs are mounted; the NFS export is mounted by the kubelet', () => {
+  test('only the three keys of vcluster-media-certs are mounted; the NFS export through its claim', () => {
     expect(pod.volumes).toEqual([
       {
         name: 'pki',
@@ -89,8 +89,48 @@ describe('vcluster-media on this site (03:45 UTC, 14 days, 10.0.0.12:/mnt/user/k
           ],
         },
       },
-      { name: 'backups', nfs: { server: '10.0.0.12', path: '/mnt/user/kube_storage' } },
+      { name: 'backups', persistentVolumeClaim: { claimName: 'vcluster-media-etcd-snapshots' } },
     ]);
+  });
+
+  test('the target: the NFS export as a Retain PersistentVolume pre-bound to the claim, no StorageClass', () => {
+    const labels = { 'app.kubernetes.io/name': 'etcd-snapshot', 'app.kubernetes.io/instance': 'vcluster-media' };
+    expect(find(objects, 'PersistentVolume', 'vcluster-media-vcluster-media-etcd-snapshots')).toEqual({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'vcluster-media-vcluster-media-etcd-snapshots', labels },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteMany'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        nfs: { server: '10.0.0.12', path: '/mnt/user/kube_storage' },
+        claimRef: { namespace: 'vcluster-media', name: 'vcluster-media-etcd-snapshots' },
+      },
+    });
+    expect(find(objects, 'PersistentVolumeClaim', 'vcluster-media-etcd-snapshots')).toEqual({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'vcluster-media-etcd-snapshots', namespace: 'vcluster-media', labels },
+      spec: {
+        accessModes: ['ReadWriteMany'],
+        storageClassName: '',
+        volumeName: 'vcluster-media-vcluster-media-etcd-snapshots',
+        resources: { requests: { storage: '1Gi' } },
+      },
+    });
+  });
+
+  test('Pod Security "restricted" admits the snapshot pod: a claim, secret volumes, non-root, no escalation, seccomp', () => {
+    const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+    for (const v of pod.volumes)
+      expect(
+        Object.keys(v)
+          .filter((k) => k !== 'name')
+          .every((k) => allowed.includes(k)),
+      ).toBe(true);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
   });
 
   test('stamp-and-prune: the pinned shell image, the script, its three variables, only the backups volume', () => {
@@ -159,6 +199,8 @@ describe('vcluster-media on this site (03:45 UTC, 14 days, 10.0.0.12:/mnt/user/k
   test('every object is valid against the Kubernetes 1.30 schema (unknown fields rejected)', () => {
     for (const o of [
       cron,
+      find(objects, 'PersistentVolume', 'vcluster-media-vcluster-media-etcd-snapshots'),
+      find(objects, 'PersistentVolumeClaim', 'vcluster-media-etcd-snapshots'),
       find(objects, 'ServiceAccount', 'vcluster-media-etcd-snapshot'),
       find(objects, 'NetworkPolicy', 'allow-etcd-snapshot-egress'),
       find(objects, 'NetworkPolicy', 'allow-etcd-from-snapshot'),
@@ -171,8 +213,11 @@ describe('vcluster-media on this site (03:45 UTC, 14 days, 10.0.0.12:/mnt/user/k
 });
 
 describe('which vclusters get snapshots', () => {
-  test('a retained vcluster with a deployed etcd (the prod HA default too)', () => {
+  test('a retained vcluster with a deployed etcd (the prod HA default too), in strict isolation with Pod Security restricted too', () => {
     expect(namesOf(render({ name: 'ha', preset: 'prod' }), 'CronJob')).toEqual(['ha-etcd-snapshot']);
+    const locked = render({ name: 'ha', preset: 'prod', isolationMode: 'strict', isolation: { podSecurity: 'restricted' } });
+    expect(namesOf(locked, 'CronJob')).toEqual(['ha-etcd-snapshot']);
+    expect(namesOf(locked, 'PersistentVolumeClaim')).toEqual(['ha-etcd-snapshots']);
   });
 
   test('not one deleted with its file, not one on the embedded store, not on a site without a snapshot target', () => {
