@@ -49,6 +49,12 @@ export interface ArgoRegistrationProps {
   /** Annotations of the cluster Secret. @default {} */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
+   * Labels of the ExternalSecret object itself (besides `app.kubernetes.io/name` and
+   * `app.kubernetes.io/component`); `argocd.argoproj.io/secret-type: cluster` is always set.
+   * @default - the cluster Secret's labels
+   */
+  readonly objectLabels?: Readonly<Record<string, string>>;
+  /**
    * How often the cluster Secret is re-rendered from the password manager. Short, so that a
    * re-created vcluster's new CA reaches Argo CD within minutes.
    * @default "1m"
@@ -144,6 +150,7 @@ export class ArgoRegistration extends Construct {
       secretStoreKind: platform.secretStore.kind,
       credentials: props.credentials,
       labels: metadata.labels,
+      objectLabels: metadata.objectLabels,
       annotations: metadata.annotations,
       refreshInterval: props.refreshInterval,
     });
@@ -155,6 +162,8 @@ export class ArgoRegistration extends Construct {
   public readonly credentials: ClusterCredentials;
   /** Every label of the cluster Secret. */
   public readonly labels: Readonly<Record<string, string>>;
+  /** Labels of the ExternalSecret object (its own `app.kubernetes.io/*` labels aside). */
+  public readonly objectLabels: Readonly<Record<string, string>>;
   /** Every annotation of the cluster Secret. */
   public readonly annotations: Readonly<Record<string, string>>;
   /** Refresh interval of the ExternalSecret. */
@@ -173,6 +182,7 @@ export class ArgoRegistration extends Construct {
     const storeKind = props.secretStoreKind ?? 'ClusterSecretStore';
 
     this.labels = { ...(props.labels ?? {}), [ARGOCD_SECRET_TYPE_LABEL]: 'cluster' };
+    this.objectLabels = { ...(props.objectLabels ?? props.labels ?? {}), [ARGOCD_SECRET_TYPE_LABEL]: 'cluster' };
     this.annotations = { ...(props.annotations ?? {}) };
     this.configTemplate = argoClusterConfigTemplate(this.credentials, props.remoteKey);
     const annotations = Object.keys(this.annotations).length ? this.annotations : undefined;
@@ -181,7 +191,7 @@ export class ArgoRegistration extends Construct {
       metadata: {
         name: props.name,
         namespace: this.namespace,
-        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'argocd-cluster', ...this.labels },
+        labels: { 'app.kubernetes.io/name': 'external-secret', 'app.kubernetes.io/component': 'argocd-cluster', ...this.objectLabels },
         annotations,
       },
       spec: {
@@ -233,6 +243,7 @@ function checkProps(props: ArgoRegistrationProps): void {
   p.oneOf('secretStoreKind', props.secretStoreKind ?? 'ClusterSecretStore', ['ClusterSecretStore', 'SecretStore']);
   p.oneOf('credentials', props.credentials ?? 'clientCertificate', CLUSTER_CREDENTIALS);
   p.labels('labels', props.labels);
+  p.labels('objectLabels', props.objectLabels);
   const secretType = props.labels?.[ARGOCD_SECRET_TYPE_LABEL];
   if (secretType !== undefined && secretType !== 'cluster') {
     p.add(

@@ -61,6 +61,13 @@ export type {
   PodSecurityLevel,
   StrictIsolationSettings,
 } from './isolation/settings';
+export { EtcdDisruptionBudget } from './etcd/etcd-disruption-budget';
+export type { EtcdDisruptionBudgetProps } from './etcd/etcd-disruption-budget';
+export { EtcdSnapshot } from './etcd/etcd-snapshot';
+export type { EtcdSnapshotProps } from './etcd/etcd-snapshot';
+export type { BackupSettings, EtcdSnapshotSettings, NfsTarget } from './etcd/snapshot-settings';
+export { PvCleanupHook } from './cleanup/pv-cleanup-hook';
+export type { PvCleanupHookProps } from './cleanup/pv-cleanup-hook';
 
 // Settings types of the declaration's sections.
 export type { ArgoCdSettings, KubeconfigSyncStrategy, RegistrationInputs } from './registration/settings';
@@ -91,6 +98,7 @@ export type { BuiltVCluster, Declaration } from './fleet/fleet';
 export { FleetAlerts } from './monitoring/fleet-alerts';
 export type { FleetAlertsProps } from './monitoring/fleet-alerts';
 export { VClusterAlerts } from './monitoring/vcluster-alerts';
-export type { VClusterAlertsProps } from './monitoring/vcluster-alerts';
+export type { VClusterAlertsForVClusterProps, VClusterAlertsProps } from './monitoring/vcluster-alerts';
+export type { MonitoringSettings } from './monitoring/settings';
 export { ALERT_NAMES } from './monitoring/alert-rules';
 export type { AlertName } from './monitoring/alert-rules';

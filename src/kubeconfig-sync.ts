@@ -65,7 +65,11 @@ export interface KubeconfigSyncProps {
   readonly kubeconfigRefreshInterval?: string;
   /** Job strategy: 1Password Connect URL. Required with `strategy: "job"`. @default - none */
   readonly connectHost?: string;
-  /** Job strategy: item holding the Connect token (field `credential`). @default "onepassword-access-token" */
+  /**
+   * Job strategy: item holding the Connect token (field `credential`) and the vault to write to
+   * (field `vault`: its ID or name; when empty, the vault named by `vault` is used).
+   * @default "onepassword-access-token"
+   */
   readonly tokenItem?: string;
   /** Job strategy: pinned image with `sh`, `curl` and `jq` (nothing is installed at start). @default "docker.io/alpine/k8s:1.34.3" */
   readonly image?: string;
@@ -246,6 +250,7 @@ export class KubeconfigSync extends Construct {
                 env: [
                   { name: 'OP_CONNECT_HOST', value: o.connectHost },
                   { name: 'OP_CONNECT_TOKEN', valueFrom: { secretKeyRef: { name: names.onePasswordToken, key: 'token' } } },
+                  { name: 'OP_TOKEN_VAULT', valueFrom: { secretKeyRef: { name: names.onePasswordToken, key: 'vault', optional: true } } },
                   { name: 'OP_VAULT', value: o.vault },
                   { name: 'OP_ITEM_TITLE', value: this.remoteKey },
                   { name: 'OP_ITEM_TAGS', value: o.tags.join(',') },
@@ -269,12 +274,15 @@ export class KubeconfigSync extends Construct {
     });
   }
 
-  /** C1–C4: the Connect token from the password manager (never from git), and the Job's own identity reading exactly its two Secrets. */
+  /**
+   * C1–C4: the Connect token and its vault from the password manager (never from git), and the
+   * Job's own identity reading exactly its two Secrets.
+   */
   private renderJobIdentity(store: { name: string; kind: string }, tokenItem: string, labels: Record<string, string>): void {
     const names = this.names;
     const namespace = names.namespace;
     const o = { store, tokenItem };
-    // C1: the Connect token, from the password manager (never from git).
+    // C1: the Connect token and the vault it writes to (fields `credential` and `vault`), from the password manager.
     new ExternalSecret(this, 'ConnectToken', {
       metadata: {
         name: names.onePasswordToken,
@@ -285,7 +293,10 @@ export class KubeconfigSync extends Construct {
         refreshInterval: '1h',
         secretStoreRef: { name: o.store.name, kind: o.store.kind as ExternalSecretSpecSecretStoreRefKind },
         target: { name: names.onePasswordToken, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-        data: [{ secretKey: 'token', remoteRef: { key: o.tokenItem, property: 'credential' } }],
+        data: [
+          { secretKey: 'token', remoteRef: { key: o.tokenItem, property: 'credential' } },
+          { secretKey: 'vault', remoteRef: { key: o.tokenItem, property: 'vault' } },
+        ],
       },
     });
     // C2–C4: the Job's own identity, allowed to read exactly its two Secrets.

@@ -8,12 +8,27 @@
  * cluster Secret `cluster-vcluster-media`, 1Password item `vcluster-media-kubeconfig`, kubeconfig
  * Secret `vc-vcluster-media`). Changing any of them is a breaking change for every running vcluster.
  */
+import { createHash } from 'crypto';
 import { Problems } from './validation';
 
 /** Helm release names are limited to 53 characters. */
 export const MAX_RELEASE_NAME = 53;
 /** Object names used as DNS labels or label values are limited to 63 characters. */
 export const MAX_NAME = 63;
+/** CronJob names are limited to 52 characters (its Jobs append 11). */
+export const MAX_CRONJOB_NAME = 52;
+
+/**
+ * The parts joined with `-`; beyond `max` characters, the first `max - 11` characters, `-` and the
+ * first 10 hex digits of the SHA-256 of the whole (for `max` 63 this is the vcluster syncer's
+ * `SafeConcatName`, so a label value it computes can be selected here).
+ */
+export function safeConcatName(max: number, ...parts: string[]): string {
+  const full = parts.join('-');
+  if (full.length <= max) return full;
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.slice(0, max - 11)}-${digest}`.replace(/\.-/g, '-');
+}
 
 /** The inputs every name is derived from. */
 export interface NamingProps {
@@ -74,8 +89,29 @@ export class VClusterNames {
   public readonly vclusterApiStore: string;
   /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
   public readonly chartClusterRole: string;
-  /** Host label value the syncer puts on synced PVs: `N-x-T`. */
+  /**
+   * Value of the label `vcluster.loft.sh/managed-by` the syncer puts on the cluster-scoped host
+   * objects it creates (PersistentVolumes, PriorityClasses): `T-x-N`, the host namespace first,
+   * shortened with a hash beyond 63 characters exactly as the syncer does (`SafeConcatName`).
+   * The original platform's delete pipeline selected `N-x-T`, the same value only while N = T.
+   */
   public readonly managedBy: string;
+  /** Deployed etcd: PodDisruptionBudget `N-etcd` keeping its quorum. */
+  public readonly etcdDisruptionBudget: string;
+  /** Deployed etcd: snapshot CronJob and its ServiceAccount `N-etcd-snapshot` (at most 52 characters, hashed beyond). */
+  public readonly etcdSnapshot: string;
+  /** Deployed etcd: the PersistentVolumeClaim of the snapshot target `N-etcd-snapshots`. */
+  public readonly etcdSnapshotClaim: string;
+  /** Deployed etcd: the (cluster-scoped) PersistentVolume of the snapshot target `T-N-etcd-snapshots`. */
+  public readonly etcdSnapshotVolume: string;
+  /** Deployed etcd: NetworkPolicy letting the snapshot pods reach the etcd members: `allow-etcd-snapshot-egress`. */
+  public readonly etcdSnapshotEgressPolicy = 'allow-etcd-snapshot-egress';
+  /** Deployed etcd: NetworkPolicy admitting the snapshot pods to the etcd members: `allow-etcd-from-snapshot`. */
+  public readonly etcdSnapshotIngressPolicy = 'allow-etcd-from-snapshot';
+  /** Deletion cleanup: the PostDelete hook's Job, ServiceAccount and NetworkPolicy `N-pv-cleanup` (hashed beyond 63). */
+  public readonly pvCleanup: string;
+  /** Deletion cleanup: the hook's ClusterRole and ClusterRoleBinding `<managedBy>-pv-cleanup`. */
+  public readonly pvCleanupClusterRole: string;
   /** Bootstrap Application syncing this vcluster's dist/ folder: `fleet-N`. */
   public readonly bootstrapApplication: string;
 
@@ -103,7 +139,13 @@ export class VClusterNames {
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
     this.vclusterApiStore = `${n}-vcluster-api`;
     this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
-    this.managedBy = `${n}-x-${this.namespace}`;
+    this.managedBy = safeConcatName(MAX_NAME, this.namespace, 'x', n);
+    this.etcdDisruptionBudget = `${n}-etcd`;
+    this.etcdSnapshot = safeConcatName(MAX_CRONJOB_NAME, n, 'etcd-snapshot');
+    this.etcdSnapshotClaim = `${n}-etcd-snapshots`;
+    this.etcdSnapshotVolume = `${this.namespace}-${n}-etcd-snapshots`;
+    this.pvCleanup = safeConcatName(MAX_NAME, n, 'pv-cleanup');
+    this.pvCleanupClusterRole = `${this.managedBy}-pv-cleanup`;
     this.bootstrapApplication = `fleet-${n}`;
   }
 

@@ -5,13 +5,17 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoRegistration } from './argo-registration';
+import { PvCleanupHook } from './cleanup/pv-cleanup-hook';
 import { CoreDnsPatch } from './coredns-patch';
 import type { Platform } from './declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from './declaration/resolve';
 import type { VClusterSpec } from './declaration/spec';
+import { EtcdDisruptionBudget } from './etcd/etcd-disruption-budget';
+import { EtcdSnapshot } from './etcd/etcd-snapshot';
 import { NetworkIsolation } from './isolation/network-isolation';
 import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
+import { VClusterAlerts } from './monitoring/vcluster-alerts';
 import { VClusterSecretSync } from './registration/vcluster-secret-sync';
 import { Problems, ValidationError } from './validation';
 import { VCluster } from './vcluster';
@@ -28,8 +32,9 @@ export interface VClusterChartProps {
  *
  * Composes {@link VCluster} (namespace, AppProject, Application with the Helm values and the
  * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the
- * kubeconfig sync, the Secret the site keeps inside every vcluster, and the Argo CD registration,
- * each from the props the resolved declaration carries for it.
+ * kubeconfig sync, the Secret the site keeps inside every vcluster, the Argo CD registration, and
+ * the operations add-ons (the etcd disruption budget and snapshots, the volume cleanup hook, the
+ * alerts), each from the props the resolved declaration carries for it.
  */
 export class VClusterChart extends Chart {
   /**
@@ -60,6 +65,11 @@ export class VClusterChart extends Chart {
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
     if (r.vclusterSecret) new VClusterSecretSync(this, 'VClusterSecretSync', { vcluster, ...r.vclusterSecret });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
+    // Operations: quorum through drains, snapshots, volume cleanup on deletion, alerts.
+    if (r.etcdDisruptionBudget) new EtcdDisruptionBudget(this, 'EtcdDisruptionBudget', { vcluster });
+    if (r.etcdSnapshot) new EtcdSnapshot(this, 'EtcdSnapshot', { vcluster, ...r.etcdSnapshot });
+    if (r.pvCleanup) new PvCleanupHook(this, 'PvCleanupHook', { vcluster, ...r.pvCleanup });
+    if (r.alerts) VClusterAlerts.forVCluster(this, 'Alerts', { vcluster, ...r.alerts });
   }
 }
 

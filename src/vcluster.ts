@@ -110,6 +110,8 @@ export interface VClusterProps {
   readonly deletionPolicy?: DeletionPolicy;
   /** Extra labels of the host namespace. @default {} */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Labels of the AppProject (site conventions, e.g. `argocd.argoproj.io/project-group`). @default {} */
+  readonly projectLabels?: Readonly<Record<string, string>>;
   /** Site-wide Helm values, applied first. @default {} */
   readonly siteHelmValues?: VClusterHelmValues;
   /** Helm values deep-merged last, over everything computed (maps merge, lists replace). @default {} */
@@ -376,8 +378,14 @@ export class VCluster extends Construct implements IVCluster {
         labels: { 'app.kubernetes.io/name': 'vcluster-namespace', 'vcluster.loft.sh/namespace': 'true', ...(props.namespaceLabels ?? {}) },
       },
     });
+    const projectLabels = props.projectLabels && Object.keys(props.projectLabels).length ? { ...props.projectLabels } : undefined;
     const project = new AppProject(this, 'AppProject', {
-      metadata: { name: this.names.project, namespace: argocdNamespace, annotations: { 'argocd.argoproj.io/sync-wave': '-1', ...keep } },
+      metadata: {
+        name: this.names.project,
+        namespace: argocdNamespace,
+        labels: projectLabels,
+        annotations: { 'argocd.argoproj.io/sync-wave': '-1', ...keep },
+      },
       spec: {
         description: `VCluster project for ${this.names.release}`,
         sourceRepos: [repoURL],
@@ -441,6 +449,7 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   p.httpsUrl('destinationServer', v.destinationServer);
   p.httpsUrl('repoURL', props.repoURL ?? DEFAULT_CHART.repoURL);
   p.labels('namespaceLabels', props.namespaceLabels);
+  p.labels('projectLabels', props.projectLabels);
   p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
   p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
   if (props.edition !== undefined) p.oneOf('edition', props.edition, VCLUSTER_EDITIONS);

@@ -94,6 +94,7 @@ describe('architecture', () => {
         'cli/',
         'monitoring/',
         'verify/',
+        'cleanup/',
       ].sort(),
     );
   });

@@ -102,12 +102,12 @@ describe('ArgoRegistration', () => {
     expect(Object.keys(target.template.data).sort()).toEqual(['config', 'name', 'server']);
     expect(target.template.data.name).toBe('vcluster-media.integratn-tech');
     expect(target.template.data.server).toBe('https://media.integratn.tech:443');
-    // The ExternalSecret object carries the cluster labels too (as the original did).
-    expect(es.metadata.labels).toMatchObject({
-      'argocd.argoproj.io/secret-type': 'cluster',
-      cluster_name: 'vcluster-media',
-      cluster_role: 'vcluster',
-      environment: 'production',
+    // The ExternalSecret object carries the cluster labels too, but not the site's secretLabels
+    // (the original's C7: integratn.tech/cluster-name and /environment on the Secret only).
+    expect(es.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'external-secret',
+      'app.kubernetes.io/component': 'argocd-cluster',
+      ...DEFAULT_LABELS,
     });
     expect(es.metadata.annotations).toEqual(DEFAULT_ANNOTATIONS);
   });
@@ -207,6 +207,35 @@ describe('ArgoRegistration', () => {
       workload_repo_path: 'clusters',
       workload_repo_revision: 'release-1',
     });
+  });
+
+  test("the declaration's cluster labels go on the ExternalSecret object as well as on the Secret", () => {
+    const es = clusterExternalSecret(render(withArgocd({ clusterLabels: { team: 'media', environment: 'staging' } }), platform));
+    expect(es.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'external-secret',
+      'app.kubernetes.io/component': 'argocd-cluster',
+      ...DEFAULT_LABELS,
+      team: 'media',
+      environment: 'staging',
+    });
+    expect(es.spec.target.template.metadata.labels).toMatchObject({ team: 'media', 'integratn.tech/cluster-name': 'vcluster-media' });
+  });
+
+  test('construct: objectLabels label the ExternalSecret (secret-type always), labels the Secret; default the same', () => {
+    const { reg, objects } = build({ labels: { a: '1', b: '2' }, objectLabels: { a: '1' } });
+    expect(reg.objectLabels).toEqual({ a: '1', 'argocd.argoproj.io/secret-type': 'cluster' });
+    expect(objects[0].metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'external-secret',
+      'app.kubernetes.io/component': 'argocd-cluster',
+      a: '1',
+      'argocd.argoproj.io/secret-type': 'cluster',
+    });
+    expect(objects[0].spec.target.template.metadata.labels).toEqual({ a: '1', b: '2', 'argocd.argoproj.io/secret-type': 'cluster' });
+    expect(build({ labels: { a: '1' } }).reg.objectLabels).toEqual({ a: '1', 'argocd.argoproj.io/secret-type': 'cluster' });
+  });
+
+  test('construct: throws on an invalid object label', () => {
+    expect(() => build({ objectLabels: { team: 'a b' } })).toThrow(/objectLabels\["team"\]: "a b" is not allowed/);
   });
 
   test('a declaration may restate secret-type: cluster', () => {

@@ -135,7 +135,11 @@ describe('KubeconfigSync', () => {
     expect(token.spec).toMatchObject({
       secretStoreRef: { name: 'onepassword-store', kind: 'ClusterSecretStore' },
       target: { name: 'vcluster-media-onepassword-token' },
-      data: [{ secretKey: 'token', remoteRef: { key: 'onepassword-access-token', property: 'credential' } }],
+      // Both fields of the token item, as the original: the vault it names is written to (L-1PAPI).
+      data: [
+        { secretKey: 'token', remoteRef: { key: 'onepassword-access-token', property: 'credential' } },
+        { secretKey: 'vault', remoteRef: { key: 'onepassword-access-token', property: 'vault' } },
+      ],
     });
     // C2–C4: own ServiceAccount, Role scoped by resourceNames, RoleBinding
     find(objects, 'ServiceAccount', 'vcluster-media-kubeconfig-sync');
@@ -164,6 +168,7 @@ describe('KubeconfigSync', () => {
     expect(env).toEqual({
       OP_CONNECT_HOST: 'https://connect.integratn.tech',
       OP_CONNECT_TOKEN: { secretKeyRef: { name: 'vcluster-media-onepassword-token', key: 'token' } },
+      OP_TOKEN_VAULT: { secretKeyRef: { name: 'vcluster-media-onepassword-token', key: 'vault', optional: true } },
       OP_VAULT: 'homelab',
       OP_ITEM_TITLE: 'vcluster-media-kubeconfig',
       OP_ITEM_TAGS: 'cluster,kubeconfig,production',

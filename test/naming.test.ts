@@ -1,5 +1,6 @@
 import { VClusterNames } from '../src';
 import { Problems } from '../src/validation';
+import { safeConcatName } from '../src/naming';
 
 describe('VClusterNames', () => {
   test('keeps the names the original platform gave vcluster-media', () => {
@@ -101,5 +102,49 @@ describe('VClusterNames', () => {
       gatewayRoute: false,
     });
     expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');
+  });
+  test('managedBy is the label value the vcluster syncer puts on host PVs: <namespace>-x-<name>, hashed beyond 63 like SafeConcatName', () => {
+    // vcluster-media lives in its own name: the original's N-x-T and the syncer's T-x-N agree
+    expect(new VClusterNames({ name: 'vcluster-media' }).managedBy).toBe('vcluster-media-x-vcluster-media');
+    // another namespace: the host namespace comes first (pkg/util/translate MarkerLabelCluster)
+    expect(new VClusterNames({ name: 'sandbox', namespace: 'team-sandbox' }).managedBy).toBe('team-sandbox-x-sandbox');
+    // over 63 characters: 52 characters, "-", 10 hex digits of the SHA-256 (value checked against the Go function)
+    expect(new VClusterNames({ name: 'b'.repeat(30), namespace: 'a'.repeat(40) }).managedBy).toBe(
+      `${'a'.repeat(40)}-x-bbbbbbbbb-99ad6906de`,
+    );
+  });
+
+  test('safeConcatName: joined as is up to the limit, hashed to exactly the limit beyond it', () => {
+    expect(safeConcatName(63, 'a', 'x', 'b')).toBe('a-x-b');
+    expect(safeConcatName(63, 'c'.repeat(63))).toBe('c'.repeat(63));
+    expect(safeConcatName(63, 'c'.repeat(64))).toHaveLength(63);
+    expect(safeConcatName(52, 'b'.repeat(45), 'etcd-snapshot')).toBe(`${'b'.repeat(41)}-0a2aaeca26`);
+  });
+
+  test('operations names: etcd budget and snapshot, snapshot policies, volume cleanup hook', () => {
+    const n = new VClusterNames({ name: 'vcluster-media' });
+    expect({
+      etcdDisruptionBudget: n.etcdDisruptionBudget,
+      etcdSnapshot: n.etcdSnapshot,
+      etcdSnapshotClaim: n.etcdSnapshotClaim,
+      etcdSnapshotVolume: n.etcdSnapshotVolume,
+      etcdSnapshotEgressPolicy: n.etcdSnapshotEgressPolicy,
+      etcdSnapshotIngressPolicy: n.etcdSnapshotIngressPolicy,
+      pvCleanup: n.pvCleanup,
+      pvCleanupClusterRole: n.pvCleanupClusterRole,
+    }).toEqual({
+      etcdDisruptionBudget: 'vcluster-media-etcd',
+      etcdSnapshot: 'vcluster-media-etcd-snapshot',
+      etcdSnapshotClaim: 'vcluster-media-etcd-snapshots',
+      etcdSnapshotVolume: 'vcluster-media-vcluster-media-etcd-snapshots',
+      etcdSnapshotEgressPolicy: 'allow-etcd-snapshot-egress',
+      etcdSnapshotIngressPolicy: 'allow-etcd-from-snapshot',
+      pvCleanup: 'vcluster-media-pv-cleanup',
+      pvCleanupClusterRole: 'vcluster-media-x-vcluster-media-pv-cleanup',
+    });
+    // a 45-character name: the CronJob stays within 52 characters, the Job within 63
+    const long = new VClusterNames({ name: 'b'.repeat(45) });
+    expect(long.etcdSnapshot).toBe(`${'b'.repeat(41)}-0a2aaeca26`);
+    expect(new VClusterNames({ name: 'b'.repeat(53) }).pvCleanup).toBe(`${'b'.repeat(52)}-d59292c8c2`);
   });
 });

@@ -162,4 +162,18 @@ describe('VCluster', () => {
       /helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.31\.3 declares/,
     );
   });
+  test("the AppProject carries the site's project labels (none by default)", () => {
+    const labelled = build({ projectLabels: { 'argocd.argoproj.io/project-group': 'appteam' } }).objects.find(
+      (o) => o.kind === 'AppProject',
+    );
+    expect(labelled.metadata.labels).toEqual({ 'argocd.argoproj.io/project-group': 'appteam' });
+    expect(build().objects.find((o) => o.kind === 'AppProject').metadata.labels).toBeUndefined();
+  });
+
+  test('throws on an invalid project label', () => {
+    expect(() => build({ projectLabels: { 'argocd.argoproj.io/project-group': 'app team' } })).toThrow(ValidationError);
+    expect(() => build({ projectLabels: { 'argocd.argoproj.io/project-group': 'app team' } })).toThrow(
+      /projectLabels\["argocd\.argoproj\.io\/project-group"\]: "app team" is not allowed/,
+    );
+  });
 });

@@ -42,6 +42,20 @@ export default definePlatform({
   // Host network policies (metrics-server ingress, nginx-gateway egress, Argo CD egress) select
   // vcluster namespaces by this label.
   namespaceLabels: { 'platform.integratn.tech/type': 'vcluster' },
+  // The original's AppProjects carried this group (the site's Argo CD UI and RBAC group projects by it).
+  projectLabels: { 'argocd.argoproj.io/project-group': 'appteam' },
+  // kube-prometheus-stack (Helm release kube-prometheus-stack) selects rules by this label, as the original's rules had it.
+  monitoring: { alerts: true, ruleLabels: { release: 'kube-prometheus-stack' } },
+  // Nightly etcd snapshots of retained vclusters to the Unraid share, as vcluster-media's hand-written CronJob did
+  // (03:45 UTC, 14 days, the same export): each vcluster writes into 10.0.0.12:/mnt/user/kube_storage/backups/<name>-etcd/.
+  backups: {
+    etcd: {
+      schedule: '45 3 * * *',
+      timeZone: 'Etc/UTC',
+      retentionDays: 14,
+      nfs: { server: '10.0.0.12', path: '/mnt/user/kube_storage', folder: 'backups' },
+    },
+  },
   registration: {
     workloadRepo: {
       url: 'https://github.com/jamesatintegratnio/gitops_homelab_2_0',

@@ -80,11 +80,17 @@ const CORE_KINDS: ReadonlyArray<[string, string, string]> = [
   ['v1', 'Namespace', 'io.k8s.api.core.v1.Namespace'],
   ['v1', 'ConfigMap', 'io.k8s.api.core.v1.ConfigMap'],
   ['v1', 'ServiceAccount', 'io.k8s.api.core.v1.ServiceAccount'],
+  ['v1', 'PersistentVolume', 'io.k8s.api.core.v1.PersistentVolume'],
+  ['v1', 'PersistentVolumeClaim', 'io.k8s.api.core.v1.PersistentVolumeClaim'],
   ['v1', 'ResourceQuota', 'io.k8s.api.core.v1.ResourceQuota'],
   ['v1', 'LimitRange', 'io.k8s.api.core.v1.LimitRange'],
   ['rbac.authorization.k8s.io/v1', 'Role', 'io.k8s.api.rbac.v1.Role'],
   ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'io.k8s.api.rbac.v1.RoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'io.k8s.api.rbac.v1.ClusterRole'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'io.k8s.api.rbac.v1.ClusterRoleBinding'],
   ['batch/v1', 'Job', 'io.k8s.api.batch.v1.Job'],
+  ['batch/v1', 'CronJob', 'io.k8s.api.batch.v1.CronJob'],
+  ['policy/v1', 'PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudget'],
   ['networking.k8s.io/v1', 'NetworkPolicy', 'io.k8s.api.networking.v1.NetworkPolicy'],
 ];
 

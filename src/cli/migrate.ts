@@ -19,6 +19,9 @@
  * - `helmOverrides` become `helmValues`. Entries the library now renders by itself are dropped
  *   only when the rendered output is provably identical without them (checked by rendering both),
  *   and the dropped paths are listed in a comment.
+ * - A control plane of more than one replica without a backing store (the `prod` preset's default)
+ *   is refused: the original's embedded database cannot serve it, and this project's deployed etcd
+ *   would start empty. The message names both ways out.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,12 +29,20 @@ import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { REPLICA_LIMITS, chartLineOf, chartVersionsAllowed, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import {
+  PRESETS,
+  REPLICA_LIMITS,
+  chartLineOf,
+  chartVersionsAllowed,
+  kubernetesVersionsAllowed,
+  resolveKubernetesVersion,
+} from '../presets';
 import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';
 import { LoadBalancerExposureProps } from '../exposure/load-balancer';
 import { synthVCluster } from '../vcluster-chart';
+import { enabledBackingStores } from '../vcluster/backing-store';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
 import { CommandSpec, OptionSpecs, commandLine } from './args';
@@ -290,6 +301,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   networkPoliciesField(draft, r);
   helmValuesField(draft, r);
   retiredSettings(draft, r);
+  checkStoreKept(draft, r, source);
   const reference = validateDraft(draft.spec, platform, source);
   const spec = simplify(draft, platform, reference);
   return {
@@ -654,6 +666,32 @@ function pruneEmpty(v: JsonObject): JsonObject {
     if (!(isPlainObject(y) && !Object.keys(y).length)) out[k] = y;
   }
   return out;
+}
+
+/**
+ * Refuses a control plane of more than one replica without a backing store (the `prod` preset's
+ * three replicas with no `backingStore`, in the request or its helmOverrides). The original gave it
+ * the chart's embedded database, which vcluster refuses with more than one replica; this project
+ * would give it a new deployed etcd, which starts empty: a data reset at cut-over. Neither keeps the
+ * data, so the person migrating chooses.
+ */
+function checkStoreKept({ spec }: Draft, r: RequestParts, source: string): void {
+  const replicas = typeof spec.replicas === 'number' ? spec.replicas : PRESETS[r.preset === 'prod' ? 'prod' : 'dev'].replicas;
+  if (replicas <= 1 || enabledBackingStores(spec.backingStore).length > 0) return;
+  throw new MigrationError([
+    {
+      source,
+      field: 'spec.vcluster.backingStore',
+      value: undefined,
+      allowed:
+        `a backing store for ${replicas} control-plane replicas (preset ${r.preset ?? 'dev'}): the original ran this vcluster on the ` +
+        "chart's embedded database, which vcluster refuses with more than one replica, and migrating it would move it onto a new " +
+        'deployed etcd that starts empty (a data reset at cut-over)',
+      fix:
+        'set spec.vcluster.replicas: 1 to keep the embedded database and its data, or declare spec.vcluster.backingStore ' +
+        '(etcd) once the data is moved (README: "Migrating from the original platform")',
+    },
+  ]);
 }
 
 /** Validates the declaration through the library and renders it; problems are named in request terms. */

@@ -2,7 +2,9 @@
  * Site configuration: everything that differs between organisations, declared once per repository
  * (in this repository: `vclusters/platform.ts`) and never hard-coded in the library.
  */
+import { BackupSettings, ResolvedEtcdSnapshotSettings, checkBackups, resolveEtcdSnapshotSettings } from '../etcd/snapshot-settings';
 import type { GatewayRef } from '../exposure/exposure-mode';
+import { MonitoringSettings, ResolvedMonitoring, checkMonitoring, resolveMonitoring } from '../monitoring/settings';
 import {
   DEFAULT_CHART,
   DEFAULT_KUBERNETES_VERSION,
@@ -17,7 +19,7 @@ import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { VClusterEdition, resolveEdition } from '../vcluster/edition';
 import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
 
-export type { VClusterHelmValues };
+export type { BackupSettings, MonitoringSettings, VClusterHelmValues };
 
 /** The workload repository the vcluster's own Argo CD follows (published as cluster annotations). */
 export interface WorkloadRepo {
@@ -202,7 +204,11 @@ export interface PlatformLoadBalancer {
 
 /** Container images of the Jobs the project renders; pin them by tag or digest. */
 export interface PlatformImages {
-  /** Image with `kubectl` and a POSIX shell (Jobs that call the Kubernetes API). @default "docker.io/alpine/k8s:1.34.3" */
+  /**
+   * Image with `kubectl` and a POSIX shell with `date`, `find` and `mv` (the volume cleanup hook,
+   * the stamp-and-prune step of the etcd snapshots).
+   * @default "docker.io/alpine/k8s:1.34.3"
+   */
   readonly kubectl?: string;
   /** Image with `sh`, `curl` and `jq` (kubeconfig sync Job). @default "docker.io/alpine/k8s:1.34.3" */
   readonly curlJq?: string;
@@ -240,6 +246,12 @@ export interface PlatformConfig {
   readonly images?: PlatformImages;
   /** Labels of every vcluster host namespace (host network policies select on them). @default {} */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Labels of every vcluster's Argo CD AppProject (e.g. a project group the site's RBAC or UI selects on). @default {} */
+  readonly projectLabels?: Readonly<Record<string, string>>;
+  /** Alerting rules of the fleet. @default - rendered, runbooks in this repository's README (GitHub) */
+  readonly monitoring?: MonitoringSettings;
+  /** Backups: nightly etcd snapshots of retained vclusters. @default - none */
+  readonly backups?: BackupSettings;
   /**
    * Helm values every vcluster of the site gets, before its own settings (site conventions such as
    * priority classes, sync toggles, telemetry).
@@ -270,6 +282,9 @@ export interface Platform {
   readonly gateway?: GatewayRef;
   readonly images: Required<PlatformImages>;
   readonly namespaceLabels: Readonly<Record<string, string>>;
+  readonly projectLabels: Readonly<Record<string, string>>;
+  readonly monitoring: ResolvedMonitoring;
+  readonly backups: { readonly etcd?: ResolvedEtcdSnapshotSettings };
   readonly helmValues: VClusterHelmValues;
 }
 
@@ -301,7 +316,8 @@ function checkPlatformEdition(p: Problems, config: PlatformConfig): VClusterEdit
   if (edition !== 'oss') return edition;
   for (const key of ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'] as const) {
     const labels = config.integrations?.[key];
-    if (labels === undefined) continue;
+    // An empty map selects nothing and asks for nothing.
+    if (labels === undefined || (isPlainObject(labels) && !Object.keys(labels).length)) continue;
     p.add(
       `integrations.${key}`,
       labels,
@@ -368,6 +384,9 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
       curlJq: config.images?.curlJq ?? DEFAULT_TOOLING_IMAGE,
     },
     namespaceLabels: config.namespaceLabels ?? {},
+    projectLabels: config.projectLabels ?? {},
+    monitoring: resolveMonitoring(config.monitoring, { repoURL: a.repoURL, revision: a.revision ?? 'main' }),
+    backups: config.backups?.etcd ? { etcd: resolveEtcdSnapshotSettings(config.backups.etcd) } : {},
     helmValues: config.helmValues ?? {},
   };
 }
@@ -406,6 +425,9 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     gateway: true,
     images: true,
     namespaceLabels: true,
+    projectLabels: true,
+    monitoring: true,
+    backups: true,
     helmValues: true,
   }),
   argocd: keysOf<PlatformArgoCd>({
@@ -533,6 +555,9 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   }
   for (const [key, image] of Object.entries(config.images ?? {})) p.pinnedImage(`images.${key}`, image);
   p.labels('namespaceLabels', config.namespaceLabels);
+  p.labels('projectLabels', config.projectLabels);
+  checkMonitoring(p, config.monitoring, config.argocd);
+  checkBackups(p, config.backups);
   if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
   else if (config.helmValues !== undefined) {
     if (line) checkHelmValues(p, 'helmValues', config.helmValues, line, version);

@@ -23,6 +23,7 @@ import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/inte
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
 import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
+import { OperationsProps, operationsProps } from './operations';
 import type { Platform } from './platform';
 import { checkCrossFeature, checkPlacement, checkShape } from './rules';
 import type { VClusterSpec } from './spec';
@@ -31,7 +32,7 @@ import type { VClusterSpec } from './spec';
 type AddOn<P> = Omit<P, 'vcluster'>;
 
 /** A declaration with every default applied: what the chart builds and the fleet checks. */
-export interface ResolvedVCluster {
+export interface ResolvedVCluster extends OperationsProps {
   /** The declaration as written. */
   readonly spec: VClusterSpec;
   /** The site it is resolved against. */
@@ -130,6 +131,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     etcdMembers,
     vcluster: vclusterProps(spec, platform, { ...choices, chartVersion, destinationServer, exposure, exposureDefaults, backingStore }),
     ...addOnProps(spec, platform, choices),
+    ...operationsProps(problems, spec, platform, { ...choices, names, etcdMembers, destinationServer }),
   };
 }
 
@@ -286,6 +288,7 @@ function vclusterProps(
     metricsServer: i.metricsServer?.enabled ?? true,
     deletionPolicy: r.deletionPolicy,
     namespaceLabels: platform.namespaceLabels,
+    projectLabels: platform.projectLabels,
     siteHelmValues: platform.helmValues,
     helmValues: spec.helmValues,
   };

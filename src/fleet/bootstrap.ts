@@ -15,8 +15,9 @@
  *   synced stays live, unmanaged by git: the namespace with its PVCs (volume claims `Retain`, for
  *   the control plane and a deployed etcd), the AppProject, the `vcluster-N` Application (no
  *   finalizer; it keeps running the Helm release), the Argo CD cluster registration, the network
- *   policies, the etcd PKI, and the 1Password item `N-kubeconfig` (PushSecret `deletionPolicy:
- *   None`). The namespace, AppProject and Application also carry `Prune=false,Delete=false`, so even
+ *   policies, the etcd PKI, the etcd budget and snapshot CronJob (and its snapshots), the host
+ *   PersistentVolumes the syncer created, and the 1Password item `N-kubeconfig` (PushSecret
+ *   `deletionPolicy: None`). The namespace, AppProject and Application also carry `Prune=false,Delete=false`, so even
  *   a cascading delete of the child leaves them. Adding the file back adopts the live objects (same
  *   names); nothing is recreated. To really delete a retained vcluster, first set
  *   `deletionPolicy: "delete"`, synth and let Argo CD sync that, then remove the file.
@@ -26,7 +27,8 @@
  *   ClusterRole), the AppProject, the cluster ExternalSecret (and with it the Argo CD cluster
  *   Secret), and the namespace with everything in it, PVCs included (volume claims `Delete`). With
  *   the PushSecret strategy the 1Password item is deleted too (`deletionPolicy: Delete`); the Job
- *   strategy cannot delete it, so it stays behind.
+ *   strategy cannot delete it, so it stays behind. Last, the `PostDelete` hook of the `vcluster-N`
+ *   Application deletes the host PersistentVolumes the syncer created for it (see `PvCleanupHook`).
  *
  * The root Application never carries the finalizer: deleting it orphans everything below it. A run
  * of `npm run synth` over a folder with no declaration at all is refused (`--allow-empty` to force).
@@ -37,6 +39,7 @@
 import { App, Chart } from 'cdk8s';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
+import { FleetAlerts } from '../monitoring/fleet-alerts';
 import { DEFAULT_SYNC_RETRY, RESOURCES_FINALIZER } from '../vcluster/application';
 import { JsonObject, cloneJson } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './built';
@@ -120,5 +123,24 @@ export function bootstrapObjects(platform: Platform, built: readonly BuiltVClust
       child(`${n.bootstrapApplication}-host`, `${base}/${n.release}/host`, r.destinationServer, undefined, finalizer, n.release);
     }
   }
+  return chart.toJson() as JsonObject[];
+}
+
+/**
+ * The fleet-wide PrometheusRule `vcluster-fleet-alerts` (`dist/_bootstrap/`), when the site renders
+ * alerts: beside the bootstrap Applications, synced by the root Application to the Argo CD cluster, whose Prometheus
+ * scrapes the Argo CD and External Secrets metrics it checks. In `monitoring.namespace`, else in
+ * Argo CD's namespace (the root Application's destination).
+ */
+export function fleetAlertObjects(platform: Platform, built: readonly BuiltVCluster[]): JsonObject[] {
+  const m = platform.monitoring;
+  if (!m.alerts) return [];
+  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'fleet-alerts', { disableResourceNameHashes: true });
+  new FleetAlerts(chart, 'FleetAlerts', {
+    namespace: m.namespace ?? platform.argocd.namespace,
+    runbookUrl: m.runbookUrl,
+    ruleLabels: m.ruleLabels,
+    certificates: built.some((b) => (b.resolved.alerts?.certificates ?? []).length > 0),
+  });
   return chart.toJson() as JsonObject[];
 }

@@ -10,7 +10,7 @@ import type { VClusterSpec } from '../declaration/spec';
 import { buildVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
-import { ROOT_APPLICATION, bootstrapObjects } from './bootstrap';
+import { ROOT_APPLICATION, bootstrapObjects, fleetAlertObjects } from './bootstrap';
 import type { BuiltVCluster } from './built';
 import { toYaml } from './serialize';
 
@@ -317,7 +317,9 @@ export function fleetFiles(
   extra: (b: readonly BuiltVCluster[]) => Map<string, string> = () => new Map(),
 ): Map<string, string> {
   const files = new Map<string, string>();
-  for (const obj of bootstrapObjects(platform, built)) files.set(`${BOOTSTRAP_DIR}/${objectFileName(obj)}`, toYaml(obj));
+  for (const obj of [...bootstrapObjects(platform, built), ...fleetAlertObjects(platform, built)]) {
+    files.set(`${BOOTSTRAP_DIR}/${objectFileName(obj)}`, toYaml(obj));
+  }
   for (const [k, v] of extra(built)) files.set(k, v);
   return files;
 }

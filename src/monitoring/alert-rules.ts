@@ -57,6 +57,7 @@ export const ALERT_CATALOGUE = {
   VClusterExternalSecretNotReady: { severity: 'warning', for: '15m' },
   VClusterPushSecretNotReady: { severity: 'warning', for: '15m' },
   VClusterJobFailed: { severity: 'warning', for: '5m' },
+  VClusterEtcdSnapshotStale: { severity: 'warning', for: '15m' },
   VClusterCertificateExpiringSoon: { severity: 'warning', for: '1h' },
   VClusterCertificateExpiringCritical: { severity: 'critical', for: '15m' },
   VClusterCertificateExpired: { severity: 'critical', for: '5m' },
@@ -97,6 +98,19 @@ export function checkRunbookUrl(problems: Problems, field: string, value: unknow
     );
   }
   return true;
+}
+
+/** Labels this project puts on every PrometheusRule it renders (a rule label may not replace them). */
+export const RULE_LABEL_KEYS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'vcluster-fleet/vcluster'] as const;
+
+/** Checks extra rule labels: the Kubernetes label grammar, and none of the keys this project sets. */
+export function checkRuleLabels(p: Problems, ruleLabels: unknown, field = 'ruleLabels'): void {
+  if (!p.labels(field, ruleLabels) || ruleLabels === undefined) return;
+  for (const key of Object.keys(ruleLabels as object)) {
+    if ((RULE_LABEL_KEYS as readonly string[]).includes(key)) {
+      p.add(`${field}[${JSON.stringify(key)}]`, key, `a label key other than ${RULE_LABEL_KEYS.join(', ')} (set by vcluster-fleet)`);
+    }
+  }
 }
 
 /**

@@ -1,26 +1,25 @@
 /**
- * The names the alerts of one vcluster watch, derived from its {@link VClusterNames} and the
- * features it renders.
+ * The names the alerts of one vcluster watch, read from the vcluster ({@link IVCluster}: names,
+ * environment, deployed etcd) and from the features the resolved declaration renders for it.
  */
-import type { VClusterNames } from '../naming';
+import type { KubeconfigSyncStrategy } from '../registration/settings';
+import type { IVCluster } from '../vcluster/ivcluster';
 import type { AlertedVCluster, NamespacedName } from './vcluster-alert-rules';
 
 /** What decides which objects of a vcluster exist (and so are watched). */
 export interface AlertedVClusterFacts {
-  /** The vcluster's derived names. */
-  readonly names: VClusterNames;
-  /** Environment label (e.g. `production`). */
-  readonly environment: string;
+  /** The vcluster: its derived names, environment label and deployed etcd members are read from it. */
+  readonly vcluster: Pick<IVCluster, 'names' | 'environment' | 'etcdMembers'>;
   /** Argo CD's namespace. */
   readonly argocdNamespace: string;
   /** True when the vcluster runs on another host cluster (its bootstrap is split into `fleet-<name>` and `fleet-<name>-host`). @default false */
   readonly remoteHost?: boolean;
   /** How the kubeconfig reaches the secret store. */
-  readonly kubeconfigSync: 'pushSecret' | 'job';
-  /** Members of the deployed etcd; 0 for an embedded store. @default 0 */
-  readonly etcdMembers?: number;
-  /** Whether the etcd PKI (Certificates `<name>-etcd-ca|server|peer` and the merge Job) is rendered. @default false */
-  readonly etcdPki?: boolean;
+  readonly kubeconfigSync: KubeconfigSyncStrategy;
+  /** Whether the etcd snapshot CronJob `<name>-etcd-snapshot` is rendered. @default false */
+  readonly etcdSnapshot?: boolean;
+  /** Hours without a successful snapshot before the snapshot alert fires. @default 26 */
+  readonly etcdSnapshotMaxAgeHours?: number;
   /** Further Certificates rendered for the vcluster. @default [] */
   readonly certificates?: readonly NamespacedName[];
 }
@@ -30,17 +29,17 @@ export interface AlertedVClusterFacts {
  * Application(s); the cluster registration ExternalSecret `<name>-argocd-cluster` (Argo CD's
  * namespace) and the kubeconfig ExternalSecret `<name>-kubeconfig`; with the PushSecret strategy the
  * PushSecret `<name>-kubeconfig-push`, with the Job strategy the Job `vcluster-<name>-kubeconfig-sync`
- * and its token ExternalSecret `<name>-onepassword-token`; with the etcd PKI the Certificates
- * `<name>-etcd-ca`, `-server`, `-peer` and the Job `<name>-etcd-certs-merge`.
+ * and its token ExternalSecret `<name>-onepassword-token`; with snapshots the CronJob
+ * `<name>-etcd-snapshot`; and the Certificates named in `certificates`.
  */
 export function alertedVCluster(f: AlertedVClusterFacts): AlertedVCluster {
-  const n = f.names;
+  const n = f.vcluster.names;
   const here = (name: string): NamespacedName => ({ name, namespace: n.namespace });
   const job = f.kubeconfigSync === 'job';
   return {
     name: n.release,
     namespace: n.namespace,
-    environment: f.environment,
+    environment: f.vcluster.environment,
     argocdNamespace: f.argocdNamespace,
     application: n.application,
     bootstrapApplications: f.remoteHost ? [n.bootstrapApplication, `${n.bootstrapApplication}-host`] : [n.bootstrapApplication],
@@ -50,8 +49,9 @@ export function alertedVCluster(f: AlertedVClusterFacts): AlertedVCluster {
       ...(job ? [here(n.onePasswordToken)] : []),
     ],
     pushSecrets: job ? [] : [here(n.pushSecret)],
-    jobs: [...(f.etcdPki ? [here(n.etcdCertsMerge)] : []), ...(job ? [here(n.syncJob)] : [])],
-    etcdMembers: f.etcdMembers ?? 0,
-    certificates: [...(f.etcdPki ? ['ca', 'server', 'peer'].map((c) => here(`${n.etcdPkiPrefix}-${c}`)) : []), ...(f.certificates ?? [])],
+    jobs: job ? [here(n.syncJob)] : [],
+    etcdMembers: f.vcluster.etcdMembers,
+    certificates: [...(f.certificates ?? [])],
+    ...(f.etcdSnapshot ? { etcdSnapshots: [{ ...here(n.etcdSnapshot), maxAgeHours: f.etcdSnapshotMaxAgeHours ?? 26 }] } : {}),
   };
 }

@@ -4,9 +4,9 @@
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/prometheus-rule-monitoring.coreos.com';
 import { Problems } from '../validation';
-import { AlertGroup } from './alert-rules';
+import { AlertGroup, checkRuleLabels } from './alert-rules';
 import { fleetAlertGroup } from './fleet-alert-rules';
-import { checkRuleLabels, prometheusRule } from './vcluster-alerts';
+import { prometheusRule } from './vcluster-alerts';
 
 /** Name of the fleet-wide PrometheusRule. */
 export const FLEET_RULE_NAME = 'vcluster-fleet-alerts';

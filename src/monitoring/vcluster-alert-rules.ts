@@ -50,6 +50,14 @@ export interface AlertedVCluster {
   readonly etcdMembers?: number;
   /** cert-manager Certificates rendered for the vcluster (e.g. its etcd PKI). @default [] */
   readonly certificates?: readonly NamespacedName[];
+  /** Snapshot CronJobs of its etcd, each with the hours after which a missing success alerts. @default [] */
+  readonly etcdSnapshots?: readonly EtcdSnapshotJob[];
+}
+
+/** A snapshot CronJob whose last success is watched. */
+export interface EtcdSnapshotJob extends NamespacedName {
+  /** Hours without a successful run before `VClusterEtcdSnapshotStale` fires. */
+  readonly maxAgeHours: number;
 }
 
 /** The rule groups of one vcluster, by the cluster whose metrics they read. */
@@ -84,6 +92,7 @@ export function vclusterAlertGroups(vc: AlertedVCluster, options: VClusterAlertO
     ...part(vc.externalSecrets, argo).map((o) => secretRule(ctx, 'VClusterExternalSecretNotReady', o)),
     ...part(vc.pushSecrets, argo).map((o) => secretRule(ctx, 'VClusterPushSecretNotReady', o)),
     ...part(vc.jobs, argo).map((o) => jobRule(ctx, o)),
+    ...(vc.etcdSnapshots ?? []).filter((o) => argoSide(o) === argo).map((o) => snapshotRule(ctx, o)),
     ...certificateRules(ctx, part(vc.certificates, argo)),
   ];
   return {
@@ -116,6 +125,11 @@ export function checkAlertedVCluster(p: Problems, vc: AlertedVCluster): void {
     });
   }
   if (vc.etcdMembers !== undefined) p.integer('etcdMembers', vc.etcdMembers, 0, 15);
+  (vc.etcdSnapshots ?? []).forEach((o, i) => {
+    p.dnsLabel(`etcdSnapshots[${i}].name`, o?.name, 52);
+    p.dnsLabel(`etcdSnapshots[${i}].namespace`, o?.namespace);
+    p.integer(`etcdSnapshots[${i}].maxAgeHours`, o?.maxAgeHours, 1, 8760);
+  });
 }
 
 /** The labels and runbook shared by one vcluster's rules. */
@@ -275,6 +289,25 @@ function jobRule(ctx: Context, o: NamespacedName): AlertRule {
     `vcluster ${ctx.vc.name}: Job ${o.name} failed`,
     `Job ${o.namespace}/${o.name} of vcluster ${ctx.vc.name} has failed (backoff limit reached); it will not run again until it is deleted.`,
     { job_name: o.name },
+  );
+}
+
+function snapshotRule(ctx: Context, o: EtcdSnapshotJob): AlertRule {
+  const cronJob = (metric: string) => selector(metric, ['namespace', '=', o.namespace], ['cronjob', '=', o.name]);
+  // Never succeeded: count from the CronJob's creation.
+  const expr = [
+    'time() - (',
+    `  max(${cronJob('kube_cronjob_status_last_successful_time')}) > 0`,
+    '  or',
+    `  max(${cronJob('kube_cronjob_created')})`,
+    `) > ${o.maxAgeHours * 3600}`,
+  ].join('\n');
+  return ctx.rule(
+    'VClusterEtcdSnapshotStale',
+    expr,
+    `vcluster ${ctx.vc.name}: no etcd snapshot for ${o.maxAgeHours} hours`,
+    `CronJob ${o.namespace}/${o.name} of vcluster ${ctx.vc.name} has not completed a snapshot for {{ $value | humanizeDuration }}: there is no recent copy of its etcd to restore from.`,
+    { cronjob: o.name },
   );
 }
 

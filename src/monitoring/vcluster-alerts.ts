@@ -4,11 +4,10 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheus-rule-monitoring.coreos.com';
 import { Problems } from '../validation';
-import { AlertGroup, checkRunbookUrl } from './alert-rules';
+import type { IVCluster } from '../vcluster/ivcluster';
+import { AlertGroup, checkRuleLabels, checkRunbookUrl } from './alert-rules';
+import { AlertedVClusterFacts, alertedVCluster } from './alerted-vcluster';
 import { AlertedVCluster, VClusterAlertGroups, checkAlertedVCluster, vclusterAlertGroups } from './vcluster-alert-rules';
-
-/** Labels this project puts on every PrometheusRule it renders (a rule label may not replace them). */
-export const RULE_LABEL_KEYS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'vcluster-fleet/vcluster'] as const;
 
 /** Props of {@link VClusterAlerts}. */
 export interface VClusterAlertsProps {
@@ -26,6 +25,15 @@ export interface VClusterAlertsProps {
    * @default {}
    */
   readonly ruleLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Props of {@link VClusterAlerts.forVCluster}: a vcluster of this project, the features rendered
+ * for it, and the rule options.
+ */
+export interface VClusterAlertsForVClusterProps extends Omit<AlertedVClusterFacts, 'vcluster'>, Omit<VClusterAlertsProps, 'vcluster'> {
+  /** The vcluster to watch: names, namespace, environment and deployed etcd are read from it. */
+  readonly vcluster: IVCluster;
 }
 
 /**
@@ -49,6 +57,22 @@ export interface VClusterAlertsProps {
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
  */
 export class VClusterAlerts extends Construct {
+  /**
+   * The alerts of a vcluster of this project: the objects watched follow from the vcluster and the
+   * features rendered for it (see {@link alertedVCluster}).
+   * @throws ValidationError naming every invalid prop
+   */
+  public static forVCluster(scope: Construct, id: string, props: VClusterAlertsForVClusterProps): VClusterAlerts {
+    const { vcluster, runbookUrl, namespace, argocdRuleNamespace, ruleLabels, ...facts } = props;
+    return new VClusterAlerts(scope, id, {
+      vcluster: alertedVCluster({ vcluster, ...facts }),
+      runbookUrl,
+      namespace,
+      argocdRuleNamespace,
+      ruleLabels,
+    });
+  }
+
   /** The rule groups, as rendered. */
   public readonly groups: VClusterAlertGroups;
   /** Namespace of the host-side rule. */
@@ -77,16 +101,6 @@ export class VClusterAlerts extends Construct {
     const labels = { ...(props.ruleLabels ?? {}), 'app.kubernetes.io/managed-by': 'vcluster-fleet', 'vcluster-fleet/vcluster': vc.name };
     this.hostRule = prometheusRule(this, 'HostRule', `${vc.name}-alerts`, this.namespace, labels, this.groups.host);
     this.argocdRule = prometheusRule(this, 'ArgoCDRule', `${vc.name}-argocd-alerts`, this.argocdRuleNamespace, labels, this.groups.argocd);
-  }
-}
-
-/** Checks extra rule labels: the Kubernetes label grammar, and none of the keys this project sets. */
-export function checkRuleLabels(p: Problems, ruleLabels: unknown, field = 'ruleLabels'): void {
-  if (!p.labels(field, ruleLabels) || ruleLabels === undefined) return;
-  for (const key of Object.keys(ruleLabels as object)) {
-    if ((RULE_LABEL_KEYS as readonly string[]).includes(key)) {
-      p.add(`${field}[${JSON.stringify(key)}]`, key, `a label key other than ${RULE_LABEL_KEYS.join(', ')} (set by vcluster-fleet)`);
-    }
   }
 }
 

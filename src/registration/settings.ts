@@ -43,6 +43,12 @@ export const REGISTRATION_KEYS = {
 export interface RegistrationMetadata {
   /** Every label of the cluster Secret. */
   readonly labels: Record<string, string>;
+  /**
+   * Labels of the ExternalSecret object that renders it: the same without the site's
+   * `secretLabels` (as the original registration put those on the Secret only), the declaration's
+   * labels included.
+   */
+  readonly objectLabels: Record<string, string>;
   /** Every annotation of the cluster Secret. */
   readonly annotations: Record<string, string>;
 }
@@ -95,7 +101,8 @@ function checkWorkloadRepo(problems: Problems, field: string, repo: unknown, che
 /**
  * The cluster Secret labels and annotations of one vcluster: the site's defaults
  * (`registration.labels`, `registration.secretLabels`, `registration.annotations`), then the
- * declaration's, which win per key, and `argocd.argoproj.io/secret-type: cluster` always.
+ * declaration's, which win per key, and `argocd.argoproj.io/secret-type: cluster` always. The
+ * ExternalSecret object carries the labels without `secretLabels`.
  */
 export function registrationMetadata(
   platform: Platform,
@@ -103,13 +110,15 @@ export function registrationMetadata(
 ): RegistrationMetadata {
   const ctx = registrationContext(platform, props.name, props.environment, props.workloadRepo);
   const reg = platform.registration;
+  const site = reg.labels(ctx);
   return {
     labels: {
-      ...reg.labels(ctx),
+      ...site,
       ...(reg.secretLabels ? reg.secretLabels(ctx) : {}),
       ...(props.clusterLabels ?? {}),
       [ARGOCD_SECRET_TYPE_LABEL]: 'cluster',
     },
+    objectLabels: { ...site, ...(props.clusterLabels ?? {}), [ARGOCD_SECRET_TYPE_LABEL]: 'cluster' },
     annotations: { ...reg.annotations(ctx), ...(props.clusterAnnotations ?? {}) },
   };
 }

@@ -8,7 +8,9 @@ const f = KUBECONFIG_ITEM_FIELDS;
 /**
  * The Job strategy's script (POSIX sh, curl, jq; nothing installed at start). It reads the
  * mounted kubeconfig Secret, refuses credentials other than those declared (never `insecure`),
- * finds the vault by name, and creates (POST) or fully replaces (PUT) the item.
+ * finds the vault (the token item's `vault` field, `OP_TOKEN_VAULT`, by ID or name; when that is
+ * empty, the platform's vault `OP_VAULT` by name), and creates (POST) or fully replaces (PUT) the
+ * item.
  */
 export const SYNC_SCRIPT = `set -eu
 fail() { echo "kubeconfig-sync: $*" >&2; exit 1; }
@@ -35,12 +37,18 @@ call() {
   if [ "$code" -ge 400 ]; then cat /tmp/response >&2; fail "$method $path: HTTP $code"; fi
 }
 call GET /vaults
-vault=$(jq -r --arg name "$OP_VAULT" '[.[] | select(.name == $name)][0].id // empty' /tmp/response)
-[ -n "$vault" ] || fail "vault not found: $OP_VAULT"
+token_vault=$(printf '%s' "\${OP_TOKEN_VAULT:-}" | tr -d '\\r\\n')
+if [ -n "$token_vault" ]; then
+  vault=$(jq -r --arg v "$token_vault" '[.[] | select(.id == $v or .name == $v)][0].id // empty' /tmp/response)
+  [ -n "$vault" ] || fail "vault not found: $token_vault (the vault field of the Connect token item)"
+else
+  vault=$(jq -r --arg name "$OP_VAULT" '[.[] | select(.name == $name)][0].id // empty' /tmp/response)
+  [ -n "$vault" ] || fail "vault not found: $OP_VAULT"
+fi
 jq -n --arg title "$OP_ITEM_TITLE" --arg vault "$vault" --arg tags "$OP_ITEM_TAGS" --arg credentials "$CREDENTIALS" \\
   --rawfile kubeconfig "$dir/${KUBECONFIG_SECRET_KEYS.config}" --rawfile ca "$dir/${KUBECONFIG_SECRET_KEYS.certificateAuthority}" \\
   --rawfile cert /tmp/cert --rawfile key /tmp/key --rawfile token /tmp/token '
-  def field($label; $value): {id: $label, label: $label, type: "CONCEALED", value: $value};
+  def field($name; $value): {id: $name, "label": $name, type: "CONCEALED", value: $value};
   {title: $title, category: "SERVER", vault: {id: $vault}, tags: ($tags | split(",") | map(select(length > 0))),
    fields: ([field("${f.kubeconfig}"; $kubeconfig), field("${f.certificateAuthority}"; $ca)]
      + (if $credentials == "bearerToken" then [field("${f.token}"; $token)]

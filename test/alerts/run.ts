@@ -5,9 +5,11 @@
  * a temporary folder as Prometheus rule files (`<PrometheusRule name>.yaml`), then runs
  * `promtool check rules` over them and `promtool test rules` over every unit-test file of this
  * folder (`*.promtool.yaml`). It also checks that every rendered alert has a test case where it
- * fires and one where it does not. Fails (never skips) when promtool is missing.
+ * fires and one where it does not. Then it runs `promtool check rules` over every PrometheusRule
+ * committed in the repository's `dist/` (what Argo CD applies). Fails (never skips) when promtool
+ * is missing.
  *
- * Usage: `npm run test:alerts [-- --promtool PATH] [-- --keep]`.
+ * Usage: `npm run test:alerts [-- --promtool PATH] [-- --dist DIR] [-- --keep]`.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -83,6 +85,40 @@ function coverage(testFiles: string[]): { fires: Set<string>; quiet: Set<string>
   return { fires, quiet };
 }
 
+/** Rule files (`dist-<path with dashes>`) of every PrometheusRule under `dir`. */
+export function distRuleFiles(dir: string): Map<string, unknown[]> {
+  const files = new Map<string, unknown[]>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.yaml')) {
+        const obj = YAML.parse(fs.readFileSync(p, 'utf8')) as { kind?: string; spec?: { groups?: unknown[] } } | null;
+        if (obj?.kind === 'PrometheusRule') files.set(`dist-${path.relative(dir, p).replace(/[\\/]/g, '-')}`, obj.spec?.groups ?? []);
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** `promtool check rules` over the PrometheusRules of dist/; true when they pass. */
+function checkDist(promtool: string, tmp: string): boolean {
+  const dist = path.resolve(argValue('--dist') ?? path.join(HERE, '..', '..', 'dist'));
+  if (!fs.existsSync(dist)) {
+    console.log(`FAIL dist: ${dist} does not exist (run npm run synth, or pass --dist DIR)`);
+    return false;
+  }
+  const files = distRuleFiles(dist);
+  if (!files.size) {
+    console.log(`dist: no PrometheusRule in ${dist} (monitoring.alerts is off): nothing to check`);
+    return true;
+  }
+  for (const [name, groups] of files) fs.writeFileSync(path.join(tmp, name), YAML.stringify({ groups }));
+  console.log(`promtool check rules over ${files.size} PrometheusRule(s) of ${dist}`);
+  return spawnSync(promtool, ['check', 'rules', ...files.keys()], { cwd: tmp, stdio: 'inherit' }).status === 0;
+}
+
 function main(): void {
   const promtool = promtoolPath();
   console.log(spawnSync(promtool, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]);
@@ -124,6 +160,9 @@ function main(): void {
       } else passed++;
     }
   }
+
+  if (checkDist(promtool, dir)) passed++;
+  else failed++;
 
   if (process.argv.includes('--keep')) console.log(`rule and test files kept in ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });

@@ -189,6 +189,49 @@ describe('migrate', () => {
     expect(objects.some((o: Obj) => o.kind === 'ResourceQuota')).toBe(true);
   });
 
+  test('a prod request without a backing store is refused: never a silent move onto a new, empty etcd', () => {
+    // GIVEN the prod preset (3 replicas) and no backingStore anywhere
+    const message = refusal(request({ name: 'prod-nostore', targetNamespace: 'prod-nostore', vcluster: { preset: 'prod' } }));
+    // THEN one problem names the field, why, and the two ways out
+    expect(message).toBe(
+      'bad.yaml: spec.vcluster.backingStore: undefined is not allowed. Allowed: a backing store for 3 control-plane replicas ' +
+        "(preset prod): the original ran this vcluster on the chart's embedded database, which vcluster refuses with more than one " +
+        'replica, and migrating it would move it onto a new deployed etcd that starts empty (a data reset at cut-over). ' +
+        'Fix: set spec.vcluster.replicas: 1 to keep the embedded database and its data, or declare spec.vcluster.backingStore ' +
+        '(etcd) once the data is moved (README: "Migrating from the original platform")',
+    );
+    // and nothing is written
+    const file = path.join(out, 'prod-nostore.yaml');
+    fs.writeFileSync(
+      file,
+      YAML.stringify(request({ name: 'prod-nostore', targetNamespace: 'prod-nostore', vcluster: { preset: 'prod' } })),
+    );
+    expect(() => runMigrate({ files: [file], outDir: out, log: () => undefined })).toThrow(/spec\.vcluster\.backingStore/);
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
+    // replicas raised by helmOverrides count too
+    const dev = request({
+      name: 'd',
+      targetNamespace: 'd',
+      vcluster: { helmOverrides: { controlPlane: { statefulSet: { highAvailability: { replicas: 2 } } } } },
+    });
+    expect(refusal(dev)).toContain('a backing store for 2 control-plane replicas (preset dev)');
+  });
+
+  test('a prod request with one replica keeps the embedded store (no etcd); a store in helmOverrides counts', () => {
+    const one = migrateRequest(request({ name: 'p1', targetNamespace: 'p1', vcluster: { preset: 'prod', replicas: 1 } }), platform);
+    expect(one.spec.replicas).toBe(1);
+    expect(one.spec.backingStore).toBeUndefined();
+    const objects = render(one.spec);
+    expect(helmValues(objects).controlPlane.backingStore).toBeUndefined();
+    expect(objects.filter((o: Obj) => o.kind === 'PodDisruptionBudget' || o.kind === 'CronJob')).toEqual([]);
+    const overrides = { controlPlane: { backingStore: { etcd: { embedded: { enabled: true } } } } };
+    const lifted = migrateRequest(
+      request({ name: 'p3', targetNamespace: 'p3', vcluster: { preset: 'prod', helmOverrides: overrides } }),
+      platform,
+    );
+    expect(lifted.spec.backingStore).toEqual({ etcd: { embedded: { enabled: true } } });
+  });
+
   test('several requests from one multi-document file', () => {
     const multi = path.join(out, 'two.yaml');
     fs.writeFileSync(

@@ -5,15 +5,13 @@ import { alertedVCluster } from '../../src/monitoring/alerted-vcluster';
 
 const names = new VClusterNames({ name: 'media', namespace: 'tenants' });
 
-test('PushSecret strategy, deployed etcd with PKI, on the Argo CD cluster', () => {
+test('PushSecret strategy, deployed etcd, certificates, on the Argo CD cluster', () => {
   expect(
     alertedVCluster({
-      names,
-      environment: 'production',
+      vcluster: { names, environment: 'production', etcdMembers: 3 },
       argocdNamespace: 'argocd',
       kubeconfigSync: 'pushSecret',
-      etcdMembers: 3,
-      etcdPki: true,
+      certificates: ['ca', 'server', 'peer'].map((c) => ({ name: `media-etcd-${c}`, namespace: 'tenants' })),
     }),
   ).toEqual({
     name: 'media',
@@ -27,7 +25,7 @@ test('PushSecret strategy, deployed etcd with PKI, on the Argo CD cluster', () =
       { name: 'media-kubeconfig', namespace: 'tenants' },
     ],
     pushSecrets: [{ name: 'media-kubeconfig-push', namespace: 'tenants' }],
-    jobs: [{ name: 'media-etcd-certs-merge', namespace: 'tenants' }],
+    jobs: [],
     etcdMembers: 3,
     certificates: [
       { name: 'media-etcd-ca', namespace: 'tenants' },
@@ -39,8 +37,7 @@ test('PushSecret strategy, deployed etcd with PKI, on the Argo CD cluster', () =
 
 test('Job strategy, embedded store, remote host, an extra certificate', () => {
   const a = alertedVCluster({
-    names,
-    environment: 'development',
+    vcluster: { names, environment: 'development', etcdMembers: 0 },
     argocdNamespace: 'gitops',
     kubeconfigSync: 'job',
     remoteHost: true,
@@ -56,6 +53,21 @@ test('Job strategy, embedded store, remote host, an extra certificate', () => {
   expect(a.jobs).toEqual([{ name: 'vcluster-media-kubeconfig-sync', namespace: 'tenants' }]);
   expect(a.etcdMembers).toBe(0);
   expect(a.certificates).toEqual([{ name: 'media-api', namespace: 'gateway' }]);
+});
+
+test('snapshots: the CronJob <name>-etcd-snapshot is watched with its maximum age (26 hours by default)', () => {
+  const base = {
+    vcluster: { names, environment: 'production', etcdMembers: 3 },
+    argocdNamespace: 'argocd',
+    kubeconfigSync: 'pushSecret',
+  } as const;
+  expect(alertedVCluster({ ...base, etcdSnapshot: true }).etcdSnapshots).toEqual([
+    { name: 'media-etcd-snapshot', namespace: 'tenants', maxAgeHours: 26 },
+  ]);
+  expect(alertedVCluster({ ...base, etcdSnapshot: true, etcdSnapshotMaxAgeHours: 30 }).etcdSnapshots).toEqual([
+    { name: 'media-etcd-snapshot', namespace: 'tenants', maxAgeHours: 30 },
+  ]);
+  expect(alertedVCluster(base).etcdSnapshots).toBeUndefined();
 });
 
 test('the README URL of a GitHub repository, for the runbook annotations', () => {

@@ -18,8 +18,8 @@ const one = (rules: readonly AlertRule[], alert: string, label?: [string, string
 };
 const summary = (rules: readonly AlertRule[]) => rules.map((r) => [r.alert, r.for, r.labels.severity]);
 
-describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
-  test('host group: control plane, pods, etcd, secrets, Job and certificates, in order', () => {
+describe('prod vcluster (3 etcd members, snapshots, three Certificates, PushSecret)', () => {
+  test('host group: control plane, pods, etcd, secrets, snapshots and certificates, in order', () => {
     expect(prod.host.name).toBe('vcluster-fleet.media');
     expect(summary(prod.host.rules)).toEqual([
       ['VClusterNotReady', '15m', 'critical'],
@@ -30,7 +30,7 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
       ['VClusterEtcdQuorumLost', '1m', 'critical'],
       ['VClusterExternalSecretNotReady', '15m', 'warning'],
       ['VClusterPushSecretNotReady', '15m', 'warning'],
-      ['VClusterJobFailed', '5m', 'warning'],
+      ['VClusterEtcdSnapshotStale', '15m', 'warning'],
       ['VClusterCertificateExpiringSoon', '1h', 'warning'],
       ['VClusterCertificateExpiringCritical', '15m', 'critical'],
       ['VClusterCertificateExpired', '5m', 'critical'],
@@ -107,6 +107,27 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
     );
   });
 
+  test('VClusterEtcdSnapshotStale: no successful run of the snapshot CronJob (or, never, since its creation) for 26 hours', () => {
+    const rule = one(prod.host.rules, 'VClusterEtcdSnapshotStale');
+    expect(rule.expr).toBe(
+      [
+        'time() - (',
+        '  max(kube_cronjob_status_last_successful_time{namespace="media", cronjob="media-etcd-snapshot"}) > 0',
+        '  or',
+        '  max(kube_cronjob_created{namespace="media", cronjob="media-etcd-snapshot"})',
+        ') > 93600',
+      ].join('\n'),
+    );
+    expect(rule.labels).toEqual({
+      severity: 'warning',
+      vcluster: 'media',
+      namespace: 'media',
+      environment: 'production',
+      cronjob: 'media-etcd-snapshot',
+    });
+    expect(rule.annotations.summary).toBe('vcluster media: no etcd snapshot for 26 hours');
+  });
+
   test('ExternalSecret and PushSecret alerts match the object namespace under either label', () => {
     expect(one(prod.host.rules, 'VClusterExternalSecretNotReady').expr).toBe(
       [
@@ -126,10 +147,8 @@ describe('prod vcluster (3 etcd members, etcd PKI, PushSecret)', () => {
     );
   });
 
-  test('the Job alert watches the etcd cert-merge Job by name', () => {
-    const r = one(prod.host.rules, 'VClusterJobFailed');
-    expect(r.expr).toBe('max(kube_job_failed{namespace="media", job_name="media-etcd-certs-merge", condition="true"}) == 1');
-    expect(r.labels.job_name).toBe('media-etcd-certs-merge');
+  test('with the PushSecret strategy there is no Job to watch', () => {
+    expect(prod.host.rules.filter((r) => r.alert === 'VClusterJobFailed')).toEqual([]);
   });
 
   test('certificate alerts: days to expiry of the rendered Certificates, thresholds 14, 3 and 0 days', () => {
@@ -262,6 +281,16 @@ describe('validation', () => {
     expect(build({ pushSecrets: [{ name: 'p', namespace: 'Media' }] })).toThrow(/pushSecrets\[0\]\.namespace.*"Media"/);
     expect(build({ jobs: [{ name: 'j{{', namespace: 'media' }] })).toThrow(/jobs\[0\]\.name/);
     expect(build({ certificates: [{ name: 'c', namespace: 'a.b' }] })).toThrow(/certificates\[0\]\.namespace.*"a\.b"/);
+  });
+
+  test('throws for a bad snapshot CronJob: name over 52 characters or not a DNS label, bad namespace, maximum age out of range', () => {
+    const snap = (o: object) => build({ etcdSnapshots: [{ name: 'media-etcd-snapshot', namespace: 'media', maxAgeHours: 26, ...o }] });
+    expect(snap({ name: 'a'.repeat(53) })).toThrow(/etcdSnapshots\[0\]\.name/);
+    expect(snap({ name: 'Snap' })).toThrow(/etcdSnapshots\[0\]\.name.*"Snap"/);
+    expect(snap({ namespace: 'a.b' })).toThrow(/etcdSnapshots\[0\]\.namespace.*"a\.b"/);
+    expect(snap({ maxAgeHours: 0 })).toThrow(/etcdSnapshots\[0\]\.maxAgeHours: 0/);
+    expect(snap({ maxAgeHours: 1.5 })).toThrow(/etcdSnapshots\[0\]\.maxAgeHours: 1\.5/);
+    expect(snap({})).not.toThrow();
   });
 
   test('throws for an etcd member count out of range', () => {

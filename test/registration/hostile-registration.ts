@@ -183,7 +183,10 @@ export function expectLiteral(i: HostileInputs, es: Obj, out: RenderedSecret): v
   const tpl = es.spec.target.template;
   const own = (m: Readonly<Record<string, string>>, keys: Record<string, string>) =>
     Object.fromEntries(Object.keys(keys).map((k) => [k, m[k]]));
-  expect(out.labels).toEqual(own(es.metadata.labels!, tpl.metadata.labels));
+  // The site's secretLabels are on the Secret only, not on the ExternalSecret object (as in the original).
+  const secretOnly = { 'integratn.tech/cluster-name': 'sandbox', 'integratn.tech/environment': i.environment };
+  expect(Object.keys(secretOnly).filter((k) => k in es.metadata.labels!)).toEqual([]);
+  expect(out.labels).toEqual({ ...own(es.metadata.labels!, tpl.metadata.labels), ...secretOnly });
   expect(out.annotations).toEqual(own(es.metadata.annotations!, tpl.metadata.annotations));
   expect(out.labels).toMatchObject({ environment: i.environment, team: i.clusterLabel, site_label: i.siteLabel });
   expect(out.annotations).toMatchObject({
