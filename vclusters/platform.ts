@@ -131,7 +131,8 @@ export default definePlatform({
     deploy: { metallb: { enabled: true } },
     telemetry: { enabled: false },
     logging: { encoding: 'json' },
-    networking: { replicateServices: { fromHost: [{ from: 'default/kubernetes', to: 'default/kubernetes' }] } },
+    // No networking.replicateServices of default/kubernetes (the original's): the service syncer never
+    // overwrites the vcluster's own kubernetes Service, so it did nothing.
     sync: {
       toHost: {
         pods: { enabled: true },
