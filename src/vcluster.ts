@@ -3,6 +3,7 @@
  * Application installing the loft-sh `vcluster` Helm chart with fully computed values. It
  * implements {@link IVCluster}, what every add-on reads and extends.
  */
+import { isDeepStrictEqual } from 'util';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -26,14 +27,18 @@ import {
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from './presets';
-import { Problems, ValidationError, isPlainObject } from './validation';
+import { Problems, ValidationError, checkPlainData, isPlainObject, keyPath, showValue } from './validation';
 import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER } from './vcluster/application';
 import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
 import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
+import { GuardException, checkGuardExceptions } from './vcluster/exceptions';
 import { integrationValues } from './vcluster/integrations';
-import { ApiEndpoint, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+import { ApiEndpoint, HelmValuesOptions, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
 import { ExportKubeConfig, kubeconfigExportOf } from './vcluster/kubeconfig-export';
+import { POD_SECURITY_LABEL_PREFIX, checkNoPodSecurityLabels } from './vcluster/pod-security-labels';
 import { ControlPlanePersistence, ControlPlaneResources, ResolvedResources, checkReplicas, resolveResources } from './vcluster/sizing';
+import { checkHelmValueGuard } from './vcluster/values-guard';
+import { checkValueLimits } from './vcluster/values-limits';
 
 /** Props of {@link VCluster}. */
 export interface VClusterProps {
@@ -98,6 +103,18 @@ export interface VClusterProps {
   readonly siteHelmValues?: VClusterHelmValues;
   /** Helm values deep-merged last, over everything computed (maps merge, lists replace). @default {} */
   readonly helmValues?: VClusterHelmValues;
+  /**
+   * Exceptions to the Helm values guard: each names a rule, the values path it waives and why
+   * (an exception that waives nothing is an error).
+   * @default [] - the final values must pass every rule of the guard
+   */
+  readonly exceptions?: readonly GuardException[];
+  /**
+   * The site's exceptions (checked against `siteHelmValues` where the site is defined); each holds
+   * here while the values at its path are still the site's.
+   * @default []
+   */
+  readonly siteExceptions?: readonly GuardException[];
 }
 
 /**
@@ -156,7 +173,13 @@ export class VCluster extends Construct implements IVCluster {
   /** The rendered Application. */
   public readonly application: Application;
 
-  private readonly layers: Array<{ source: string; values: JsonObject }> = [];
+  /** The exceptions to the Helm values guard this vcluster takes. */
+  public readonly exceptions: readonly GuardException[];
+
+  private readonly layers: Array<{ source: string; values: JsonObject; final: boolean }> = [];
+  private readonly libraryNamespaceLabels: Record<string, string> = {};
+  private readonly siteHelmValues: JsonObject;
+  private readonly siteExceptions: readonly GuardException[];
   private readonly base: JsonObject;
   private readonly overrides: JsonObject;
   private resolvedValues?: JsonObject;
@@ -206,6 +229,9 @@ export class VCluster extends Construct implements IVCluster {
     });
     p.throwIfAny(`VCluster "${props.releaseName}"`);
 
+    this.exceptions = props.exceptions ?? [];
+    this.siteExceptions = props.siteExceptions ?? [];
+    this.siteHelmValues = cloneJson((props.siteHelmValues ?? {}) as JsonObject);
     this.base = this.computedValues(props, preset);
     this.overrides = cloneJson((props.helmValues ?? {}) as JsonObject);
     exposure.bind(this, this, this.endpoint);
@@ -225,15 +251,19 @@ export class VCluster extends Construct implements IVCluster {
    * Adds Helm values computed by another construct; applied after the computed values and before
    * the escape hatch `helmValues`. Call before synthesis.
    * @param source who adds them, for error messages
+   * @param options `final: true` when no later layer may change them (checked on the final values)
    */
-  public addHelmValues(source: string, values: object): void {
-    this.layers.push({ source, values: cloneJson(values as JsonObject) });
+  public addHelmValues(source: string, values: object, options: HelmValuesOptions = {}): void {
+    this.layers.push({ source, values: cloneJson(values as JsonObject), final: options.final === true });
     this.resolvedValues = undefined;
   }
 
-  /** Adds labels to the host namespace (e.g. Pod Security admission labels). */
+  /** Adds labels to the host namespace (e.g. Pod Security admission labels: only this way). */
   public addNamespaceLabels(labels: Readonly<Record<string, string>>): void {
-    for (const [k, v] of Object.entries(labels)) this.namespace.metadata.addLabel(k, v);
+    for (const [k, v] of Object.entries(labels)) {
+      this.namespace.metadata.addLabel(k, v);
+      Object.defineProperty(this.libraryNamespaceLabels, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
   }
 
   /** The final Helm values: site values, computed values, added layers, then the escape hatch. */
@@ -247,9 +277,12 @@ export class VCluster extends Construct implements IVCluster {
   }
 
   /**
-   * Every problem of the final values: the chart line's schema, and (deletion protection) with
-   * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd must
-   * keep `retentionPolicy: Retain`, whatever layer set it.
+   * Every problem of the final values and the objects rendered from them: the chart line's schema;
+   * the Helm values guard (exceptions applied); the limits Kubernetes sets on labels, annotations
+   * and quantities; the values of final layers (strict isolation) unchanged; Pod Security labels
+   * on the Namespace only from the library; and (deletion protection) with `deletionPolicy:
+   * "retain"` every volume claim of the control plane and of a deployed etcd keeps
+   * `retentionPolicy: Retain`, whatever layer set it.
    */
   public helmValueProblems(): Problems {
     // Computed once per set of values: the chart's validation and its callers both ask.
@@ -257,6 +290,15 @@ export class VCluster extends Construct implements IVCluster {
     const problems = new Problems();
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
+    checkValueLimits(problems, 'helmValues', values);
+    checkHelmValueGuard(problems, 'helmValues', values, {
+      namespace: this.names.namespace,
+      exceptions: this.exceptions,
+      siteExceptions: this.siteExceptions,
+      siteValues: this.siteHelmValues,
+    });
+    this.finalLayerProblems(problems, values);
+    this.podSecurityLabelProblems(problems);
     if (this.deletionPolicy === 'retain') {
       for (const sts of ['controlPlane.statefulSet', 'controlPlane.backingStore.etcd.deploy.statefulSet']) {
         const field = `${sts}.persistence.volumeClaim.retentionPolicy`;
@@ -274,6 +316,34 @@ export class VCluster extends Construct implements IVCluster {
     this.valueProblems = problems;
     this.valueProblemsFor = values;
     return problems;
+  }
+
+  /** Values of a final layer that a later layer changed (each leaf of the layer must hold in the final values). */
+  private finalLayerProblems(problems: Problems, values: JsonObject): void {
+    for (const layer of this.layers.filter((l) => l.final)) {
+      for (const [path, expected] of leaves(layer.values)) {
+        const actual = valueAtPath(values, path);
+        if (isDeepStrictEqual(actual, expected)) continue;
+        problems.add(
+          `helmValues.${path.reduce((at, k) => keyPath(at, k), '')}`,
+          actual,
+          `${showValue(expected)}, as ${layer.source} sets it (a later layer must not change it)`,
+          'remove the override from helmValues',
+        );
+      }
+    }
+  }
+
+  /** Pod Security labels of the rendered Namespace and Application: the library's only. */
+  private podSecurityLabelProblems(problems: Problems): void {
+    const ns = this.namespace.toJson() as { metadata?: { labels?: Record<string, string> } };
+    for (const [k, v] of Object.entries(ns.metadata?.labels ?? {})) {
+      if (k.startsWith(POD_SECURITY_LABEL_PREFIX) && this.libraryNamespaceLabels[k] !== v) {
+        problems.add(`namespaceLabels[${JSON.stringify(k)}]`, v, 'Pod Security labels set by the library only (StrictIsolation)');
+      }
+    }
+    const app = this.application.toJson() as { spec?: { syncPolicy?: { managedNamespaceMetadata?: { labels?: unknown } } } };
+    checkNoPodSecurityLabels(problems, 'syncPolicy.managedNamespaceMetadata.labels', app.spec?.syncPolicy?.managedNamespaceMetadata?.labels);
   }
 
   /** The values this construct computes from its props, over the site's. */
@@ -410,6 +480,10 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   p.httpsUrl('destinationServer', v.destinationServer);
   p.httpsUrl('repoURL', props.repoURL ?? DEFAULT_CHART.repoURL);
   p.labels('namespaceLabels', props.namespaceLabels);
+  checkNoPodSecurityLabels(p, 'namespaceLabels', props.namespaceLabels);
+  checkNoPodSecurityLabels(p, 'syncPolicy.managedNamespaceMetadata.labels', props.syncPolicy?.managedNamespaceMetadata?.labels);
+  checkGuardExceptions(p, 'exceptions', props.exceptions);
+  checkGuardExceptions(p, 'siteExceptions', props.siteExceptions);
   p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
   p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
   for (const [field, value] of [
@@ -419,5 +493,21 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
     ['exportKubeConfig', props.exportKubeConfig],
   ] as const) {
     if (value !== undefined && !isPlainObject(value)) p.add(field, value, 'a map of Helm values');
+    else if (value !== undefined) checkPlainData(p, field, value);
   }
+  for (const [field, value] of [
+    ['namespaceLabels', props.namespaceLabels],
+    ['syncPolicy', props.syncPolicy],
+    ['clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels],
+    ['clusterStoreSelectorLabels', props.clusterStoreSelectorLabels],
+  ] as const) {
+    if (value !== undefined) checkPlainData(p, field, value);
+  }
+}
+
+/** The leaves of a values tree (maps are walked; lists and scalars are leaves), with their paths. */
+function leaves(v: JsonObject, prefix: string[] = []): Array<[string[], unknown]> {
+  return Object.entries(v).flatMap(([k, x]) =>
+    isPlainObject(x) && Object.keys(x).length ? leaves(x, [...prefix, k]) : [[[...prefix, k], x] as [string[], unknown]],
+  );
 }

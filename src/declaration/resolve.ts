@@ -7,7 +7,7 @@ import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
 import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
 import type { EtcdPkiProps } from '../etcd/etcd-pki';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
-import { ExposureDefaults } from '../exposure/exposure-mode';
+import { ExposureDefaults, ExposureMode } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
 import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
@@ -15,10 +15,11 @@ import type { KubeconfigSyncProps } from '../kubeconfig-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
 import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
-import { Problems, isPlainObject } from '../validation';
+import { Problems, checkPlainData, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
 import { checkApplication } from '../vcluster/application';
 import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
+import { STRICT_ISOLATION_RULES, checkGuardExceptions } from '../vcluster/exceptions';
 import { checkIntegrations } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
@@ -82,8 +83,12 @@ export interface ResolvedVCluster {
 export function resolveDeclaration(problems: Problems, declared: VClusterSpec, platform: Platform): ResolvedVCluster {
   let spec = declared;
   if (!isPlainObject(spec)) {
-    problems.add('(declaration)', spec, 'an object returned by defineVCluster({...}) as the default export');
+    problems.add('(declaration)', spec, notPlainDeclaration(spec));
     spec = { name: '' };
+  }
+  // Before anything reads into it: no prototype keys, no getters, nothing but data (and an exposure).
+  if (!checkPlainData(problems, '', spec, { instead: (path, v) => (path === 'exposure' && v instanceof ExposureMode ? v.props : undefined) })) {
+    return resolveDeclaration(new Problems(), { name: '' }, platform);
   }
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
@@ -133,9 +138,17 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
 }
 
+/** Why a default export that is an object is no declaration (its prototype), or what it must be. */
+function notPlainDeclaration(spec: unknown): string {
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    return 'a plain object literal passed to defineVCluster({...}): "__proto__" written in the literal sets its prototype instead of adding a key';
+  }
+  return 'an object returned by defineVCluster({...}) as the default export';
+}
+
 /** The preset a declaration names (dev when it names none; the dev values stand in for an unknown one). */
 function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
-  problems.dnsLabel('name', spec.name, 53);
+  problems.dns1035Label('name', spec.name, 53);
   if (spec.targetNamespace !== undefined) problems.dnsLabel('targetNamespace', spec.targetNamespace);
   if (spec.projectName !== undefined) problems.dnsLabel('projectName', spec.projectName);
   const name = spec.preset ?? 'dev';
@@ -172,6 +185,7 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): vo
   }
   if (spec.deletionPolicy !== undefined) problems.oneOf('deletionPolicy', spec.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
   if (spec.helmValues !== undefined) problems.object('helmValues', spec.helmValues, 'a map of Helm values of the vcluster chart');
+  checkGuardExceptions(problems, 'exceptions', spec.exceptions);
 }
 
 /** The host cluster a declaration names (or the platform's default) and its API server. */
@@ -284,6 +298,12 @@ function vclusterProps(
     namespaceLabels: platform.namespaceLabels,
     siteHelmValues: platform.helmValues,
     helmValues: spec.helmValues,
+    exceptions: spec.exceptions,
+    // strict isolation admits no exception to the pod rules or to host Secret mappings, the site's neither
+    siteExceptions:
+      r.isolationMode === 'strict'
+        ? platform.exceptions.filter((e) => !STRICT_ISOLATION_RULES.includes(e.rule))
+        : platform.exceptions,
   };
 }
 

@@ -1,0 +1,156 @@
+/**
+ * The Helm values guard: what the final values of a vcluster (and every manifest and chart they
+ * embed) must not do to the host, whoever wrote them. The schema says the values are well-formed;
+ * the guard says they are safe: no cluster-admin or wildcard RBAC, no privileged pods or host
+ * namespaces, paths or capabilities, no switched-off authentication, no Secret or credential in
+ * git, no host Secrets mapped into the vcluster, no host objects outside its namespace.
+ *
+ * A value the guard refuses is allowed only by an explicit exception naming the rule, the path
+ * and a reason ({@link GuardException}); an exception that waives nothing is an error.
+ */
+import { isDeepStrictEqual } from 'util';
+import { Problems, isPlainObject, showValue } from '../validation';
+import { GuardException, GuardFinding, covers } from './exceptions';
+import { EMBEDDED_MANIFESTS, ManifestContext, scanEmbedded } from './embedded-manifests';
+import { Findings, find, scanCredentials, scanInsecureFlags, scanPodSecurity, scanRbacRules } from './guard-scans';
+import { JsonObject, cloneJson, valueAtPath } from './helm-values';
+
+/** Lists of RBAC rules in the vcluster values, and whether they end up in a ClusterRole. */
+const RBAC_RULE_LISTS: ReadonlyArray<[path: readonly string[], clusterWide: boolean | 'namespaceSync']> = [
+  [['rbac', 'clusterRole', 'extraRules'], true],
+  [['rbac', 'clusterRole', 'overwriteRules'], true],
+  [['rbac', 'role', 'extraRules'], 'namespaceSync'],
+  [['rbac', 'role', 'overwriteRules'], 'namespaceSync'],
+];
+
+/**
+ * Every finding of the guard in `values`, sorted by path. Pure: the same values give the same
+ * findings.
+ */
+export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): GuardFinding[] {
+  const out: Findings = [];
+  if (!isPlainObject(values)) return out;
+  const plain = withoutEmbedded(values);
+  scanPodSecurity(out, '', plain);
+  scanInsecureFlags(out, '', plain);
+  scanCredentials(out, '', plain);
+  scanChartSwitches(out, values);
+  scanRbac(out, values);
+  scanEmbedded(out, values, ctx);
+  const seen = new Set<string>();
+  return out
+    .filter((f) => {
+      const key = `${f.rule} ${f.path}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+/** The values without the embedded manifests and charts (scanned as manifests, not as text). */
+function withoutEmbedded(values: JsonObject): JsonObject {
+  const copy = cloneJson(values);
+  for (const path of [...EMBEDDED_MANIFESTS.map((m) => m.path), ['experimental', 'deploy', 'vcluster', 'helm']]) {
+    const parent = valueAtPath(copy, path.slice(0, -1));
+    if (isPlainObject(parent)) delete parent[path[path.length - 1]];
+  }
+  return copy;
+}
+
+/** Chart switches that mount host paths, add capabilities or map host Secrets. */
+function scanChartSwitches(out: Findings, values: JsonObject): void {
+  if (valueAtPath(values, ['controlPlane', 'hostPathMapper', 'enabled']) === true) {
+    find(out, 'hostPath', 'controlPlane.hostPathMapper.enabled', true, "mounts the host node's pod log folders into the vcluster (host path mapper)");
+  }
+  if (valueAtPath(values, ['controlPlane', 'advanced', 'kubeVip', 'enabled']) === true) {
+    find(out, 'capabilities', 'controlPlane.advanced.kubeVip.enabled', true, 'adds the Linux capabilities NET_ADMIN and NET_RAW to the control plane (kube-vip)');
+  }
+  const secrets = valueAtPath(values, ['sync', 'fromHost', 'secrets']);
+  if (isPlainObject(secrets) && secrets.enabled === true) {
+    const byName = valueAtPath(secrets, ['mappings', 'byName']);
+    if (isPlainObject(byName) && Object.keys(byName).length) find(out, 'hostSecretMapping', 'sync.fromHost.secrets.mappings', secrets.mappings);
+  }
+}
+
+/** The RBAC rules of the chart's Role and ClusterRole, and of plugins. */
+function scanRbac(out: Findings, values: JsonObject): void {
+  const namespaceSync = valueAtPath(values, ['sync', 'toHost', 'namespaces', 'enabled']) === true;
+  for (const [path, clusterWide] of RBAC_RULE_LISTS) {
+    scanRbacRules(out, path.join('.'), valueAtPath(values, path), clusterWide === true || (clusterWide === 'namespaceSync' && namespaceSync));
+  }
+  for (const key of ['plugin', 'plugins']) {
+    const plugins = values[key];
+    if (!isPlainObject(plugins)) continue;
+    for (const [name, plugin] of Object.entries(plugins)) {
+      const at = `${key}[${JSON.stringify(name)}].rbac`;
+      scanRbacRules(out, `${at}.clusterRole.extraRules`, valueAtPath(plugin, ['rbac', 'clusterRole', 'extraRules']), true);
+      scanRbacRules(out, `${at}.role.extraRules`, valueAtPath(plugin, ['rbac', 'role', 'extraRules']), namespaceSync);
+    }
+  }
+}
+
+/** The value at a guard path (`a.b[0]["c/d"]`); a path into an embedded manifest stops at its text. */
+export function valueAtGuardPath(values: unknown, path: string): unknown {
+  let cur = values;
+  for (const m of path.matchAll(/\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
+    if (typeof cur === 'string') return cur;
+    const key = m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(`"${m[3]}"`) as string));
+    if (typeof key === 'number') cur = Array.isArray(cur) ? cur[key] : undefined;
+    else cur = isPlainObject(cur) && Object.hasOwn(cur, key) ? cur[key] : undefined;
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/** What {@link checkHelmValueGuard} applies besides the values. */
+export interface GuardOptions extends ManifestContext {
+  /** The exceptions the vcluster declares. @default [] */
+  readonly exceptions?: readonly GuardException[];
+  /** Field of those exceptions in messages. @default "exceptions" */
+  readonly exceptionsField?: string;
+  /** The site's exceptions: each holds while the values at its path are still the site's. @default [] */
+  readonly siteExceptions?: readonly GuardException[];
+  /** The site's Helm values (what the site exceptions were checked against). @default {} */
+  readonly siteValues?: unknown;
+  /** Where a waiver belongs, for the fix of a message. @default "exceptions" */
+  readonly exceptionHome?: string;
+}
+
+/**
+ * Reports every finding of the guard that no exception covers (field `<field>.<path>`, the value,
+ * why it is refused, and the exception that would allow it), and every exception that covers no
+ * finding.
+ */
+export function checkHelmValueGuard(problems: Problems, field: string, values: unknown, o: GuardOptions = {}): void {
+  const findings = guardHelmValues(values, o);
+  const own = o.exceptions ?? [];
+  const used = new Set<number>();
+  for (const f of findings) {
+    const i = own.findIndex((e) => covers(e, f));
+    if (i >= 0) {
+      used.add(i);
+      continue;
+    }
+    if ((o.siteExceptions ?? []).some((e) => covers(e, f) && isDeepStrictEqual(valueAtGuardPath(o.siteValues ?? {}, e.path), valueAtGuardPath(values, e.path)))) {
+      continue;
+    }
+    problems.add(
+      `${field}.${f.path}`,
+      f.value,
+      `nothing that ${f.why} (guard rule "${f.rule}")`,
+      `remove it; if it is really needed, add { rule: "${f.rule}", path: "${f.path}", reason: "..." } to ${o.exceptionHome ?? 'exceptions'}`,
+    );
+  }
+  own.forEach((e, i) => {
+    if (used.has(i)) return;
+    problems.add(
+      `${o.exceptionsField ?? 'exceptions'}[${i}]`,
+      { rule: e.rule, path: e.path },
+      `an exception that waives a refusal: the guard refuses nothing under ${e.path} by rule "${e.rule}"${
+        findings.some((f) => f.path === e.path || f.path.startsWith(e.path)) ? ` (it refuses ${showValue([...new Set(findings.filter((f) => f.path.startsWith(e.path)).map((f) => f.rule))])} there)` : ''
+      }`,
+      'remove the exception',
+    );
+  });
+}
