@@ -8,6 +8,7 @@
  * cluster Secret `cluster-vcluster-media`, 1Password item `vcluster-media-kubeconfig`, kubeconfig
  * Secret `vc-vcluster-media`). Changing any of them is a breaking change for every running vcluster.
  */
+import { createHash } from 'crypto';
 import { Problems } from './validation';
 
 /** Helm release names are limited to 53 characters. */
@@ -69,9 +70,15 @@ export class VClusterNames {
   public readonly etcdPkiPrefix: string;
   /** etcd PKI: ServiceAccount, Role, RoleBinding and Job `N-etcd-certs-merge`. */
   public readonly etcdCertsMerge: string;
-  /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
+  /** The chart's ClusterRole/Binding (cluster-scoped): `vc-N-v-T`, cut to 63 characters as the chart cuts it. */
   public readonly chartClusterRole: string;
-  /** Host label value the syncer puts on synced PVs: `N-x-T`. */
+  /** The chart's ClusterRole/Binding when it syncs namespaces (cluster-scoped): `vc-mn-N-v-T`, cut to 63 characters. */
+  public readonly chartClusterRoleMultiNamespace: string;
+  /**
+   * Value of the label `vcluster.loft.sh/managed-by` the syncer puts on the cluster-scoped host
+   * objects it creates (PersistentVolumes, ...) and by which it recognises them as its own:
+   * `T-x-N`, hashed as the syncer hashes names over 63 characters (see {@link safeConcatName}).
+   */
   public readonly managedBy: string;
   /** Bootstrap Application syncing this vcluster's dist/ folder: `fleet-N`. */
   public readonly bootstrapApplication: string;
@@ -99,14 +106,23 @@ export class VClusterNames {
     this.etcdCerts = `${n}-etcd-certs`;
     this.etcdPkiPrefix = `${n}-etcd`;
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
-    this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
-    this.managedBy = `${n}-x-${this.namespace}`;
+    this.chartClusterRole = helmTrunc63(`vc-${n}-v-${this.namespace}`);
+    this.chartClusterRoleMultiNamespace = helmTrunc63(`vc-mn-${n}-v-${this.namespace}`);
+    this.managedBy = safeConcatName(this.namespace, 'x', n);
     this.bootstrapApplication = `fleet-${n}`;
   }
 
   /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
   public argocdClusterName(baseDomain: string): string {
     return `${this.release}.${baseDomain.replace(/\./g, '-')}`;
+  }
+
+  /**
+   * Name of the host object the syncer creates for a cluster-scoped object of the vcluster (e.g. a
+   * PersistentVolume): `vcluster-<name>-x-T-x-N`, hashed over 63 characters.
+   */
+  public hostClusterObjectName(name: string): string {
+    return safeConcatName('vcluster', name, 'x', this.namespace, 'x', this.release);
   }
 
   /** The etcd member pod names for `replicas` members: `N-etcd-0` … */
@@ -147,6 +163,23 @@ export class VClusterNames {
     if (features.etcdPki) tooLong('the etcd certs merge Job', this.etcdCertsMerge, MAX_NAME);
     if (features.gatewayRoute) tooLong('the API route', this.apiRoute, MAX_NAME);
   }
+}
+
+/** A name cut as the chart's templates cut it: `trunc 63 | trimSuffix "-"`. */
+export function helmTrunc63(name: string): string {
+  const cut = name.slice(0, 63);
+  return cut.endsWith('-') ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * Names joined by "-" as the vcluster syncer joins them (`translate.SafeConcatName`): over 63
+ * characters, the first 52 characters, "-" and 10 hex digits of the SHA-256 of the whole.
+ */
+export function safeConcatName(...parts: string[]): string {
+  const full = parts.join('-');
+  if (full.length <= 63) return full;
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 10);
+  return `${full.slice(0, 52)}-${digest}`.replace(/\.-/g, '-');
 }
 
 /** Which optional objects a vcluster renders (decides which derived names must fit). */

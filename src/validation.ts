@@ -107,6 +107,18 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Thrown when the site configuration (not the vcluster being built) is at fault, e.g. a
+ * registration convention of the platform that throws or returns a bad map: the fleet blames the
+ * platform file, once.
+ */
+export class PlatformError extends ValidationError {
+  constructor(problems: readonly Problem[]) {
+    super(problems, 'platform configuration');
+    this.name = 'PlatformError';
+  }
+}
+
 /** Go durations (`1m`, `90s`, `1h30m`), the format of External Secrets and Argo CD intervals. */
 export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
@@ -262,9 +274,14 @@ export class Problems {
       if (n > MAX_CPU_CORES) return this.add(field, value, `at most ${MAX_CPU_CORES} cores`);
     } else if (kind === 'bytes') {
       if (!/^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(q)) {
-        return this.add(field, value, `bytes with a byte suffix, such as "512Mi", "2Gi" or "1G" (not "m", which means a thousandth of a byte)`);
+        return this.add(
+          field,
+          value,
+          `bytes with a byte suffix, such as "512Mi", "2Gi" or "1G" (not "m", which means a thousandth of a byte)`,
+        );
       }
-      if (n !== 0 && n < 2 ** 20) return this.add(field, value, 'at least 1Mi (or 0): a size in bytes this small is a missing unit', `write e.g. "${q}Mi"`);
+      if (n !== 0 && n < 2 ** 20)
+        return this.add(field, value, 'at least 1Mi (or 0): a size in bytes this small is a missing unit', `write e.g. "${q}Mi"`);
       if (n > MAX_BYTES) return this.add(field, value, 'at most 1Pi');
     } else if (kind === 'count' && !/^\d+$/.test(q)) {
       return this.add(field, value, `a whole number of objects, such as "20" (${resource} counts objects)`);
@@ -498,7 +515,11 @@ export const MAX_BYTES = 2 ** 50;
 export function resourceKind(resource: string): 'cpu' | 'bytes' | 'count' | 'other' {
   const name = resource.replace(/^(requests|limits)\./, '');
   if (name === 'cpu') return 'cpu';
-  if (['memory', 'storage', 'ephemeral-storage'].includes(name) || name.startsWith('hugepages-') || name.endsWith('.storageclass.storage.k8s.io/requests.storage')) {
+  if (
+    ['memory', 'storage', 'ephemeral-storage'].includes(name) ||
+    name.startsWith('hugepages-') ||
+    name.endsWith('.storageclass.storage.k8s.io/requests.storage')
+  ) {
     return 'bytes';
   }
   if (name === resource && (/^count\//.test(name) || COUNTED_RESOURCES.includes(name))) return 'count';
@@ -617,7 +638,11 @@ function walkPlain(problems: Problems, path: string, value: unknown, o: PlainDat
     const at = Array.isArray(value) && /^\d+$/.test(key) ? `${path}[${key}]` : keyPath(path, key);
     const d = Object.getOwnPropertyDescriptor(value, key)!;
     if (!('value' in d)) {
-      problems.add(at, d.get ? '[getter]' : '[setter]', 'a plain value, not a getter or setter (it could change between the check and the use)');
+      problems.add(
+        at,
+        d.get ? '[getter]' : '[setter]',
+        'a plain value, not a getter or setter (it could change between the check and the use)',
+      );
       continue;
     }
     if (UNSAFE_KEYS.includes(key)) {

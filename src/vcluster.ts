@@ -205,7 +205,7 @@ export class VCluster extends Construct implements IVCluster {
     checkReplicas(p, 'replicas', this.replicas);
     this.resources = resolveResources(preset, props.resources);
     for (const kind of ['requests', 'limits'] as const) {
-      for (const [k, v] of Object.entries(this.resources[kind])) p.quantity(`resources.${kind}.${k}`, v);
+      for (const [k, v] of Object.entries(this.resources[kind])) p.resourceQuantity(`resources.${kind}.${k}`, k, v);
     }
     this.backingStore = effectiveBackingStore(props.backingStore, this.replicas);
     this.etcdMembers = deployedEtcdMembers(this.backingStore);
@@ -343,7 +343,11 @@ export class VCluster extends Construct implements IVCluster {
       }
     }
     const app = this.application.toJson() as { spec?: { syncPolicy?: { managedNamespaceMetadata?: { labels?: unknown } } } };
-    checkNoPodSecurityLabels(problems, 'syncPolicy.managedNamespaceMetadata.labels', app.spec?.syncPolicy?.managedNamespaceMetadata?.labels);
+    checkNoPodSecurityLabels(
+      problems,
+      'syncPolicy.managedNamespaceMetadata.labels',
+      app.spec?.syncPolicy?.managedNamespaceMetadata?.labels,
+    );
   }
 
   /** The values this construct computes from its props, over the site's. */
@@ -458,7 +462,7 @@ export class VCluster extends Construct implements IVCluster {
 
 /** The release, namespace and project names. */
 function checkNames(p: Problems, props: VClusterProps): void {
-  p.dnsLabel('releaseName', props.releaseName, 53);
+  p.dns1035Label('releaseName', props.releaseName, 53);
   if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
   if (props.project !== undefined) p.dnsLabel('project', props.project);
 }
@@ -472,7 +476,7 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
     REPLICA_LIMITS.coredns.max,
   );
   const persistence = props.persistence ?? {};
-  if (persistence.size !== undefined) p.quantity('persistence.size', persistence.size);
+  if (persistence.size !== undefined) p.resourceQuantity('persistence.size', 'storage', persistence.size);
   if (persistence.storageClass !== undefined) p.dnsLabel('persistence.storageClass', persistence.storageClass, 253);
   p.dnsSubdomain('clusterDomain', v.clusterDomain);
   p.dnsSubdomain('hostClusterDomain', v.hostClusterDomain);

@@ -551,7 +551,10 @@ function checkSiteHelmValues(p: Problems, config: PlatformConfig, line: ChartLin
 
 /** The reserved namespaces: DNS labels, each with at most a leading or trailing `*`. */
 function checkReservedNamespaces(p: Problems, list: unknown): void {
-  if (list === undefined || !p.array('reservedNamespaces', list, 'a list of namespace names (a leading or trailing "*" matches any prefix or suffix)')) {
+  if (
+    list === undefined ||
+    !p.array('reservedNamespaces', list, 'a list of namespace names (a leading or trailing "*" matches any prefix or suffix)')
+  ) {
     return;
   }
   list.forEach((n: unknown, i) => {

@@ -87,13 +87,17 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     spec = { name: '' };
   }
   // Before anything reads into it: no prototype keys, no getters, nothing but data (and an exposure).
-  if (!checkPlainData(problems, '', spec, { instead: (path, v) => (path === 'exposure' && v instanceof ExposureMode ? v.props : undefined) })) {
+  if (
+    !checkPlainData(problems, '', spec, { instead: (path, v) => (path === 'exposure' && v instanceof ExposureMode ? v.props : undefined) })
+  ) {
     return resolveDeclaration(new Problems(), { name: '' }, platform);
   }
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
   const preset = resolvePreset(problems, spec);
-  checkFields(problems, spec, preset);
+  // An unknown preset is one mistake: the rules that read the preset's defaults wait for a known one.
+  const presetKnown = spec.preset === undefined || (typeof spec.preset === 'string' && Object.hasOwn(PRESETS, spec.preset));
+  checkFields(problems, spec, presetKnown ? preset : UNKNOWN_PRESET);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
@@ -106,7 +110,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
   );
   const etcdMembers = deployedEtcdMembers(backingStore);
-  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers });
+  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers, presetKnown });
   const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
     ? (spec.exposure ?? Exposure.loadBalancer())
     : Exposure.loadBalancer();
@@ -145,6 +149,13 @@ function notPlainDeclaration(spec: unknown): string {
   }
   return 'an object returned by defineVCluster({...}) as the default export';
 }
+
+/** What the field checks assume of an unknown preset: nothing (no default resources to compare with, a volume allowed). */
+const UNKNOWN_PRESET: Preset = {
+  ...PRESETS.dev,
+  resources: { requests: {}, limits: {} } as unknown as Preset['resources'],
+  persistence: { enabled: true, size: PRESETS.dev.persistence.size },
+};
 
 /** The preset a declaration names (dev when it names none; the dev values stand in for an unknown one). */
 function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
@@ -301,9 +312,7 @@ function vclusterProps(
     exceptions: spec.exceptions,
     // strict isolation admits no exception to the pod rules or to host Secret mappings, the site's neither
     siteExceptions:
-      r.isolationMode === 'strict'
-        ? platform.exceptions.filter((e) => !STRICT_ISOLATION_RULES.includes(e.rule))
-        : platform.exceptions,
+      r.isolationMode === 'strict' ? platform.exceptions.filter((e) => !STRICT_ISOLATION_RULES.includes(e.rule)) : platform.exceptions,
   };
 }
 

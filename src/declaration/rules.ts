@@ -99,6 +99,8 @@ export interface CrossFeatureFacts {
   readonly kubeconfigSync: string;
   readonly deletionPolicy: string;
   readonly etcdMembers: number;
+  /** Whether the preset is a known one (the rules that depend on its defaults wait until it is). */
+  readonly presetKnown: boolean;
 }
 
 /** The rules that tie two features together. */
@@ -119,7 +121,8 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       'set network.nfsCidr in the platform configuration, or remove enableNFS',
     );
   }
-  if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete') {
+  const fromPreset = (declared: unknown) => declared === undefined && !facts.presetKnown;
+  if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete' && !fromPreset(spec.deletionPolicy)) {
     // The one-shot Job cannot remove the 1Password item when the vcluster goes; the item must follow the deletion policy.
     problems.add(
       'kubeconfigSync',
@@ -128,7 +131,7 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       'use kubeconfigSync: "pushSecret", or set deletionPolicy: "retain"',
     );
   }
-  if (spec.etcdPki === true && !facts.etcdMembers) {
+  if (spec.etcdPki === true && !facts.etcdMembers && !(fromPreset(spec.replicas) && spec.backingStore === undefined)) {
     problems.add('etcdPki', true, 'true only with a deployed etcd (backingStore.etcd.deploy.enabled: true)');
   }
   if (isPlainObject(spec.helmValues)) checkHelmValuesOwnedByFields(problems, spec.helmValues);

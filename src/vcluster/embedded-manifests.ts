@@ -69,7 +69,13 @@ export function scanEmbedded(out: Findings, values: unknown, ctx: ManifestContex
     if (typeof text !== 'string' || text.trim() === '') continue;
     const path = m.path.join('.');
     if (m.template && text.includes('{{')) {
-      find(out, 'uncheckedManifest', path, text, 'embeds a manifest template (the guard cannot tell what it renders; write plain manifests)');
+      find(
+        out,
+        'uncheckedManifest',
+        path,
+        text,
+        'embeds a manifest template (the guard cannot tell what it renders; write plain manifests)',
+      );
       continue;
     }
     scanManifests(out, path, text, m.side, ctx);
@@ -121,7 +127,13 @@ function scanObject(out: Findings, path: string, obj: Record<string, unknown>, s
     if (CLUSTER_SCOPED_KINDS.has(kind)) {
       find(out, 'outsideNamespace', `${path}.kind`, kind, `creates the cluster-scoped ${what} on the host`);
     } else if (ctx.namespace !== undefined && meta.namespace !== undefined && meta.namespace !== ctx.namespace) {
-      find(out, 'outsideNamespace', `${path}.metadata.namespace`, meta.namespace, `creates ${what} in the host namespace ${String(meta.namespace)}, not the vcluster's`);
+      find(
+        out,
+        'outsideNamespace',
+        `${path}.metadata.namespace`,
+        meta.namespace,
+        `creates ${what} in the host namespace ${String(meta.namespace)}, not the vcluster's`,
+      );
     }
   }
   scanPodSecurity(out, path, obj);
@@ -137,10 +149,22 @@ function scanCharts(out: Findings, charts: unknown): void {
     const at = `experimental.deploy.vcluster.helm[${i}]`;
     const chart = isPlainObject(c.chart) ? c.chart : {};
     if (typeof chart.password === 'string' && chart.password !== '') {
-      find(out, 'credential', `${at}.chart.password`, chart.password, 'puts a Helm repository password into git (and into the vcluster config Secret)');
+      find(
+        out,
+        'credential',
+        `${at}.chart.password`,
+        chart.password,
+        'puts a Helm repository password into git (and into the vcluster config Secret)',
+      );
     }
     if (typeof c.bundle === 'string' && c.bundle !== '') {
-      find(out, 'uncheckedManifest', `${at}.bundle`, `${c.bundle.slice(0, 40)}...`, 'embeds a bundled chart (the guard cannot read it; install the chart from a repository)');
+      find(
+        out,
+        'uncheckedManifest',
+        `${at}.bundle`,
+        `${c.bundle.slice(0, 40)}...`,
+        'embeds a bundled chart (the guard cannot read it; install the chart from a repository)',
+      );
     }
     if (typeof c.values === 'string' && c.values.trim() !== '') {
       const docs = parseDocuments(out, `${at}.values`, c.values);

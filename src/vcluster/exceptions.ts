@@ -25,8 +25,7 @@ export const GUARD_RULES = {
   capabilities: 'adds Linux capabilities beyond the Pod Security baseline set',
   insecureAuth: "switches off authentication or authorization (etcd client certificates, the API server's anonymous access or AlwaysAllow)",
   secret: 'puts a Secret into git (a kind: Secret manifest)',
-  credential:
-    'puts a credential into git and into the vcluster config Secret (a password, token, key or private key in the Helm values)',
+  credential: 'puts a credential into git and into the vcluster config Secret (a password, token, key or private key in the Helm values)',
   outsideNamespace: "creates host objects outside the vcluster's namespace (cluster-scoped objects or another namespace)",
   uncheckedManifest: 'embeds what the guard cannot read (a templated manifest, a bundled chart, YAML that does not parse)',
 } as const;

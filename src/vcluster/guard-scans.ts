@@ -61,10 +61,12 @@ export function scanPodSecurity(out: Findings, path: string, node: unknown): voi
     else if ((key === 'seccompProfile' || key === 'appArmorProfile') && isPlainObject(value) && value.type === 'Unconfined') {
       find(out, 'privileged', `${at}.type`, value.type, `runs without a ${key === 'seccompProfile' ? 'seccomp' : 'AppArmor'} profile`);
     } else if (key === 'hostNetwork' && value === true) find(out, 'hostNetwork', at, value);
-    else if (key === 'hostPort' && typeof value === 'number' && value > 0) find(out, 'hostNetwork', at, value, 'opens a port on the host node (hostPort)');
+    else if (key === 'hostPort' && typeof value === 'number' && value > 0)
+      find(out, 'hostNetwork', at, value, 'opens a port on the host node (hostPort)');
     else if (key === 'hostPID' && value === true) find(out, 'hostPID', at, value);
     else if (key === 'hostIPC' && value === true) find(out, 'hostIPC', at, value);
-    else if (key === 'hostPath' && isPlainObject(value)) find(out, 'hostPath', at, value, `mounts the host node's path ${JSON.stringify(value.path ?? '')}`);
+    else if (key === 'hostPath' && isPlainObject(value))
+      find(out, 'hostPath', at, value, `mounts the host node's path ${JSON.stringify(value.path ?? '')}`);
     else if (key === 'capabilities' && isPlainObject(value) && Array.isArray(value.add)) {
       value.add.forEach((c: unknown, i) => {
         const name = typeof c === 'string' ? c.toUpperCase().replace(/^CAP_/, '') : c;
@@ -99,8 +101,17 @@ export function scanRbacRules(out: Findings, path: string, rules: unknown, clust
     const at = `${path}[${i}]`;
     for (const field of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs']) {
       const list = strings(rule[field]);
-      const wild = list.findIndex((x) => x === '*' || (field === 'nonResourceURLs' && x.endsWith('*')) || (field === 'resources' && x.startsWith('*')));
-      if (wild >= 0) find(out, 'wildcardRbac', `${at}.${field}[${wild}]`, list[wild], `grants ${field} "${list[wild]}": every ${field === 'verbs' ? 'verb' : field === 'apiGroups' ? 'API group' : field === 'resources' ? 'resource' : 'URL'}`);
+      const wild = list.findIndex(
+        (x) => x === '*' || (field === 'nonResourceURLs' && x.endsWith('*')) || (field === 'resources' && x.startsWith('*')),
+      );
+      if (wild >= 0)
+        find(
+          out,
+          'wildcardRbac',
+          `${at}.${field}[${wild}]`,
+          list[wild],
+          `grants ${field} "${list[wild]}": every ${field === 'verbs' ? 'verb' : field === 'apiGroups' ? 'API group' : field === 'resources' ? 'resource' : 'URL'}`,
+        );
     }
     const verbs = strings(rule.verbs);
     const resources = strings(rule.resources);
@@ -111,7 +122,13 @@ export function scanRbacRules(out: Findings, path: string, rules: unknown, clust
     }
     const names = strings(rule.resourceNames);
     if (clusterWide && resources.includes('secrets') && verbs.some((v) => ['get', 'list', 'watch'].includes(v)) && !names.length) {
-      find(out, 'clusterSecretRead', `${at}.resources`, rule.resources, 'lets the ClusterRole read every Secret of the host cluster (secrets without resourceNames)');
+      find(
+        out,
+        'clusterSecretRead',
+        `${at}.resources`,
+        rule.resources,
+        'lets the ClusterRole read every Secret of the host cluster (secrets without resourceNames)',
+      );
     }
   });
 }
@@ -148,13 +165,15 @@ export function scanInsecureFlags(out: Findings, path: string, node: unknown): v
       if (typeof word !== 'string') return;
       const next = value[i + 1];
       const joined = /^--(peer-)?client-cert-auth$/i.test(word) && typeof next === 'string' ? `${word}=${next}` : word;
-      for (const [flag, why] of INSECURE_FLAGS) if (flag.test(joined.trim())) find(out, 'insecureAuth', `${at}[${i}]`, word, `${why} (${joined.trim()})`);
+      for (const [flag, why] of INSECURE_FLAGS)
+        if (flag.test(joined.trim())) find(out, 'insecureAuth', `${at}[${i}]`, word, `${why} (${joined.trim()})`);
     });
   }
 }
 
 /** Keys whose string value is a credential. */
-const CREDENTIAL_KEY = /^(password|passwd|token|identityToken|bearerToken|apiKey|api_key|secretKey|secret_key|accessKey|access_key|privateKey|private_key|clientSecret|client_secret|secretAccessKey)$/i;
+const CREDENTIAL_KEY =
+  /^(password|passwd|token|identityToken|bearerToken|apiKey|api_key|secretKey|secret_key|accessKey|access_key|privateKey|private_key|clientSecret|client_secret|secretAccessKey)$/i;
 /** Environment variable names that carry a credential. */
 const CREDENTIAL_ENV = /(PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)/i;
 

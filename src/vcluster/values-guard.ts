@@ -9,7 +9,7 @@
  * and a reason ({@link GuardException}); an exception that waives nothing is an error.
  */
 import { isDeepStrictEqual } from 'util';
-import { Problems, isPlainObject, showValue } from '../validation';
+import { Problems, isPlainObject } from '../validation';
 import { GuardException, GuardFinding, covers } from './exceptions';
 import { EMBEDDED_MANIFESTS, ManifestContext, scanEmbedded } from './embedded-manifests';
 import { Findings, find, scanCredentials, scanInsecureFlags, scanPodSecurity, scanRbacRules } from './guard-scans';
@@ -61,15 +61,28 @@ function withoutEmbedded(values: JsonObject): JsonObject {
 /** Chart switches that mount host paths, add capabilities or map host Secrets. */
 function scanChartSwitches(out: Findings, values: JsonObject): void {
   if (valueAtPath(values, ['controlPlane', 'hostPathMapper', 'enabled']) === true) {
-    find(out, 'hostPath', 'controlPlane.hostPathMapper.enabled', true, "mounts the host node's pod log folders into the vcluster (host path mapper)");
+    find(
+      out,
+      'hostPath',
+      'controlPlane.hostPathMapper.enabled',
+      true,
+      "mounts the host node's pod log folders into the vcluster (host path mapper)",
+    );
   }
   if (valueAtPath(values, ['controlPlane', 'advanced', 'kubeVip', 'enabled']) === true) {
-    find(out, 'capabilities', 'controlPlane.advanced.kubeVip.enabled', true, 'adds the Linux capabilities NET_ADMIN and NET_RAW to the control plane (kube-vip)');
+    find(
+      out,
+      'capabilities',
+      'controlPlane.advanced.kubeVip.enabled',
+      true,
+      'adds the Linux capabilities NET_ADMIN and NET_RAW to the control plane (kube-vip)',
+    );
   }
   const secrets = valueAtPath(values, ['sync', 'fromHost', 'secrets']);
   if (isPlainObject(secrets) && secrets.enabled === true) {
     const byName = valueAtPath(secrets, ['mappings', 'byName']);
-    if (isPlainObject(byName) && Object.keys(byName).length) find(out, 'hostSecretMapping', 'sync.fromHost.secrets.mappings', secrets.mappings);
+    if (isPlainObject(byName) && Object.keys(byName).length)
+      find(out, 'hostSecretMapping', 'sync.fromHost.secrets.mappings', secrets.mappings);
   }
 }
 
@@ -77,7 +90,12 @@ function scanChartSwitches(out: Findings, values: JsonObject): void {
 function scanRbac(out: Findings, values: JsonObject): void {
   const namespaceSync = valueAtPath(values, ['sync', 'toHost', 'namespaces', 'enabled']) === true;
   for (const [path, clusterWide] of RBAC_RULE_LISTS) {
-    scanRbacRules(out, path.join('.'), valueAtPath(values, path), clusterWide === true || (clusterWide === 'namespaceSync' && namespaceSync));
+    scanRbacRules(
+      out,
+      path.join('.'),
+      valueAtPath(values, path),
+      clusterWide === true || (clusterWide === 'namespaceSync' && namespaceSync),
+    );
   }
   for (const key of ['plugin', 'plugins']) {
     const plugins = values[key];
@@ -124,17 +142,8 @@ export interface GuardOptions extends ManifestContext {
  */
 export function checkHelmValueGuard(problems: Problems, field: string, values: unknown, o: GuardOptions = {}): void {
   const findings = guardHelmValues(values, o);
-  const own = o.exceptions ?? [];
-  const used = new Set<number>();
-  for (const f of findings) {
-    const i = own.findIndex((e) => covers(e, f));
-    if (i >= 0) {
-      used.add(i);
-      continue;
-    }
-    if ((o.siteExceptions ?? []).some((e) => covers(e, f) && isDeepStrictEqual(valueAtGuardPath(o.siteValues ?? {}, e.path), valueAtGuardPath(values, e.path)))) {
-      continue;
-    }
+  const { uncovered, used } = applyExceptions(findings, values, o);
+  for (const f of uncovered) {
     problems.add(
       `${field}.${f.path}`,
       f.value,
@@ -142,15 +151,39 @@ export function checkHelmValueGuard(problems: Problems, field: string, values: u
       `remove it; if it is really needed, add { rule: "${f.rule}", path: "${f.path}", reason: "..." } to ${o.exceptionHome ?? 'exceptions'}`,
     );
   }
-  own.forEach((e, i) => {
+  (o.exceptions ?? []).forEach((e, i) => {
     if (used.has(i)) return;
+    const there = [...new Set(findings.filter((f) => covers({ ...e, rule: f.rule }, f)).map((f) => f.rule))];
     problems.add(
       `${o.exceptionsField ?? 'exceptions'}[${i}]`,
       { rule: e.rule, path: e.path },
-      `an exception that waives a refusal: the guard refuses nothing under ${e.path} by rule "${e.rule}"${
-        findings.some((f) => f.path === e.path || f.path.startsWith(e.path)) ? ` (it refuses ${showValue([...new Set(findings.filter((f) => f.path.startsWith(e.path)).map((f) => f.rule))])} there)` : ''
-      }`,
+      `an exception that waives a refusal: the guard refuses nothing under ${e.path} by rule "${e.rule}"${there.length ? ` (it refuses ${there.map((r) => `"${r}"`).join(', ')} there)` : ''}`,
       'remove the exception',
     );
   });
+}
+
+/**
+ * The findings of the guard in `values` that no exception covers (the vcluster's own, or the
+ * site's while the values at its path are still the site's), and which own exceptions were used.
+ */
+export function applyExceptions(
+  findings: readonly GuardFinding[],
+  values: unknown,
+  o: GuardOptions,
+): { uncovered: GuardFinding[]; used: Set<number> } {
+  const own = o.exceptions ?? [];
+  const used = new Set<number>();
+  const uncovered: GuardFinding[] = [];
+  for (const f of findings) {
+    const i = own.findIndex((e) => covers(e, f));
+    if (i >= 0) used.add(i);
+    else if (!(o.siteExceptions ?? []).some((e) => covers(e, f) && siteValueKept(e, values, o.siteValues))) uncovered.push(f);
+  }
+  return { uncovered, used };
+}
+
+/** Whether the values at a site exception's path are still what the site set there. */
+function siteValueKept(e: GuardException, values: unknown, siteValues: unknown): boolean {
+  return isDeepStrictEqual(valueAtGuardPath(siteValues ?? {}, e.path), valueAtGuardPath(values, e.path));
 }
