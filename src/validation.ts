@@ -339,7 +339,7 @@ export class Problems {
     if (!isPlainObject(value)) return this.add(field, value, 'a map of label keys to string values');
     let ok = true;
     for (const [k, v] of Object.entries(value)) {
-      if (!isLabelKey(k))
+      if (!isLabelKey(k) || UNSAFE_KEYS.includes(k))
         ok = this.add(
           `${field}[${JSON.stringify(k)}]`,
           k,
@@ -374,7 +374,13 @@ export class Problems {
     if (!isPlainObject(value)) return this.add(field, value, 'a map of annotation keys to string values');
     let ok = true;
     for (const [k, v] of Object.entries(value)) {
-      if (!isLabelKey(k)) ok = this.add(`${field}[${JSON.stringify(k)}]`, k, 'an annotation key in the label-key grammar');
+      if (!isLabelKey(k) || UNSAFE_KEYS.includes(k)) {
+        ok = this.add(
+          `${field}[${JSON.stringify(k)}]`,
+          k,
+          'an annotation key in the label-key grammar, other than "constructor" and "prototype"',
+        );
+      }
       if (typeof v !== 'string') ok = this.add(`${field}[${JSON.stringify(k)}]`, v, 'a string value (quote numbers and booleans)');
     }
     const bytes = annotationBytes(value);

@@ -81,10 +81,11 @@ export interface ResolvedVCluster {
  * meaningful only when none were recorded.
  */
 export function resolveDeclaration(problems: Problems, declared: VClusterSpec, platform: Platform): ResolvedVCluster {
-  let spec = declared;
+  const spec = declared;
   if (!isPlainObject(spec)) {
+    // one problem: nothing else of it can be trusted
     problems.add('(declaration)', spec, notPlainDeclaration(spec));
-    spec = { name: '' };
+    return resolveDeclaration(new Problems(), { name: 'invalid' }, platform);
   }
   // Before anything reads into it: no prototype keys, no getters, nothing but data (and an exposure).
   if (

@@ -6,6 +6,7 @@ import type { ApplicationSpecSyncPolicy } from '../../imports/argocd-application
 import { chartLineOf, chartVersionsAllowed } from '../presets';
 import { Problems, isPlainObject, keysOf } from '../validation';
 import type { JsonObject } from './helm-values';
+import { checkNoPodSecurityLabels } from './pod-security-labels';
 
 /** Annotation that keeps Argo CD from pruning or deleting an object. */
 export const KEEP_ON_DELETE = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
@@ -98,4 +99,10 @@ function checkSyncPolicy(problems: Problems, field: string, syncPolicy: JsonObje
   }
   const retry = syncPolicy.retry;
   if (isPlainObject(retry) && retry.limit !== undefined) problems.integer(`${field}.retry.limit`, retry.limit, 0, 100);
+  const managed = syncPolicy.managedNamespaceMetadata;
+  if (isPlainObject(managed)) {
+    problems.labels(`${field}.managedNamespaceMetadata.labels`, managed.labels);
+    checkNoPodSecurityLabels(problems, `${field}.managedNamespaceMetadata.labels`, managed.labels);
+    problems.annotations(`${field}.managedNamespaceMetadata.annotations`, managed.annotations);
+  }
 }

@@ -74,8 +74,9 @@ export function checkResources(problems: Problems, field: string, resources: unk
     if (!isPlainObject(values)) continue;
     for (const [k, v] of Object.entries(values)) {
       if (v === undefined) continue;
-      merged[kind][k] = v;
-      problems.resourceQuantity(`${field}.${kind}.${k}`, k, v);
+      // a quantity in the wrong unit is one mistake: it is not compared with its limit as well
+      if (problems.resourceQuantity(`${field}.${kind}.${k}`, k, v)) merged[kind][k] = v;
+      else delete merged[kind][k];
     }
   }
   for (const k of ['cpu', 'memory']) {

@@ -9,7 +9,7 @@
  * and a reason ({@link GuardException}); an exception that waives nothing is an error.
  */
 import { isDeepStrictEqual } from 'util';
-import { Problems, isPlainObject } from '../validation';
+import { Problems, isPlainObject, keyPath } from '../validation';
 import { GuardException, GuardFinding, covers } from './exceptions';
 import { EMBEDDED_MANIFESTS, ManifestContext, scanEmbedded } from './embedded-manifests';
 import { Findings, find, scanCredentials, scanInsecureFlags, scanPodSecurity, scanRbacRules } from './guard-scans';
@@ -101,7 +101,7 @@ function scanRbac(out: Findings, values: JsonObject): void {
     const plugins = values[key];
     if (!isPlainObject(plugins)) continue;
     for (const [name, plugin] of Object.entries(plugins)) {
-      const at = `${key}[${JSON.stringify(name)}].rbac`;
+      const at = `${keyPath(key, name)}.rbac`;
       scanRbacRules(out, `${at}.clusterRole.extraRules`, valueAtPath(plugin, ['rbac', 'clusterRole', 'extraRules']), true);
       scanRbacRules(out, `${at}.role.extraRules`, valueAtPath(plugin, ['rbac', 'role', 'extraRules']), namespaceSync);
     }
