@@ -96,7 +96,7 @@ export function checkGuardExceptions(problems: Problems, field: string, exceptio
     }
     checkKnownKeys(problems, at, e, GUARD_EXCEPTION_KEYS);
     problems.oneOf(`${at}.rule`, e.rule, GUARD_RULE_NAMES);
-    if (typeof e.path !== 'string' || !GUARD_PATH.test(e.path)) {
+    if (typeof e.path !== 'string' || !GUARD_PATH.test(e.path) || /^helmValues[.[]/.test(e.path)) {
       problems.add(
         `${at}.path`,
         e.path,
