@@ -291,13 +291,20 @@ export class VCluster extends Construct implements IVCluster {
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
     checkValueLimits(problems, 'helmValues', values);
-    checkHelmValueGuard(problems, 'helmValues', values, {
+    const changed = this.finalLayerProblems(problems, values);
+    const guard = new Problems();
+    checkHelmValueGuard(guard, 'helmValues', values, {
       namespace: this.names.namespace,
       exceptions: this.exceptions,
       siteExceptions: this.siteExceptions,
       siteValues: this.siteHelmValues,
     });
-    this.finalLayerProblems(problems, values);
+    // one root cause once: what a changed final value switches on beside it is not reported again
+    for (const g of guard.list) {
+      if (!changed.some((parent) => g.field.startsWith(`${parent}.`) || g.field.startsWith(`${parent}[`))) {
+        problems.add(g.field, g.value, g.allowed, g.fix);
+      }
+    }
     this.podSecurityLabelProblems(problems);
     if (this.deletionPolicy === 'retain') {
       for (const sts of ['controlPlane.statefulSet', 'controlPlane.backingStore.etcd.deploy.statefulSet']) {
@@ -318,12 +325,17 @@ export class VCluster extends Construct implements IVCluster {
     return problems;
   }
 
-  /** Values of a final layer that a later layer changed (each leaf of the layer must hold in the final values). */
-  private finalLayerProblems(problems: Problems, values: JsonObject): void {
+  /**
+   * Values of a final layer that a later layer changed (each leaf of the layer must hold in the
+   * final values); returns the fields of the maps holding them.
+   */
+  private finalLayerProblems(problems: Problems, values: JsonObject): string[] {
+    const changed: string[] = [];
     for (const layer of this.layers.filter((l) => l.final)) {
       for (const [path, expected] of leaves(layer.values)) {
         const actual = valueAtPath(values, path);
         if (isDeepStrictEqual(actual, expected)) continue;
+        changed.push(`helmValues.${path.slice(0, -1).reduce((at, k) => keyPath(at, k), '')}`);
         problems.add(
           `helmValues.${path.reduce((at, k) => keyPath(at, k), '')}`,
           actual,
@@ -332,6 +344,7 @@ export class VCluster extends Construct implements IVCluster {
         );
       }
     }
+    return changed;
   }
 
   /** Pod Security labels of the rendered Namespace and Application: the library's only. */

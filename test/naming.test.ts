@@ -1,4 +1,5 @@
 import { VClusterNames } from '../src';
+import { helmTrunc63, safeConcatName } from '../src/naming';
 import { Problems } from '../src/validation';
 
 describe('VClusterNames', () => {
@@ -86,5 +87,25 @@ describe('VClusterNames', () => {
       gatewayRoute: false,
     });
     expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');
+  });
+});
+
+describe('names the chart and the syncer derive (cluster-scoped on the host)', () => {
+  test('the ClusterRole is cut as the chart cuts it: trunc 63, then one trailing "-" removed', () => {
+    const n = new VClusterNames({ name: 'a'.repeat(50), namespace: 'b'.repeat(6) + '-c' });
+    // vc- + 50 + -v- = 56 characters, then "bbbbbb-" fills 63 and its "-" goes
+    expect(n.chartClusterRole).toBe(`vc-${'a'.repeat(50)}-v-${'b'.repeat(6)}`);
+    expect(n.chartClusterRoleMultiNamespace).toBe(`vc-mn-${'a'.repeat(50)}-v-bbbb`);
+    expect(helmTrunc63('x'.repeat(62) + '--y')).toBe('x'.repeat(62));
+  });
+
+  test('the host-object marker is <namespace>-x-<name>, hashed over 63 characters as the syncer hashes it', () => {
+    expect(new VClusterNames({ name: 'vcluster-media' }).managedBy).toBe('vcluster-media-x-vcluster-media');
+    // sha256("aaaa…-x-bbbb…") computed independently (Python hashlib): first 52 characters, "-", 10 hex digits
+    expect(safeConcatName('a'.repeat(40), 'x', 'b'.repeat(30))).toBe('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x-bbbbbbbbb-99ad6906de');
+    expect(new VClusterNames({ name: 'b'.repeat(30), namespace: 'a'.repeat(40) }).managedBy).toBe(
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x-bbbbbbbbb-99ad6906de',
+    );
+    expect(new VClusterNames({ name: 'app', namespace: 'team' }).hostClusterObjectName('data')).toBe('vcluster-data-x-team-x-app');
   });
 });

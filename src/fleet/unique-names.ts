@@ -32,6 +32,8 @@ interface UniqueRule {
   readonly claims: (r: ResolvedVCluster) => Claim[];
   /** Claims already taken before any vcluster (e.g. the root Application). */
   readonly taken?: ReadonlyArray<[string, string]>;
+  /** Derived from the name and the namespace together: not checked for a file whose name or namespace is a duplicate already. */
+  readonly fromNameAndNamespace?: boolean;
 }
 
 const nsField = (r: ResolvedVCluster) => (r.spec.targetNamespace !== undefined ? 'targetNamespace' : 'name');
@@ -99,6 +101,7 @@ const RULES: readonly UniqueRule[] = [
   },
   {
     what: 'ClusterRole of the chart',
+    fromNameAndNamespace: true,
     claims: (r) =>
       [r.names.chartClusterRole, ...(syncsNamespaces(r) ? [r.names.chartClusterRoleMultiNamespace] : [])].map((role) => ({
         key: onHost(r, role),
@@ -119,9 +122,11 @@ const RULES: readonly UniqueRule[] = [
  */
 export function checkUniqueNames(problems: Problem[], fleet: readonly FleetMember[]): void {
   const duplicateNames = new Set<string>();
+  const duplicatePlaces = new Set<string>();
   for (const rule of RULES) {
     const seen = new Map<string, string>(rule.taken ?? []);
     for (const { file, r } of fleet) {
+      if (rule.fromNameAndNamespace && duplicatePlaces.has(file)) continue;
       for (const c of rule.claims(r)) {
         if (c.derived && duplicateNames.has(file)) continue;
         const other = seen.get(c.key);
@@ -130,6 +135,7 @@ export function checkUniqueNames(problems: Problem[], fleet: readonly FleetMembe
           continue;
         }
         if (rule === RULES[0]) duplicateNames.add(file);
+        if (rule === RULES[0] || rule === RULES[1]) duplicatePlaces.add(file);
         problems.push({
           source: file,
           field: c.field,
@@ -140,7 +146,7 @@ export function checkUniqueNames(problems: Problem[], fleet: readonly FleetMembe
       }
     }
   }
-  checkManagedByMarkers(problems, fleet, duplicateNames);
+  checkManagedByMarkers(problems, fleet, new Set([...duplicateNames, ...duplicatePlaces]));
 }
 
 const article = (what: string) => (/^[aeiouAEIOU]/.test(what) ? 'an' : 'a');
@@ -151,10 +157,10 @@ const article = (what: string) => (/^[aeiouAEIOU]/.test(what) ? 'an' : 'a');
  * one host whose markers are equal would manage each other's volumes; when one ends in
  * `-x-<the other's>`, a tenant can name an object so that its host name is the other's.
  */
-function checkManagedByMarkers(problems: Problem[], fleet: readonly FleetMember[], duplicateNames: ReadonlySet<string>): void {
+function checkManagedByMarkers(problems: Problem[], fleet: readonly FleetMember[], reported: ReadonlySet<string>): void {
   const byMarker = new Map<string, string>();
   for (const { file, r } of fleet) {
-    if (duplicateNames.has(file) && nsDerived(r)) continue;
+    if (reported.has(file)) continue;
     const marker = `${r.names.namespace}-x-${r.names.release}`;
     const key = onHost(r, marker);
     let other = byMarker.get(key);
