@@ -87,6 +87,31 @@ describe('migrate', () => {
     });
   });
 
+  test('what the guard refuses in a request is carried over as an exception, with a comment and a warning', () => {
+    // GIVEN the media request, whose etcd runs without client-certificate authentication
+    const { spec, source } = migrate([fixture('vcluster-media.request.yaml')], 'vcluster-media');
+    // THEN the declaration says so explicitly, and the migration warns
+    expect(spec.exceptions).toEqual([
+      {
+        rule: 'insecureAuth',
+        path: 'controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+        reason:
+          'carried over from the original request: it lets any client that reaches etcd in without a client certificate (--client-cert-auth=false)',
+      },
+    ]);
+    expect(source).toContain('// The original request did this; the Helm values guard refuses it.');
+    expect(logs.filter((l) => l.startsWith('warning:') && l.includes('guard rule "insecureAuth": review it'))).toHaveLength(1);
+  });
+
+  test('throws on a key "__proto__" anywhere in a request, naming its path', () => {
+    const doc = YAML.parse(
+      'spec:\n  name: x\n  vcluster:\n    helmOverrides:\n      controlPlane:\n        __proto__: {statefulSet: {}}\n',
+    );
+    expect(refusal(request(doc.spec))).toBe(
+      'bad.yaml: spec.vcluster.helmOverrides.controlPlane["__proto__"]: {"statefulSet":{}} is not allowed. Allowed: no key named "__proto__", "constructor" or "prototype" (writing one into an object changes how every object behaves). Fix: remove the key',
+    );
+  });
+
   test('dev minimal: the vcluster name becomes the namespace and the chart stays on the original default', () => {
     // GIVEN a request with only spec.name / WHEN migrated
     const { spec, source } = migrate([fixture('dev-minimal.request.yaml')], 'scratch');

@@ -95,6 +95,21 @@ describe('inventory', () => {
     expect(md).toContain('| **fleet** | 2 | **520m** | **1.69Gi** |');
   });
 
+  test("every exception to the Helm values guard is listed, the site's and each vcluster's, with its reason", () => {
+    const md = inventoryMarkdown(build([sandbox, media]));
+    const section = md.slice(md.indexOf('## Exceptions to the Helm values guard'));
+    expect(section.split('\n').filter((l) => l.startsWith('| '))).toEqual([
+      '| applies to | rule | path | reason |',
+      "| the site (platform), for every vcluster that keeps its values | hostSecretMapping | `sync.fromHost.secrets.mappings` | the original platform's design: External Secrets inside each vcluster reads the 1Password Connect token mapped from the host; the chart's ClusterRole then lists every host Secret (replace the mapping to drop this exception) |",
+      '| `vcluster-media` | insecureAuth | `controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]` | carried over from the original request: etcd accepts clients without a certificate until the flag is removed |',
+    ]);
+  });
+
+  test('no exception, no section', () => {
+    const site = { ...platform, helmValues: {}, exceptions: [] };
+    expect(inventoryMarkdown(build([sandbox], site))).not.toContain('Exceptions');
+  });
+
   test('an empty fleet', () => {
     expect(inventoryMarkdown([])).toContain('No vclusters are declared.');
   });
