@@ -31,19 +31,23 @@ export const BASELINE_CAPABILITIES: readonly string[] = [
   'SYS_CHROOT',
 ];
 
-/** Every (path, key, value, parent) of a tree, depth first, in key order. */
-function* entries(path: string, node: unknown): Generator<[string, string, unknown, Record<string, unknown> | unknown[]]> {
+/** What {@link visit} calls for every entry of a tree. */
+type Visitor = (path: string, key: string, value: unknown, parent: Record<string, unknown> | unknown[]) => void;
+
+/** Calls `f` with every (path, key, value, parent) of a tree, depth first, in key order. */
+function visit(path: string, node: unknown, f: Visitor): void {
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       const at = `${path}[${i}]`;
-      yield [at, String(i), node[i], node];
-      yield* entries(at, node[i]);
+      f(at, String(i), node[i], node);
+      if (node[i] !== null && typeof node[i] === 'object') visit(at, node[i], f);
     }
   } else if (isPlainObject(node)) {
-    for (const [k, v] of Object.entries(node)) {
+    for (const k of Object.keys(node)) {
+      const v = node[k];
       const at = keyPath(path, k);
-      yield [at, k, v, node];
-      yield* entries(at, v);
+      f(at, k, v, node);
+      if (v !== null && typeof v === 'object') visit(at, v, f);
     }
   }
 }
@@ -54,7 +58,7 @@ function* entries(path: string, node: unknown): Generator<[string, string, unkno
  * tree that holds pod specs, containers or security contexts (values, manifests, chart values).
  */
 export function scanPodSecurity(out: Findings, path: string, node: unknown): void {
-  for (const [at, key, value] of entries(path, node)) {
+  visit(path, node, (at, key, value) => {
     if (key === 'privileged' && value === true) find(out, 'privileged', at, value);
     else if (key === 'hostProcess' && value === true) find(out, 'privileged', at, value, 'runs a Windows host process (hostProcess)');
     else if (key === 'procMount' && value === 'Unmasked') find(out, 'privileged', at, value, 'mounts /proc unmasked');
@@ -75,7 +79,7 @@ export function scanPodSecurity(out: Findings, path: string, node: unknown): voi
         }
       });
     }
-  }
+  });
 }
 
 /** Groups and users that stand for everyone. */
@@ -159,8 +163,8 @@ const INSECURE_FLAGS: ReadonlyArray<[RegExp, string]> = [
  * off authentication (`--client-cert-auth=false` also as two words).
  */
 export function scanInsecureFlags(out: Findings, path: string, node: unknown): void {
-  for (const [at, key, value] of entries(path, node)) {
-    if (!['extraArgs', 'command', 'args'].includes(key) || !Array.isArray(value)) continue;
+  visit(path, node, (at, key, value) => {
+    if (!['extraArgs', 'command', 'args'].includes(key) || !Array.isArray(value)) return;
     value.forEach((word: unknown, i) => {
       if (typeof word !== 'string') return;
       const next = value[i + 1];
@@ -168,7 +172,7 @@ export function scanInsecureFlags(out: Findings, path: string, node: unknown): v
       for (const [flag, why] of INSECURE_FLAGS)
         if (flag.test(joined.trim())) find(out, 'insecureAuth', `${at}[${i}]`, word, `${why} (${joined.trim()})`);
     });
-  }
+  });
 }
 
 /** Keys whose string value is a credential. */
@@ -183,8 +187,8 @@ const CREDENTIAL_ENV = /(PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|ACCE
  * and PEM private keys anywhere.
  */
 export function scanCredentials(out: Findings, path: string, node: unknown): void {
-  for (const [at, key, value, parent] of entries(path, node)) {
-    if (typeof value !== 'string' || value === '') continue;
+  visit(path, node, (at, key, value, parent) => {
+    if (typeof value !== 'string' || value === '') return;
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) find(out, 'credential', at, value, 'puts a PEM private key into git');
     else if (CREDENTIAL_KEY.test(key)) find(out, 'credential', at, value, `puts a ${key} into git (and into the vcluster config Secret)`);
     else if (key === 'auth' && /registry\.auth\.[^.]+$|registry\.auth\["[^"]*"\]$/.test(at.slice(0, at.lastIndexOf('.')))) {
@@ -194,5 +198,5 @@ export function scanCredentials(out: Findings, path: string, node: unknown): voi
     } else if (/^[a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:[^@/\s]+@/i.test(value) || /(^|[\s;&?])password=[^\s;&]+/i.test(value)) {
       find(out, 'credential', at, value, 'puts a password (inside a URL or connection string) into git');
     }
-  }
+  });
 }

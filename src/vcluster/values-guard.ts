@@ -50,8 +50,10 @@ export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): Gua
 
 /** The values without the embedded manifests and charts (scanned as manifests, not as text). */
 function withoutEmbedded(values: JsonObject): JsonObject {
+  const embedded = [...EMBEDDED_MANIFESTS.map((m) => m.path), ['experimental', 'deploy', 'vcluster', 'helm']];
+  if (embedded.every((path) => valueAtPath(values, path) === undefined)) return values;
   const copy = cloneJson(values);
-  for (const path of [...EMBEDDED_MANIFESTS.map((m) => m.path), ['experimental', 'deploy', 'vcluster', 'helm']]) {
+  for (const path of embedded) {
     const parent = valueAtPath(copy, path.slice(0, -1));
     if (isPlainObject(parent)) delete parent[path[path.length - 1]];
   }
