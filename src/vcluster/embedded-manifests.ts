@@ -85,7 +85,8 @@ export function scanEmbedded(out: Findings, values: unknown, ctx: ManifestContex
 
 /** Parses YAML text of one or more documents; a parse error is a finding. */
 function parseDocuments(out: Findings, path: string, text: string): unknown[] | undefined {
-  const docs = YAML.parseAllDocuments(text, { uniqueKeys: true });
+  // merge keys resolved as the Go YAML libraries resolve them; a duplicate key is refused
+  const docs = YAML.parseAllDocuments(text, { uniqueKeys: true, merge: true });
   if (!Array.isArray(docs)) return [];
   const broken = docs.find((d) => d.errors.length);
   if (broken) {
@@ -104,12 +105,15 @@ function parseDocuments(out: Findings, path: string, text: string): unknown[] | 
 function scanManifests(out: Findings, path: string, text: string, side: Side, ctx: ManifestContext): void {
   const docs = parseDocuments(out, path, text);
   if (!docs) return;
-  docs.forEach((doc, i) => {
-    if (!isPlainObject(doc)) return;
+  docs.forEach((raw, i) => {
     const at = `${path}[${i}]`;
+    // a document that is a list is read as a List of its items
+    const doc = Array.isArray(raw) ? { kind: 'List', items: raw } : raw;
+    if (!isPlainObject(doc)) return;
+    const items = Array.isArray(raw) ? `${at}` : `${at}.items`;
     const objects: Array<[string, Record<string, unknown>]> =
       typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)
-        ? doc.items.flatMap((x, j) => (isPlainObject(x) ? [[`${at}.items[${j}]`, x] as [string, Record<string, unknown>]] : []))
+        ? doc.items.flatMap((x, j) => (isPlainObject(x) ? [[`${items}[${j}]`, x] as [string, Record<string, unknown>]] : []))
         : [[at, doc]];
     for (const [p, obj] of objects) scanObject(out, p, obj, side, ctx);
   });

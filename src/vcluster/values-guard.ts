@@ -35,6 +35,7 @@ export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): Gua
   scanInsecureFlags(out, '', plain);
   scanCredentials(out, '', plain);
   scanChartSwitches(out, values);
+  scanTemplated(out, values);
   scanRbac(out, values);
   scanEmbedded(out, values, ctx);
   const seen = new Set<string>();
@@ -87,6 +88,33 @@ function scanChartSwitches(out: Findings, values: JsonObject): void {
       find(out, 'hostSecretMapping', 'sync.fromHost.secrets.mappings', secrets.mappings);
   }
 }
+
+/** Values the chart renders through Helm's `tpl` (0.30, 0.31, 0.36): a template written there runs at install. */
+const TEMPLATED_VALUES: ReadonlyArray<readonly string[]> = [
+  ['controlPlane', 'statefulSet', 'persistence', 'addVolumes'],
+  ['controlPlane', 'ingress', 'spec'],
+  ['controlPlane', 'tlsRoute', 'spec'],
+];
+
+/** Template actions (`{{`) in a key or a string of the values the chart passes through `tpl`. */
+function scanTemplated(out: Findings, values: JsonObject): void {
+  const walk = (path: string, node: unknown): void => {
+    if (typeof node === 'string') {
+      if (node.includes('{{')) find(out, 'uncheckedManifest', path, node, TEMPLATE_WHY);
+    } else if (Array.isArray(node)) {
+      node.forEach((x, i) => walk(`${path}[${i}]`, x));
+    } else if (isPlainObject(node)) {
+      for (const [k, v] of Object.entries(node)) {
+        if (k.includes('{{')) find(out, 'uncheckedManifest', keyPath(path, k), k, TEMPLATE_WHY);
+        walk(keyPath(path, k), v);
+      }
+    }
+  };
+  for (const path of TEMPLATED_VALUES) walk(path.join('.'), valueAtPath(values, path));
+}
+
+const TEMPLATE_WHY =
+  'puts a template action ({{ }}) into values the chart renders with tpl: it would run at install (write the value literally)';
 
 /** The RBAC rules of the chart's Role and ClusterRole, and of plugins. */
 function scanRbac(out: Findings, values: JsonObject): void {

@@ -507,6 +507,12 @@ const hostile: Array<[string, Record<string, unknown>, string, unknown]> = [
     'helmValues.experimental.deploy.vcluster.helm[0].values.securityContext.privileged',
     true,
   ],
+  [
+    'a template in addVolumes (the chart renders it with tpl)',
+    { helmValues: { controlPlane: { statefulSet: { persistence: { addVolumes: [{ name: 'x', configMap: { name: '{{ "x" }}' } }] } } } } },
+    'helmValues.controlPlane.statefulSet.persistence.addVolumes[0].configMap.name',
+    '{{ "x" }}',
+  ],
   // the guard: authentication, Secrets and credentials, what it cannot read, where host objects go
   [
     'anonymous API server',

@@ -225,6 +225,34 @@ describe('what the guard reads', () => {
     ]);
   });
 
+  test('values the chart renders with tpl may hold no template action (it would run at install)', () => {
+    const values = {
+      controlPlane: {
+        statefulSet: { persistence: { addVolumes: [{ name: 'x', configMap: { name: '{{ "x\\n  hostPath: {path: /}" }}' } }] } },
+        ingress: { spec: { '{{ .Values.x }}': 'y' } },
+      },
+    };
+    expect(guardHelmValues(values).map((f) => [f.rule, f.path])).toEqual([
+      ['uncheckedManifest', 'controlPlane.ingress.spec["{{ .Values.x }}"]'],
+      ['uncheckedManifest', 'controlPlane.statefulSet.persistence.addVolumes[0].configMap.name'],
+    ]);
+  });
+
+  test('YAML merge keys are resolved, a document that is a list is read item by item, a duplicate key is refused', () => {
+    const manifests = (text: string) =>
+      guardHelmValues({ experimental: { deploy: { vcluster: { manifests: text } } } }).map((f) => [f.rule, f.path]);
+    expect(
+      manifests(
+        'kind: Pod\nmetadata: {annotations: {a: &b {privileged: true}}}\nspec: {containers: [{name: c, securityContext: {<<: *b}}]}\n',
+      ),
+    ).toEqual([
+      ['privileged', 'experimental.deploy.vcluster.manifests[0].metadata.annotations.a.privileged'],
+      ['privileged', 'experimental.deploy.vcluster.manifests[0].spec.containers[0].securityContext.privileged'],
+    ]);
+    expect(manifests('- kind: Secret\n  metadata: {name: s}\n')).toEqual([['secret', 'experimental.deploy.vcluster.manifests[0][0].kind']]);
+    expect(manifests('kind: Pod\nkind: Secret\n')).toEqual([['uncheckedManifest', 'experimental.deploy.vcluster.manifests']]);
+  });
+
   test('role rules are cluster-wide when the chart syncs namespaces (its Role becomes a ClusterRole)', () => {
     const rule = { apiGroups: [''], resources: ['secrets'], verbs: ['list'] };
     expect(guardHelmValues({ rbac: { role: { extraRules: [rule] } } })).toEqual([]);
