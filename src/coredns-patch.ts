@@ -4,14 +4,19 @@
  * {@link VCluster} as Helm values.
  */
 import { Construct } from 'constructs';
-import { REPLICA_LIMITS } from './presets';
-import { Problems, isPlainObject, keysOf } from './validation';
+import { ChartLine, REPLICA_LIMITS } from './presets';
+import { Problems, ValidationError, isPlainObject, keysOf } from './validation';
+import { valueAtPath } from './vcluster/helm-values';
 import type { IVCluster } from './vcluster/ivcluster';
 
 /** Port the vcluster's CoreDNS listens on inside its pod. */
 export const COREDNS_PORT = 1053;
 /** The host resolver, what a forward to "the node's DNS" means inside a pod. */
 export const HOST_RESOLVER = '/etc/resolv.conf';
+/** The zone the chart's Corefile always serves (besides a cluster domain of the vcluster's own). */
+export const CHART_CLUSTER_DOMAIN = 'cluster.local';
+/** TTL of the answers of the `kubernetes` plugin: the original platform's Corefile set 30 s (the plugin's default is 5 s). */
+export const KUBERNETES_TTL_SECONDS = 30;
 
 /** A DNS zone forwarded to its own upstream servers. */
 export interface ForwardZone {
@@ -69,8 +74,14 @@ function checkForwardZone(
   const name = typeof zone === 'string' ? zone.replace(/\.$/, '') : zone;
   if (p.dnsSubdomain(`${field}.zone`, name)) {
     const n = name as string;
-    if (n === clusterDomain || n.endsWith(`.${clusterDomain}`)) {
-      p.add(`${field}.zone`, zone, `a zone outside the cluster domain "${clusterDomain}" (the kubernetes plugin serves it)`);
+    const served = clusterDomain === CHART_CLUSTER_DOMAIN ? [clusterDomain] : [clusterDomain, CHART_CLUSTER_DOMAIN];
+    const inside = served.find((d) => n === d || n.endsWith(`.${d}`));
+    if (inside) {
+      p.add(
+        `${field}.zone`,
+        zone,
+        `a zone outside the cluster domain "${clusterDomain}"${served.length > 1 ? ' and "cluster.local"' : ''} (the kubernetes plugin serves ${served.length > 1 ? 'them' : 'it'})`,
+      );
     } else if (existing.includes(n)) {
       p.add(`${field}.zone`, zone, 'a zone that is not forwarded already');
     }
@@ -110,15 +121,127 @@ export function checkCoreDnsSettings(p: Problems, s: CoreDnsSettings, clusterDom
 }
 
 /**
+ * What the chart's default Corefile depends on besides the DNS settings: values of the vcluster's
+ * Helm values (the chart's defaults where they set none).
+ */
+export interface CorefileContext {
+  /** Cluster domain inside the vcluster (`networking.advanced.clusterDomain`). */
+  readonly clusterDomain: string;
+  /** `networking.advanced.proxyKubelets.byHostname`: fake node hostnames resolve through the node-name rewrite. */
+  readonly nodeHostnames: boolean;
+  /** `networking.advanced.fallbackHostCluster`: names the vcluster does not know fall through to the host cluster's DNS. */
+  readonly fallbackHostCluster: boolean;
+  /** `policies.networkPolicy.fallbackDns`, when `policies.networkPolicy.enabled` (the chart then forwards to it second). */
+  readonly networkPolicyFallbackDns?: string;
+  /** `controlPlane.coredns.embedded` (vcluster Pro): CoreDNS runs inside the control plane. */
+  readonly embedded: boolean;
+  /** `networking.resolveDNS` is not empty (with embedded CoreDNS the `vcluster` plugin resolves those rules). */
+  readonly resolveDns: boolean;
+}
+
+/** The project's additions to the chart's Corefile: upstreams, cache TTL and forward zones. */
+export interface CorefileAdditions {
+  /** Upstreams of everything else (the host resolver by default). */
+  readonly upstreams: readonly string[];
+  /** Cache TTL in seconds. */
+  readonly cacheSeconds: number;
+  /** Zones forwarded to their own upstreams, one server block each. */
+  readonly forwardZones: readonly ForwardZone[];
+}
+
+/**
+ * The chart's default Corefile with the project's additions. The default is the syncer's template
+ * (`pkg/coredns/template.go`, used whenever `overwriteConfig` is empty); read at the tags v0.30.4,
+ * v0.31.1, v0.31.3 and v0.36.1, where it is identical: the node-name `rewrite`, the `kubernetes`
+ * plugin for the cluster domain and `cluster.local`, `hosts /etc/coredns/NodeHosts` (the fake
+ * nodes the syncer writes there), `prometheus :9153`, `forward`, `cache`, `loop`, `reload`,
+ * `loadbalance`, and `import /etc/coredns/custom/*.server` (a tenant's `coredns-custom`
+ * ConfigMap). The additions: the upstreams of `forward`, the cache TTL, `ttl 30` for the
+ * `kubernetes` plugin (the original platform's), and one server block per forward zone.
+ */
+function chartDefaultCorefile(c: CorefileContext, a: CorefileAdditions): string {
+  const i = '    ';
+  const lines = [`.:${COREDNS_PORT} {`, `${i}errors`, `${i}health`, `${i}ready`];
+  if (c.embedded && c.resolveDns) lines.push(`${i}vcluster`);
+  if (c.nodeHostnames) lines.push(`${i}rewrite name regex .*\\.nodes\\.vcluster\\.com kubernetes.default.svc.${CHART_CLUSTER_DOMAIN}`);
+  const domains = c.clusterDomain === CHART_CLUSTER_DOMAIN ? CHART_CLUSTER_DOMAIN : `${c.clusterDomain} ${CHART_CLUSTER_DOMAIN}`;
+  lines.push(`${i}kubernetes ${domains} in-addr.arpa ip6.arpa {`);
+  if (c.embedded) lines.push(`${i}${i}kubeconfig /data/vcluster/admin.conf`);
+  lines.push(
+    `${i}${i}pods insecure`,
+    `${i}${i}fallthrough ${c.fallbackHostCluster ? `${CHART_CLUSTER_DOMAIN} ` : ''}in-addr.arpa ip6.arpa`,
+    `${i}${i}ttl ${KUBERNETES_TTL_SECONDS}`,
+    `${i}}`,
+    `${i}hosts /etc/coredns/NodeHosts {`,
+    `${i}${i}ttl 60`,
+    `${i}${i}reload 15s`,
+    `${i}${i}fallthrough`,
+    `${i}}`,
+    `${i}prometheus :9153`,
+  );
+  if (!c.fallbackHostCluster && c.networkPolicyFallbackDns !== undefined) {
+    lines.push(`${i}forward . ${a.upstreams.join(' ')} ${c.networkPolicyFallbackDns} {`, `${i}${i}policy sequential`, `${i}}`);
+  } else {
+    lines.push(`${i}forward . ${a.upstreams.join(' ')}`);
+  }
+  lines.push(`${i}cache ${a.cacheSeconds}`, `${i}loop`);
+  if (!c.embedded) lines.push(`${i}reload`);
+  lines.push(`${i}loadbalance`, '}');
+  for (const z of a.forwardZones) {
+    lines.push(
+      '',
+      `${z.zone}:${COREDNS_PORT} {`,
+      `${i}errors`,
+      `${i}cache ${a.cacheSeconds}`,
+      `${i}forward . ${z.upstreams.join(' ')}`,
+      '}',
+    );
+  }
+  lines.push('', 'import /etc/coredns/custom/*.server');
+  return lines.join('\n');
+}
+
+/** The chart's Corefile per supported chart line (each line's template, read at its tags). */
+export const CHART_COREFILES: Readonly<Record<ChartLine, (c: CorefileContext, a: CorefileAdditions) => string>> = {
+  '0.30': chartDefaultCorefile,
+  '0.31': chartDefaultCorefile,
+};
+
+/** The values the chart's Corefile depends on, read from a vcluster's Helm values (chart defaults where unset). */
+export function corefileContext(values: unknown): CorefileContext {
+  const at = (path: string) => valueAtPath(values, path.split('.'));
+  const resolveDns = at('networking.resolveDNS');
+  const policy = at('policies.networkPolicy.enabled') === true;
+  const fallbackDns = at('policies.networkPolicy.fallbackDns');
+  return {
+    clusterDomain:
+      typeof at('networking.advanced.clusterDomain') === 'string'
+        ? (at('networking.advanced.clusterDomain') as string)
+        : CHART_CLUSTER_DOMAIN,
+    nodeHostnames: at('networking.advanced.proxyKubelets.byHostname') !== false,
+    fallbackHostCluster: at('networking.advanced.fallbackHostCluster') === true,
+    networkPolicyFallbackDns: policy ? (typeof fallbackDns === 'string' ? fallbackDns : '8.8.8.8') : undefined,
+    embedded: at('controlPlane.coredns.embedded') === true,
+    resolveDns: Array.isArray(resolveDns) && resolveDns.length > 0,
+  };
+}
+
+/**
  * The DNS of a vcluster: the Corefile of the CoreDNS the vcluster chart deploys inside the virtual
  * cluster, its forward zones, upstreams and cache, and its replicas.
  *
- * The Corefile (`controlPlane.coredns.overwriteConfig`) serves the cluster domain and the reverse
- * zones from the vcluster's API (`kubernetes` plugin, `ttl 30`), exposes metrics on `:9153`,
- * forwards everything else to the upstreams (by default the host resolver `/etc/resolv.conf`), and
- * adds one server block per forward zone. The vcluster chart renders it into its own ConfigMap; no
- * other ConfigMap is needed (the original platform's `vc-<name>-coredns` ConfigMap was read by
- * nothing and is not rendered).
+ * The Corefile (`controlPlane.coredns.overwriteConfig`) replaces the chart's whole default, so it is
+ * the chart line's default Corefile ({@link CHART_COREFILES}) with the project's additions: the
+ * node-name rewrite, the `kubernetes` plugin (cluster domain, `cluster.local`, reverse zones,
+ * `ttl 30`), `hosts /etc/coredns/NodeHosts`, metrics on `:9153`, `forward` to the upstreams (by
+ * default the host resolver `/etc/resolv.conf`), the cache TTL, one server block per forward zone,
+ * and `import /etc/coredns/custom/*.server`, so fake node names resolve and a tenant's
+ * `coredns-custom` ConfigMap still works. What the default depends on is read from the
+ * vcluster's Helm values (node hostnames, the network-policy fallback DNS, embedded CoreDNS); with
+ * `networking.advanced.fallbackHostCluster` the upstreams must be given (the chart forwards to the
+ * host cluster's DNS address, which only the running syncer knows). The vcluster chart renders
+ * the Corefile into its own ConfigMap; no other ConfigMap is needed (the original platform's
+ * `vc-<name>-coredns` ConfigMap was read by nothing and is not rendered).
  *
  * @example
  * const dns = new CoreDnsPatch(chart, 'Dns', { vcluster, replicas: 2 }); // serves vcluster.clusterDomain
@@ -138,6 +261,7 @@ export class CoreDnsPatch extends Construct {
   public readonly replicas?: number;
   private readonly zones: ForwardZone[] = [];
   private readonly vcluster: IVCluster;
+  private readonly upstreamsGiven: boolean;
 
   constructor(scope: Construct, id: string, props: CoreDnsPatchProps) {
     super(scope, id);
@@ -145,12 +269,22 @@ export class CoreDnsPatch extends Construct {
     this.clusterDomain = props.vcluster.clusterDomain;
     checkCoreDnsSettings(p, props, this.clusterDomain);
     this.replicas = props.replicas;
+    this.upstreamsGiven = Array.isArray(props.upstreams);
     this.upstreams = Array.isArray(props.upstreams) ? [...props.upstreams] : [HOST_RESOLVER];
     this.cacheSeconds = props.cacheSeconds ?? 30;
-    p.throwIfAny(`CoreDnsPatch of "${props.vcluster.names.release}"`);
     this.vcluster = props.vcluster;
+    if (!this.upstreamsGiven && corefileContext(props.vcluster.helmValues()).fallbackHostCluster) {
+      p.add(
+        'upstreams',
+        undefined,
+        'the host cluster\'s DNS address (e.g. ["10.96.0.10"]) while networking.advanced.fallbackHostCluster is true: the chart forwards to it, and only the running syncer knows it',
+        'set coredns.upstreams to the host cluster DNS Service address',
+      );
+    }
+    p.throwIfAny(`CoreDnsPatch of "${props.vcluster.names.release}"`);
     for (const z of props.forwardZones ?? []) this.zones.push({ zone: z.zone.replace(/\.$/, ''), upstreams: [...z.upstreams] });
     this.contribute();
+    this.node.addValidation({ validate: () => this.staleness() });
   }
 
   /**
@@ -178,30 +312,20 @@ export class CoreDnsPatch extends Construct {
     return this.zones;
   }
 
-  /** The Corefile, exactly as the chart receives it (no trailing newline). */
+  /**
+   * The Corefile, exactly as the chart receives it (no trailing newline): the chart line's default
+   * for the vcluster's current Helm values, with this patch's additions.
+   */
   public corefile(): string {
-    const lines = [
-      `.:${COREDNS_PORT} {`,
-      '  errors',
-      '  health',
-      '  ready',
-      `  kubernetes ${this.clusterDomain} in-addr.arpa ip6.arpa {`,
-      '    pods insecure',
-      '    fallthrough in-addr.arpa ip6.arpa',
-      '    ttl 30',
-      '  }',
-      '  prometheus 0.0.0.0:9153',
-      `  forward . ${this.upstreams.join(' ')}`,
-      `  cache ${this.cacheSeconds}`,
-      '  loop',
-      '  reload',
-      '  loadbalance',
-      '}',
-    ];
-    for (const z of this.zones) {
-      lines.push(`${z.zone}:${COREDNS_PORT} {`, '  errors', `  cache ${this.cacheSeconds}`, `  forward . ${z.upstreams.join(' ')}`, '}');
-    }
-    return lines.join('\n');
+    return this.corefileFor(this.vcluster.helmValues());
+  }
+
+  private corefileFor(values: unknown): string {
+    return CHART_COREFILES[this.vcluster.chartLine](corefileContext(values), {
+      upstreams: this.upstreams,
+      cacheSeconds: this.cacheSeconds,
+      forwardZones: this.zones,
+    });
   }
 
   /** Hands the current Corefile (and replicas) to the vcluster; a later call's values win. */
@@ -209,5 +333,19 @@ export class CoreDnsPatch extends Construct {
     const coredns: Record<string, unknown> = { enabled: true, overwriteConfig: this.corefile() };
     if (this.replicas !== undefined) coredns.deployment = { replicas: this.replicas };
     this.vcluster.addHelmValues('CoreDnsPatch', { controlPlane: { coredns } });
+  }
+
+  /** Refuses final values that no longer match the Corefile (values added later changed what it depends on). */
+  private staleness(): string[] {
+    const values = this.vcluster.helmValues();
+    const written = valueAtPath(values, ['controlPlane', 'coredns', 'overwriteConfig']);
+    if (written === this.corefileFor(values)) return [];
+    const problem = {
+      field: 'controlPlane.coredns.overwriteConfig',
+      value: written,
+      allowed: `the Corefile the CoreDnsPatch of "${this.vcluster.names.release}" renders for the final Helm values (the chart's default with its additions)`,
+      fix: 'add Helm values that change networking or policies before the CoreDnsPatch is created, and never set overwriteConfig by hand',
+    };
+    return [new ValidationError([problem], `CoreDNS of "${this.vcluster.names.release}"`).message];
   }
 }

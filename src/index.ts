@@ -20,6 +20,8 @@ export type {
   PlatformOnePassword,
   PlatformRegistration,
   PlatformSecretStore,
+  PlatformVCluster,
+  PlatformVClusterSecret,
   RegistrationContext,
   VClusterHelmValues,
   WorkloadRepo,
@@ -39,6 +41,8 @@ export { ArgoRegistration } from './argo-registration';
 export type { ArgoRegistrationForVClusterProps, ArgoRegistrationFromExistingProps, ArgoRegistrationProps } from './argo-registration';
 export { KubeconfigSync } from './kubeconfig-sync';
 export type { KubeconfigSyncProps } from './kubeconfig-sync';
+export { VClusterSecretSync } from './registration/vcluster-secret-sync';
+export type { VClusterSecretSyncProps } from './registration/vcluster-secret-sync';
 export { CoreDnsPatch } from './coredns-patch';
 export type { CoreDnsPatchProps, CoreDnsSettings, ForwardZone } from './coredns-patch';
 export { Exposure } from './exposure/exposure';
@@ -59,8 +63,6 @@ export type {
   PodSecurityLevel,
   StrictIsolationSettings,
 } from './isolation/settings';
-export { EtcdPki } from './etcd/etcd-pki';
-export type { EtcdPkiProps } from './etcd/etcd-pki';
 
 // Settings types of the declaration's sections.
 export type { ArgoCdSettings, KubeconfigSyncStrategy, RegistrationInputs } from './registration/settings';
@@ -74,6 +76,7 @@ export type {
   MetricsServerIntegration,
 } from './vcluster/integrations';
 export type { ControlPlanePersistence, ControlPlaneResources, ResourceQuantities } from './vcluster/sizing';
+export type { VClusterEdition } from './vcluster/edition';
 
 // Shared: names, presets, errors.
 export { VClusterNames } from './naming';

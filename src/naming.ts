@@ -64,12 +64,15 @@ export class VClusterNames {
   public readonly etcd: string;
   /** Deployed etcd: headless Service `N-etcd-headless`. */
   public readonly etcdHeadless: string;
-  /** etcd PKI: the merged Secret `N-etcd-certs` (never `N-certs`, the chart's own PKI Secret). */
-  public readonly etcdCerts: string;
-  /** etcd PKI: prefix of the CA/server/peer Certificates and Issuers, `N-etcd`. */
+  /**
+   * The retired etcd PKI: prefix of its CA/server/peer Certificates, `N-etcd`. Nothing renders them
+   * any more; the name stays for the alert facts that still describe them.
+   */
   public readonly etcdPkiPrefix: string;
-  /** etcd PKI: ServiceAccount, Role, RoleBinding and Job `N-etcd-certs-merge`. */
+  /** The retired etcd PKI: its merge Job `N-etcd-certs-merge` (nothing renders it; kept for the alert facts). */
   public readonly etcdCertsMerge: string;
+  /** Secret kept inside the vcluster: the SecretStore of the vcluster's own API, `N-vcluster-api`. */
+  public readonly vclusterApiStore: string;
   /** The chart's ClusterRole/Binding (cluster-scoped): `vc-N-v-T`, cut to 63 characters as the chart cuts it. */
   public readonly chartClusterRole: string;
   /** The chart's ClusterRole/Binding when it syncs namespaces (cluster-scoped): `vc-mn-N-v-T`, cut to 63 characters. */
@@ -103,9 +106,9 @@ export class VClusterNames {
     this.apiRoute = `${n}-api`;
     this.etcd = `${n}-etcd`;
     this.etcdHeadless = `${n}-etcd-headless`;
-    this.etcdCerts = `${n}-etcd-certs`;
     this.etcdPkiPrefix = `${n}-etcd`;
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
+    this.vclusterApiStore = `${n}-vcluster-api`;
     this.chartClusterRole = helmTrunc63(`vc-${n}-v-${this.namespace}`);
     this.chartClusterRoleMultiNamespace = helmTrunc63(`vc-mn-${n}-v-${this.namespace}`);
     this.managedBy = safeConcatName(this.namespace, 'x', n);
@@ -123,6 +126,16 @@ export class VClusterNames {
    */
   public hostClusterObjectName(name: string): string {
     return safeConcatName('vcluster', name, 'x', this.namespace, 'x', this.release);
+  }
+
+  /** Secret kept inside the vcluster: the ExternalSecret and host Secret holding its values, `N-<secret>`. */
+  public vclusterSecretSource(secret: string): string {
+    return `${this.release}-${secret}`;
+  }
+
+  /** Secret kept inside the vcluster: the PushSecret writing it there, `N-<secret>-push`. */
+  public vclusterSecretPush(secret: string): string {
+    return `${this.release}-${secret}-push`;
   }
 
   /** The etcd member pod names for `replicas` members: `N-etcd-0` … */
@@ -160,8 +173,11 @@ export class VClusterNames {
       tooLong('the etcd headless Service', this.etcdHeadless, MAX_NAME);
       tooLong('the last etcd member', `${this.etcd}-${Math.max(0, features.deployedEtcd - 1)}`, MAX_NAME);
     }
-    if (features.etcdPki) tooLong('the etcd certs merge Job', this.etcdCertsMerge, MAX_NAME);
     if (features.gatewayRoute) tooLong('the API route', this.apiRoute, MAX_NAME);
+    if (features.vclusterSecret !== undefined) {
+      tooLong('the SecretStore of the vcluster API', this.vclusterApiStore, MAX_NAME);
+      tooLong('the PushSecret of the Secret kept inside the vcluster', this.vclusterSecretPush(features.vclusterSecret), MAX_NAME);
+    }
   }
 }
 
@@ -188,10 +204,10 @@ export interface NamingFeatures {
   readonly kubeconfigSync: 'pushSecret' | 'job';
   /** Number of deployed etcd members, 0 when etcd is not deployed. */
   readonly deployedEtcd: number;
-  /** Whether the etcd PKI is rendered. */
-  readonly etcdPki: boolean;
   /** Whether a Gateway API route is rendered for the API. */
   readonly gatewayRoute: boolean;
+  /** Name of the Secret the site keeps inside every vcluster, when it keeps one. @default - none */
+  readonly vclusterSecret?: string;
 }
 
 /**

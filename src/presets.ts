@@ -52,12 +52,19 @@ export const DEFAULT_TOOLING_IMAGE = 'docker.io/alpine/k8s:1.34.3';
 /** The vcluster chart this project installs unless the site or the declaration says otherwise. */
 export const DEFAULT_CHART = { repoURL: 'https://charts.loft.sh', name: 'vcluster', version: '0.31.3' } as const;
 
-/** The presets. `prod` keeps data when its declaration is removed; `dev` cleans up. */
+/**
+ * The presets. `prod` keeps data when its declaration is removed; `dev` cleans up.
+ *
+ * Both keep the control plane's store on a PVC (dev 5Gi, the chart's own default size; prod
+ * 10Gi). The original platform ran dev on no volume at all: the chart then renders a Deployment
+ * whose store is an `emptyDir`, emptied by every restart or rollout. That mode is still there, as
+ * an explicit choice: `persistence: { enabled: false }`.
+ */
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   dev: {
     replicas: 1,
     resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '1536Mi' } },
-    persistence: { enabled: false, size: '5Gi' },
+    persistence: { enabled: true, size: '5Gi' },
     corednsReplicas: 1,
     environment: 'development',
     deletionPolicy: 'delete',

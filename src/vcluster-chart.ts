@@ -9,11 +9,11 @@ import { CoreDnsPatch } from './coredns-patch';
 import type { Platform } from './declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from './declaration/resolve';
 import type { VClusterSpec } from './declaration/spec';
-import { EtcdPki } from './etcd/etcd-pki';
 import { NetworkIsolation } from './isolation/network-isolation';
 import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
-import { Problems } from './validation';
+import { VClusterSecretSync } from './registration/vcluster-secret-sync';
+import { Problems, ValidationError } from './validation';
 import { VCluster } from './vcluster';
 import type { JsonObject } from './vcluster/helm-values';
 
@@ -27,9 +27,9 @@ export interface VClusterChartProps {
  * Every host-cluster object of one vcluster.
  *
  * Composes {@link VCluster} (namespace, AppProject, Application with the Helm values and the
- * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the etcd
- * PKI, the kubeconfig sync and the Argo CD registration, each from the props the resolved
- * declaration carries for it.
+ * bound exposure) and the add-ons that bind to it: DNS, network and strict isolation, the
+ * kubeconfig sync, the Secret the site keeps inside every vcluster, and the Argo CD registration,
+ * each from the props the resolved declaration carries for it.
  */
 export class VClusterChart extends Chart {
   /**
@@ -54,12 +54,27 @@ export class VClusterChart extends Chart {
     this.resolved = r;
     const vcluster = new VCluster(this, 'VCluster', r.vcluster);
     this.vcluster = vcluster;
-    new CoreDnsPatch(this, 'CoreDnsPatch', { vcluster, ...r.dns });
+    inSection('coredns', () => new CoreDnsPatch(this, 'CoreDnsPatch', { vcluster, ...r.dns }));
     new NetworkIsolation(this, 'NetworkIsolation', { vcluster, ...r.network });
-    if (r.strict) new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict });
-    if (r.etcdPki) new EtcdPki(this, 'EtcdPki', { vcluster, ...r.etcdPki });
+    if (r.strict) inSection('isolation', () => new StrictIsolation(this, 'StrictIsolation', { vcluster, ...r.strict }));
     new KubeconfigSync(this, 'KubeconfigSync', { vcluster, ...r.sync });
+    if (r.vclusterSecret) new VClusterSecretSync(this, 'VClusterSecretSync', { vcluster, ...r.vclusterSecret });
     ArgoRegistration.forVCluster(this, 'ArgoRegistration', { vcluster, ...r.registration });
+  }
+}
+
+/**
+ * Runs the construction of an add-on whose props come from one section of the declaration, and
+ * names the fields of its problems as the declaration does (`upstreams` → `coredns.upstreams`):
+ * what an add-on can only check once the vcluster's values are known is reported in the
+ * declaration's terms.
+ */
+function inSection<T>(section: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError(e.problems.map((p) => ({ ...p, field: `${section}.${p.field}` })));
   }
 }
 

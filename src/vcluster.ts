@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Application, ApplicationSpecSyncPolicy } from '../imports/argocd-application-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 import { IN_CLUSTER_SERVER } from './declaration/platform';
+import { checkBackingStoreEtcdArgs } from './etcd/client-auth';
 import { Exposure } from './exposure/exposure';
 import { DEFAULT_VIP_OFFSET, ExposureDefaults, ExposureMode } from './exposure/exposure-mode';
 import { VClusterNames } from './naming';
@@ -28,11 +29,19 @@ import {
   resolveKubernetesVersion,
 } from './presets';
 import { Problems, ValidationError, checkPlainData, isPlainObject, keyPath, showValue } from './validation';
-import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER } from './vcluster/application';
+import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER, checkSyncPolicy } from './vcluster/application';
 import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
 import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
+import {
+  CONTROL_PLANE_IMAGE_REPOSITORY,
+  DEFAULT_EDITION,
+  EDITION_IMAGE_REPOSITORIES,
+  VCLUSTER_EDITIONS,
+  VClusterEdition,
+  checkEditionImage,
+} from './vcluster/edition';
 import { GuardException, checkGuardExceptions } from './vcluster/exceptions';
-import { integrationValues } from './vcluster/integrations';
+import { checkIntegrationValues, integrationValues } from './vcluster/integrations';
 import { ApiEndpoint, HelmValuesOptions, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
 import { ExportKubeConfig, kubeconfigExportOf } from './vcluster/kubeconfig-export';
 import { POD_SECURITY_LABEL_PREFIX, checkNoPodSecurityLabels } from './vcluster/pod-security-labels';
@@ -58,7 +67,7 @@ export interface VClusterProps {
   readonly targetRevision?: string;
   /** API server of the host cluster, as registered in Argo CD. @default "https://kubernetes.default.svc" */
   readonly destinationServer?: string;
-  /** Application sync policy, deep-merged over automated self-heal + prune (lists replace). @default - automated, selfHeal, prune, CreateNamespace=true */
+  /** Application sync policy, deep-merged over the default (lists replace); a retry stays bounded (limit 1..100). @default - automated, selfHeal, prune, CreateNamespace=true, retry 5 times (10s backoff doubling up to 3m) */
   readonly syncPolicy?: ApplicationSpecSyncPolicy;
   /** Sizing preset. @default "dev" */
   readonly preset?: PresetName;
@@ -89,12 +98,19 @@ export interface VClusterProps {
   readonly exportKubeConfig?: ExportKubeConfig;
   /** Environment label (ServiceMonitor, registration). @default - the preset's (development / production) */
   readonly environment?: string;
-  /** Labels of the host ClusterIssuers synced into the vcluster; cert-manager integration off when undefined. @default - integration off */
+  /** Labels of the host ClusterIssuers synced into the vcluster (Pro edition only); cert-manager integration off when undefined. @default - integration off */
   readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>>;
-  /** Labels of the host ClusterSecretStores synced into the vcluster; External Secrets integration off when undefined. @default - integration off */
+  /** Labels of the host ClusterSecretStores synced into the vcluster (Pro edition only); External Secrets integration off when undefined. @default - integration off */
   readonly clusterStoreSelectorLabels?: Readonly<Record<string, string>>;
   /** metrics-server integration (needs a host metrics-server and egress to it on 10250). @default true */
   readonly metricsServer?: boolean;
+  /**
+   * The vcluster edition: `oss` runs `loft-sh/vcluster-oss`, `pro` `loft-sh/vcluster-pro`, unless
+   * the values name the image; the final values must run the edition's image, and the Pro
+   * integrations (selector labels above) need `pro`.
+   * @default "oss"
+   */
+  readonly edition?: VClusterEdition;
   /** What removing this vcluster does to its data. @default - the preset's (dev "delete", prod "retain") */
   readonly deletionPolicy?: DeletionPolicy;
   /** Extra labels of the host namespace. @default {} */
@@ -156,6 +172,8 @@ export class VCluster extends Construct implements IVCluster {
   public readonly etcdMembers: number;
   /** What removing the vcluster does to its data. */
   public readonly deletionPolicy: DeletionPolicy;
+  /** The vcluster edition (decides the control-plane image and which integrations exist). */
+  public readonly edition: VClusterEdition;
   /** Host API server. */
   public readonly destinationServer: string;
   /** Cluster domain inside the vcluster. */
@@ -178,7 +196,7 @@ export class VCluster extends Construct implements IVCluster {
 
   private readonly layers: Array<{ source: string; values: JsonObject; final: boolean }> = [];
   private readonly libraryNamespaceLabels: Record<string, string> = {};
-  private readonly siteHelmValues: JsonObject;
+  private readonly siteValues: JsonObject;
   private readonly siteExceptions: readonly GuardException[];
   private readonly base: JsonObject;
   private readonly overrides: JsonObject;
@@ -216,6 +234,7 @@ export class VCluster extends Construct implements IVCluster {
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.hostClusterDomain = props.hostClusterDomain ?? 'cluster.local';
     this.deletionPolicy = props.deletionPolicy ?? preset.deletionPolicy;
+    this.edition = props.edition ?? DEFAULT_EDITION;
     this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
     this.environment = props.environment ?? preset.environment;
     checkSettings(p, props, this);
@@ -231,7 +250,7 @@ export class VCluster extends Construct implements IVCluster {
 
     this.exceptions = props.exceptions ?? [];
     this.siteExceptions = props.siteExceptions ?? [];
-    this.siteHelmValues = cloneJson((props.siteHelmValues ?? {}) as JsonObject);
+    this.siteValues = cloneJson((props.siteHelmValues ?? {}) as JsonObject);
     this.base = this.computedValues(props, preset);
     this.overrides = cloneJson((props.helmValues ?? {}) as JsonObject);
     exposure.bind(this, this, this.endpoint);
@@ -278,10 +297,11 @@ export class VCluster extends Construct implements IVCluster {
 
   /**
    * Every problem of the final values and the objects rendered from them: the chart line's schema;
-   * the Helm values guard (exceptions applied); the limits Kubernetes sets on labels, annotations
-   * and quantities; the values of final layers (strict isolation) unchanged; Pod Security labels
-   * on the Namespace only from the library; and (deletion protection) with `deletionPolicy:
-   * "retain"` every volume claim of the control plane and of a deployed etcd keeps
+   * etcd arguments that would switch off client-certificate auth; the edition's image and
+   * integrations; the Helm values guard (exceptions applied); the limits Kubernetes sets on labels,
+   * annotations and quantities; the values of final layers (strict isolation) unchanged; Pod
+   * Security labels on the Namespace only from the library; and (deletion protection) with
+   * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd keeps
    * `retentionPolicy: Retain`, whatever layer set it.
    */
   public helmValueProblems(): Problems {
@@ -290,6 +310,11 @@ export class VCluster extends Construct implements IVCluster {
     const problems = new Problems();
     const values = this.helmValues();
     checkHelmValues(problems, 'helmValues', values, this.chartLine, this.targetRevision);
+    // Whatever layer set them (site values, a declaration, an add-on), etcd keeps client-certificate auth.
+    checkBackingStoreEtcdArgs(problems, 'helmValues.controlPlane.backingStore', valueAtPath(values, ['controlPlane', 'backingStore']));
+    // The image runs the edition the site declares, and the OSS image gets no integration it ignores.
+    checkEditionImage(problems, 'helmValues', values, this.edition, valueAtPath(this.siteValues, CONTROL_PLANE_IMAGE_REPOSITORY));
+    checkIntegrationValues(problems, 'helmValues', values, this.edition);
     checkValueLimits(problems, 'helmValues', values);
     const changed = this.finalLayerProblems(problems, values);
     const guard = new Problems();
@@ -297,7 +322,7 @@ export class VCluster extends Construct implements IVCluster {
       namespace: this.names.namespace,
       exceptions: this.exceptions,
       siteExceptions: this.siteExceptions,
-      siteValues: this.siteHelmValues,
+      siteValues: this.siteValues,
     });
     // one root cause once: what a changed final value switches on beside it is not reported again
     for (const g of guard.list) {
@@ -367,6 +392,7 @@ export class VCluster extends Construct implements IVCluster {
   private computedValues(props: VClusterProps, preset: Preset): JsonObject {
     const retentionPolicy = this.deletionPolicy === 'retain' ? 'Retain' : 'Delete';
     const persistence = props.persistence ?? {};
+    const persistent = persistence.enabled ?? preset.persistence.enabled;
     const controlPlane: JsonObject = {
       distro: { k8s: { enabled: true, image: { tag: this.kubernetesVersion } } },
       serviceMonitor: {
@@ -381,10 +407,11 @@ export class VCluster extends Construct implements IVCluster {
       statefulSet: {
         highAvailability: { replicas: this.replicas },
         persistence: {
+          // Without a volume (the explicit ephemeral mode) size and class mean nothing.
           volumeClaim: compact({
-            enabled: persistence.enabled ?? preset.persistence.enabled,
-            size: persistence.size ?? preset.persistence.size,
-            storageClass: persistence.storageClass,
+            enabled: persistent,
+            size: persistent ? (persistence.size ?? preset.persistence.size) : undefined,
+            storageClass: persistent ? persistence.storageClass : undefined,
             retentionPolicy,
           }),
         },
@@ -407,7 +434,9 @@ export class VCluster extends Construct implements IVCluster {
       }
       controlPlane.backingStore = backingStore;
     }
-    return deepMerge(cloneJson((props.siteHelmValues ?? {}) as JsonObject), {
+    // The edition's image unless the site names its own (a mirror); the computed values go over the site's.
+    const editionImage = { controlPlane: { statefulSet: { image: { repository: EDITION_IMAGE_REPOSITORIES[this.edition] } } } };
+    return deepMerge(deepMerge(editionImage, this.siteValues), {
       controlPlane,
       integrations: integrationValues({
         clusterIssuerSelectorLabels: props.clusterIssuerSelectorLabels,
@@ -503,6 +532,19 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   checkGuardExceptions(p, 'siteExceptions', props.siteExceptions);
   p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
   p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
+  if (props.edition !== undefined) p.oneOf('edition', props.edition, VCLUSTER_EDITIONS);
+  for (const key of ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'] as const) {
+    if (v.edition === 'oss' && props[key] !== undefined) {
+      p.add(
+        key,
+        props[key],
+        'nothing with the oss edition: the integration is a vcluster Pro feature the OSS image ignores',
+        'remove it, or set edition: "pro"',
+      );
+    }
+  }
+  if (isPlainObject(props.syncPolicy)) checkSyncPolicy(p, 'syncPolicy', props.syncPolicy);
+  else if (props.syncPolicy !== undefined) p.add('syncPolicy', props.syncPolicy, 'an Argo CD sync policy object');
   for (const [field, value] of [
     ['helmValues', props.helmValues],
     ['siteHelmValues', props.siteHelmValues],

@@ -93,6 +93,7 @@ describe('architecture', () => {
         'fleet/',
         'cli/',
         'monitoring/',
+        'verify/',
       ].sort(),
     );
   });

@@ -23,7 +23,6 @@ describe('VClusterNames', () => {
       onePasswordItem: n.onePasswordItem,
       kubeconfigExternalTarget: n.kubeconfigExternalTarget,
       syncJob: n.syncJob,
-      etcdCerts: n.etcdCerts,
       chartClusterRole: n.chartClusterRole,
     }).toEqual({
       release: 'vcluster-media',
@@ -37,7 +36,6 @@ describe('VClusterNames', () => {
       onePasswordItem: 'vcluster-media-kubeconfig',
       kubeconfigExternalTarget: 'vcluster-media-kubeconfig-external',
       syncJob: 'vcluster-vcluster-media-kubeconfig-sync',
-      etcdCerts: 'vcluster-media-etcd-certs',
       chartClusterRole: 'vc-vcluster-media-v-vcluster-media',
     });
     expect(n.etcdMembers(3)).toEqual(['vcluster-media-etcd-0', 'vcluster-media-etcd-1', 'vcluster-media-etcd-2']);
@@ -57,7 +55,6 @@ describe('VClusterNames', () => {
     new VClusterNames({ name }).check(p, {
       kubeconfigSync: 'job',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     // THEN one problem names the field, the value and the derived name
@@ -72,10 +69,29 @@ describe('VClusterNames', () => {
     new VClusterNames({ name: 'a'.repeat(40) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     expect(p.ok).toBe(true);
+  });
+
+  test('the PushSecret of the Secret kept inside the vcluster must fit too', () => {
+    const p = new Problems();
+    new VClusterNames({ name: 'c'.repeat(30) }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      gatewayRoute: false,
+      vclusterSecret: 'eso-onepassword-token',
+    });
+    // c×30 + "-eso-onepassword-token-push" = 57: fits; a longer Secret name would not
+    expect(p.ok).toBe(true);
+    new VClusterNames({ name: 'c'.repeat(40) }).check(p, {
+      kubeconfigSync: 'pushSecret',
+      deployedEtcd: 0,
+      gatewayRoute: false,
+      vclusterSecret: 'eso-onepassword-token',
+    });
+    expect(p.list.map((x) => x.fix)).toEqual(['shorten name by 4 characters']);
+    expect(p.list[0].allowed).toContain('the PushSecret of the Secret kept inside the vcluster');
   });
 
   test('release names over 53 characters are refused (Helm limit)', () => {
@@ -83,7 +99,6 @@ describe('VClusterNames', () => {
     new VClusterNames({ name: 'b'.repeat(54) }).check(p, {
       kubeconfigSync: 'pushSecret',
       deployedEtcd: 0,
-      etcdPki: false,
       gatewayRoute: false,
     });
     expect(p.list.map((x) => x.allowed).join('\n')).toContain('the Helm release name');

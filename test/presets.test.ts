@@ -1,11 +1,11 @@
 import { PRESETS, chartLineOf, resolveKubernetesVersion } from '../src/presets';
 
 describe('presets', () => {
-  test('dev and prod carry the original pipeline code values', () => {
+  test('dev and prod carry the original pipeline code values, except that dev keeps its store on a PVC', () => {
     expect(PRESETS.dev).toEqual({
       replicas: 1,
       resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '1000m', memory: '1536Mi' } },
-      persistence: { enabled: false, size: '5Gi' },
+      persistence: { enabled: true, size: '5Gi' },
       corednsReplicas: 1,
       environment: 'development',
       deletionPolicy: 'delete',

@@ -33,7 +33,17 @@ describe('VClusterChart: vcluster-media', () => {
       helm: { releaseName: 'vcluster-media' },
     });
     expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'vcluster-media' });
-    expect(app.spec.syncPolicy).toEqual({ automated: { selfHeal: true, prune: true }, syncOptions: ['CreateNamespace=true'] });
+    // the declared policy merged over the default: a failed sync is retried 5 times, never forever
+    expect(app.spec.syncPolicy).toEqual({
+      automated: { selfHeal: true, prune: true },
+      syncOptions: ['CreateNamespace=true'],
+      retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+    });
+  });
+
+  test('a declaration tunes the retry within bounds; the default backoff fills what it leaves out', () => {
+    const app = find(render({ name: 'tuned', application: { syncPolicy: { retry: { limit: 10 } } } }), 'Application', 'vcluster-tuned');
+    expect(app.spec.syncPolicy.retry).toEqual({ limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
   });
 
   test('Helm values: sizing, Kubernetes version, persistence, CoreDNS', () => {
@@ -50,13 +60,13 @@ describe('VClusterChart: vcluster-media', () => {
     expect(values.networking.advanced.clusterDomain).toBe('cluster.local');
   });
 
-  test('Helm values: deployed etcd with HA and its pinned image', () => {
-    expect(values.controlPlane.backingStore.etcd.deploy).toMatchObject({
+  test('Helm values: deployed etcd with HA and its pinned image, client-certificate auth left on', () => {
+    expect(values.controlPlane.backingStore.etcd.deploy).toEqual({
       enabled: true,
       statefulSet: {
         highAvailability: { replicas: 3 },
         image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
-        extraArgs: ['--client-cert-auth=false'],
+        persistence: { volumeClaim: { retentionPolicy: 'Retain' } },
       },
     });
   });
@@ -71,23 +81,10 @@ describe('VClusterChart: vcluster-media', () => {
     expect(values.exportKubeConfig).toEqual({ server: 'https://media.integratn.tech:443' });
   });
 
-  test('Helm values: integrations with their host selectors', () => {
-    expect(values.integrations.certManager).toEqual({
-      enabled: true,
-      sync: {
-        fromHost: { clusterIssuers: { enabled: true, selector: { labels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' } } } },
-      },
-    });
-    expect(values.integrations.externalSecrets).toEqual({
-      enabled: true,
-      webhook: { enabled: true },
-      sync: {
-        fromHost: {
-          clusterStores: { enabled: true, selector: { matchLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' } } },
-        },
-      },
-    });
-    expect(values.integrations.metricsServer).toEqual({ enabled: true });
+  test('Helm values: the OSS image and only the integration it has (metrics-server)', () => {
+    expect(values.controlPlane.statefulSet.image).toEqual({ repository: 'loft-sh/vcluster-oss' });
+    // cert-manager and External Secrets integrations are vcluster Pro features: never rendered for OSS
+    expect(values.integrations).toEqual({ metricsServer: { enabled: true } });
     expect(values.controlPlane.serviceMonitor.labels).toEqual({
       vcluster_name: 'vcluster-media',
       vcluster_namespace: 'vcluster-media',
@@ -98,9 +95,8 @@ describe('VClusterChart: vcluster-media', () => {
 
   test('site-wide values from the platform configuration', () => {
     expect(values.sync.toHost.networkPolicies).toEqual({ enabled: true });
-    expect(values.sync.fromHost.secrets.mappings.byName).toEqual({
-      'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token',
-    });
+    // no Secret is synced from the host: a mapping would let the control plane list every host Secret
+    expect(values.sync.fromHost).toEqual({ storageClasses: { enabled: true }, ingressClasses: { enabled: true } });
     expect(values.telemetry).toEqual({ enabled: false });
     expect(values.networking.replicateServices.fromHost).toEqual([{ from: 'default/kubernetes', to: 'default/kubernetes' }]);
   });
@@ -112,7 +108,7 @@ describe('VClusterChart: a minimal dev declaration', () => {
     const v = helmValues(objects);
     expect(find(objects, 'Namespace', 'sandbox')).toBeDefined();
     expect(v.controlPlane.statefulSet.highAvailability.replicas).toBe(1);
-    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, size: '5Gi', retentionPolicy: 'Delete' });
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: true, size: '5Gi', retentionPolicy: 'Delete' });
     expect(v.controlPlane.serviceMonitor.labels.environment).toBe('development');
     expect(v.exportKubeConfig.server).toBe('https://sandbox.integratn.tech:443');
     expect(v.controlPlane.backingStore).toBeUndefined();

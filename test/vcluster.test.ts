@@ -24,11 +24,18 @@ describe('VCluster', () => {
       requests: { cpu: '200m', memory: '768Mi' },
       limits: { cpu: '1000m', memory: '1536Mi' },
     });
-    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, size: '5Gi', retentionPolicy: 'Delete' });
+    // dev keeps its store on a 5Gi PVC, deleted with the vcluster (deletion policy "delete")
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: true, size: '5Gi', retentionPolicy: 'Delete' });
     expect(v.controlPlane.coredns.deployment.replicas).toBe(1);
     expect(v.controlPlane.distro.k8s).toEqual({ enabled: true, image: { tag: 'v1.34.3' } });
     expect(v.controlPlane.advanced).toBeUndefined();
     expect(v.networking.advanced.clusterDomain).toBe('cluster.local');
+  });
+
+  test('persistence: { enabled: false } is the explicit ephemeral mode (no volume, no size)', () => {
+    const { vc } = build({ persistence: { enabled: false } });
+    const v = vc.helmValues() as any;
+    expect(v.controlPlane.statefulSet.persistence.volumeClaim).toEqual({ enabled: false, retentionPolicy: 'Delete' });
   });
 
   test('prod preset values, with requests overridden and PVC retained', () => {
@@ -132,6 +139,14 @@ describe('VCluster', () => {
   test('throws on a malformed quantity, naming field and value', () => {
     expect(() => build({ resources: { requests: { cpu: '250 millicores' } } })).toThrow(
       /resources\.requests\.cpu: "250 millicores" is not allowed/,
+    );
+  });
+
+  test('the Application retries a bounded number of times by default, and throws on an unbounded retry', () => {
+    const app = build().objects.find((o) => o.kind === 'Application');
+    expect(app.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
+    expect(() => build({ syncPolicy: { retry: { limit: -1 } } })).toThrow(
+      /syncPolicy\.retry\.limit: -1 is not allowed\. Allowed: an integer from 1 to 100: -1 \(unlimited\) pins a failing sync to a broken revision/,
     );
   });
 

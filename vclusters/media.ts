@@ -22,14 +22,11 @@ export default defineVCluster({
         enabled: true,
         statefulSet: {
           image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
-          extraArgs: ['--client-cert-auth=false'],
           highAvailability: { replicas: 3 },
         },
       },
     },
   },
-  // cert-manager PKI for the deployed etcd, mounted at /etcd-certs (the original request mounted it by hand).
-  etcdPki: true,
   exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 }),
   argocd: { environment: 'production' },
   application: {
@@ -42,11 +39,4 @@ export default defineVCluster({
   },
   // Production data: removing this file leaves the vcluster, its volumes and its 1Password item running.
   deletionPolicy: 'retain',
-  exceptions: [
-    {
-      rule: 'insecureAuth',
-      path: 'controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]',
-      reason: 'carried over from the original request: etcd accepts clients without a certificate until the flag is removed',
-    },
-  ],
 });

@@ -21,12 +21,24 @@ export default definePlatform({
     connectHost: 'https://connect.integratn.tech',
     tokenItem: 'onepassword-access-token',
   },
+  // The 1Password Connect token of the External Secrets operator inside each vcluster (installed there by
+  // the host ApplicationSets, cluster label enable_external_secrets), written by the host's External
+  // Secrets through the vcluster API. The original mapped the host Secret external-secrets/eso-onepassword-token
+  // in with sync.fromHost.secrets, which let every control plane list all host Secrets. The key must be the
+  // one the in-vcluster ClusterSecretStore reads (connectTokenSecretRef.key in the addons repository).
+  vclusterSecret: {
+    name: 'eso-onepassword-token',
+    namespace: 'external-secrets',
+    item: 'onepassword-access-token',
+    data: { token: 'credential' },
+  },
   chart: { repoURL: 'https://charts.loft.sh', name: 'vcluster', version: '0.31.3' },
   kubernetesVersion: '1.34',
-  integrations: {
-    clusterIssuerSelectorLabels: { 'integratn.tech/cluster-issuer': 'letsencrypt-prod' },
-    clusterStoreSelectorLabels: { 'integratn.tech/cluster-secret-store': 'onepassword-store' },
-  },
+  // The open-source vcluster (image ghcr.io/loft-sh/vcluster-oss). Its syncer has the metrics-server
+  // integration only: the original's cert-manager / External Secrets integration values did nothing.
+  // cert-manager and External Secrets reach each vcluster through the host ApplicationSets
+  // (cluster labels enable_cert_manager / enable_external_secrets below).
+  vcluster: { edition: 'oss' },
   // Host network policies (metrics-server ingress, nginx-gateway egress, Argo CD egress) select
   // vcluster namespaces by this label.
   namespaceLabels: { 'platform.integratn.tech/type': 'vcluster' },
@@ -100,7 +112,6 @@ export default definePlatform({
       statefulSet: {
         scheduling: { podManagementPolicy: 'Parallel', priorityClassName: 'system-cluster-critical' },
         imagePullPolicy: 'Always',
-        image: { repository: 'loft-sh/vcluster-oss' },
       },
     },
     deploy: { metallb: { enabled: true } },
@@ -114,30 +125,13 @@ export default definePlatform({
         ingresses: { enabled: true },
         networkPolicies: { enabled: true },
       },
+      // No sync.fromHost.secrets: any mapping makes the chart grant every control plane list/watch on all
+      // Secrets of the host. The token the original mapped in arrives through vclusterSecret instead.
       fromHost: {
         storageClasses: { enabled: true },
         ingressClasses: { enabled: true },
-        secrets: {
-          enabled: true,
-          mappings: { byName: { 'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token' } },
-        },
       },
     },
-    rbac: {
-      clusterRole: {
-        enabled: true,
-        extraRules: [
-          { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'], resourceNames: ['eso-onepassword-token'] },
-        ],
-      },
-    },
+    rbac: { clusterRole: { enabled: true } },
   },
-  exceptions: [
-    {
-      rule: 'hostSecretMapping',
-      path: 'sync.fromHost.secrets.mappings',
-      reason:
-        "the original platform's design: External Secrets inside each vcluster reads the 1Password Connect token mapped from the host; the chart's ClusterRole then lists every host Secret (replace the mapping to drop this exception)",
-    },
-  ],
 });

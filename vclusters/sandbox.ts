@@ -1,6 +1,7 @@
 /**
  * sandbox: a small development vcluster for trying things out. Everything comes from the `dev`
- * preset: one replica, no PVC, the API at sandbox.integratn.tech, cleaned up when this file goes.
+ * preset: one replica, its store on a 5Gi PVC, the API at sandbox.integratn.tech, cleaned up (volume
+ * included) when this file goes.
  */
 import { defineVCluster } from '../src';
 

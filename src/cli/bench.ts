@@ -9,10 +9,8 @@
  * file each into a fresh folder (timed). It prints one line per N (medians of `--runs`) and the
  * scaling ratio t(max N)/t(previous N).
  *
- * Usage: `npm run bench [-- --n 10,100,1000] [--runs 3] [--from vclusters/media.ts] [--cmd "npx tsx src/cli/synth.ts"] [--keep]`
- *   --from FILE  use N renamed copies of one declaration instead of the generated mixed fleet
- *   --cmd CMD    the synth command (default `npm run synth --`); `--vclusters`/`--out` are appended
- *   --keep       keep the temporary folders (printed)
+ * Usage: `npm run bench [-- --n 10,100,1000] [--runs 3] [--from FILE] [--cmd CMD] [--keep]` (`--help`
+ * describes them).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,19 +18,37 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { YAML_OPTIONS } from '../fleet/serialize';
+import { CommandSpec, OptionSpecs, USAGE_EXIT_CODE, UsageError, commandLine } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SRC = path.join(ROOT, 'src');
 
-function arg(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+/** The command line of `npm run bench`. */
+export const BENCH_COMMAND = {
+  usage: 'npm run bench --',
+  summary:
+    'Measures how synth scales with the fleet size: for each N, N generated declarations are synthesized in a separate process (wall time, peak RSS, objects) against the serialization floor. Takes minutes.',
+  options: {
+    n: { value: 'N,N,...', description: 'fleet sizes (default: 10,100,1000)' },
+    runs: { value: 'R', description: 'measured runs per size, the median is reported (default: 3)' },
+    from: { value: 'FILE', description: 'use N renamed copies of this declaration instead of the generated mix' },
+    cmd: { value: 'CMD', description: 'the synth command (default: npm run --silent synth --); --vclusters/--out are appended' },
+    keep: { description: 'keep the temporary folders (their path is printed)' },
+  },
+} satisfies CommandSpec<OptionSpecs>;
+
+/** Positive integers from a comma-separated option value; throws UsageError otherwise. */
+function positiveIntegers(flag: string, value: string): number[] {
+  const ns = value.split(',').map((x) => Number(x.trim()));
+  if (!ns.length || ns.some((x) => !Number.isInteger(x) || x < 1))
+    throw new UsageError(`${flag}: ${JSON.stringify(value)} is not a comma-separated list of positive integers`);
+  return ns;
 }
 
 /** A TS string literal. */
 const lit = (s: string) => JSON.stringify(s);
 
-/** One generated declaration: mixed presets, exposures, isolation, egress, etcd PKI. */
+/** One generated declaration: mixed presets, exposures, isolation, egress, deployed etcd. */
 function declaration(i: number): string {
   const name = `bench-${String(i).padStart(4, '0')}`;
   const hi = Math.floor(i / 256);
@@ -63,12 +79,7 @@ function declaration(i: number): string {
     if (!prod) lines.push("  deletionPolicy: 'retain',");
   }
   if (prod && i % 6 === 0) {
-    lines.push(
-      '  backingStore: {',
-      '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },',
-      '  },',
-      '  etcdPki: true,',
-    );
+    lines.push('  backingStore: {', '    etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } },', '  },');
   }
   const egress = [`{ name: 'postgres', cidr: ${lit(`10.${hi}.${lo}.5/32`)}, port: 5432 }`];
   if (i % 2 === 0) egress.push("{ name: 'dns', cidr: '10.0.0.53/32', port: 53, protocol: 'UDP' }");
@@ -156,7 +167,7 @@ function settle(): void {
  * Runs the synth command once, replacing the previous run's output (as `npm run synth` replaces
  * dist/); wall from this process, peak RSS from GNU time (of the largest process).
  */
-function runSynth(cmd: string[], decls: string, out: string): { wall: number; rss: number } {
+function runSynth(cmd: readonly string[], decls: string, out: string): { wall: number; rss: number } {
   waitForCleanup(out);
   settle();
   const hasTime = fs.existsSync('/usr/bin/time');
@@ -203,18 +214,45 @@ function floor(dist: string, scratch: string): { seconds: number; objects: numbe
   return { seconds, objects: files.length, mismatches };
 }
 
+/** What one bench run measures. */
+interface BenchSettings {
+  readonly ns: readonly number[];
+  readonly runs: number;
+  readonly from?: string;
+  readonly cmd: readonly string[];
+  readonly keep: boolean;
+}
+
+/** The settings of the command line; prints the problem and returns undefined on a usage error. */
+function benchSettings(): BenchSettings | undefined {
+  const args = commandLine('bench', BENCH_COMMAND);
+  if (!args) return undefined;
+  const o = args.options;
+  try {
+    const ns = positiveIntegers('--n', o.n ?? '10,100,1000');
+    const runs = positiveIntegers('--runs', o.runs ?? '3');
+    if (runs.length !== 1) throw new UsageError('--runs: one positive integer');
+    if (o.from !== undefined && !fs.existsSync(o.from)) throw new UsageError(`--from: no file ${o.from}`);
+    const cmd = (o.cmd ?? 'npm run --silent synth --').split(/\s+/).filter(Boolean);
+    return { ns, runs: runs[0], from: o.from, cmd, keep: o.keep };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench: ${e.message}`);
+    process.exitCode = USAGE_EXIT_CODE;
+    return undefined;
+  }
+}
+
 function main(): void {
-  const ns = (arg('--n') ?? '10,100,1000').split(',').map(Number);
-  const runs = Number(arg('--runs') ?? 3);
-  const from = arg('--from');
-  const cmd = (arg('--cmd') ?? 'npm run --silent synth --').split(/\s+/).filter(Boolean);
-  const keep = process.argv.includes('--keep');
+  const settings = benchSettings();
+  if (!settings) return;
+  const { ns, runs, from, cmd, keep } = settings;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-bench-'));
   console.log(
     `bench: ${os.cpus().length} cpus, node ${process.version}, ${runs} runs per N, command: ${cmd.join(' ')} --vclusters <tmp> --out <tmp>`,
   );
   console.log(
-    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, etcd PKI)'}`,
+    `fleet: ${from ? `copies of ${from}` : 'generated mix (dev/prod, internal/loadBalancer/gateway, standard/strict, egress, deployed etcd)'}`,
   );
   console.log('     N   wall(s)  floor(s)  ratio  peakRSS(MB)  objects  ms/vcluster');
   const results = new Map<number, { wall: number; floor: number; rss: number; objects: number }>();
@@ -261,4 +299,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();

@@ -1,5 +1,7 @@
 /**
  * `npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]`
+ * (`npm run migrate -- --declarations [DIR] [--check]` updates existing declarations instead: see
+ * ./migrate-declarations.ts)
  *
  * Turns requests of the original platform (`VClusterOrchestratorV2`, group
  * `platform.integratn.tech/v1alpha1`) into declarations `vclusters/<spec.name>.ts`, carrying every
@@ -34,6 +36,9 @@ import { VClusterChart, synthVCluster } from '../vcluster-chart';
 import { applyExceptions, guardHelmValues } from '../vcluster/values-guard';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, checkPlainData, formatProblem, isPlainObject } from '../validation';
+import { CommandSpec, OptionSpecs, commandLine } from './args';
+import { fleetFileLabel, fleetProblems } from './fleet-check';
+import { dropWeakEtcdArgs, runMigrateDeclarations } from './migrate-declarations';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
 /** apiVersion of the original requests. */
@@ -186,7 +191,6 @@ const FIELD_ORIGIN: ReadonlyArray<[string, string]> = [
   ['corednsReplicas', 'spec.vcluster.coredns.replicas'],
   ['clusterDomain', 'spec.vcluster.networking.clusterDomain'],
   ['backingStore', 'spec.vcluster.backingStore'],
-  ['etcdPki', 'spec.vcluster.backingStore.etcd.deploy.enabled'],
   ['exportKubeConfig', 'spec.vcluster.exportKubeConfig'],
   ['helmValues', 'spec.vcluster.helmOverrides'],
   ['exposure', 'spec.exposure'],
@@ -287,6 +291,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   applicationField(draft, r, platform);
   networkPoliciesField(draft, r);
   helmValuesField(draft, r);
+  retiredSettings(draft, r);
   exceptionsField(draft, platform);
   const reference = validateDraft(draft.spec, platform, source);
   const spec = simplify(draft, platform, reference);
@@ -455,6 +460,11 @@ function sizingFields({ spec, comments, warnings }: Draft, r: RequestParts, _pla
     persistence.storageClass = undefined;
   }
   if (persistence) spec.persistence = JSON.parse(JSON.stringify(persistence));
+  if ((r.preset ?? 'dev') === 'dev' && persistence?.enabled === undefined) {
+    warnings.push(
+      "the dev preset now keeps the control plane's store on a 5Gi PVC (the original's emptyDir lost it at every restart): the control plane becomes a StatefulSet and starts empty once; set persistence.enabled: false to stay ephemeral",
+    );
+  }
   if (r.isolationMode !== undefined) {
     spec.isolationMode = r.isolationMode;
     if (r.isolationMode === 'strict') {
@@ -471,10 +481,6 @@ function sizingFields({ spec, comments, warnings }: Draft, r: RequestParts, _pla
   const backingStore =
     isPlainObject(vc.backingStore) && Object.keys(vc.backingStore).length ? cloneJson(vc.backingStore as JsonObject) : undefined;
   if (backingStore) spec.backingStore = backingStore;
-  if (obj(obj(backingStore?.etcd).deploy).enabled === true) {
-    spec.etcdPki = true;
-    comments.etcdPki = ['The original rendered the etcd PKI bundle because backingStore.etcd.deploy.enabled is true.'];
-  }
   if (isPlainObject(vc.exportKubeConfig) && Object.keys(vc.exportKubeConfig).length) spec.exportKubeConfig = cloneJson(vc.exportKubeConfig);
 }
 
@@ -496,8 +502,20 @@ function exposureField({ spec, comments }: Draft, r: RequestParts, platform: Pla
   if (Object.keys(props).length > 0) spec.exposure = Exposure.loadBalancer(props);
 }
 
-/** Integrations with host operators: the selectors default to the platform's. */
-function integrationsField({ spec }: Draft, r: RequestParts, platform: Platform): void {
+/**
+ * Integrations with host operators: the selectors default to the platform's. With the OSS edition
+ * nothing is carried over: cert-manager and External Secrets integrations are Pro features the OSS
+ * image ignores (the original rendered them, and they did nothing).
+ */
+function integrationsField({ spec, warnings }: Draft, r: RequestParts, platform: Platform): void {
+  if (platform.vcluster.edition === 'oss') {
+    const asked = ['certManager', 'externalSecrets'].filter((k) => Object.keys(obj(r.integ[k])).length);
+    if (asked.length)
+      warnings.push(
+        `spec.integrations.${asked.join(' and ')} not carried over: vcluster Pro features, which the site's OSS image ignored; the host ApplicationSets install cert-manager and External Secrets inside the vcluster (enable_cert_manager / enable_external_secrets)`,
+      );
+    return;
+  }
   const integrations: Record<string, unknown> = {};
   const issuer = obj(r.integ.certManager).clusterIssuerSelectorLabels as Record<string, string> | undefined;
   const issuerLabels = issuer && Object.keys(issuer).length ? issuer : ORIGINAL_DEFAULTS.clusterIssuerSelectorLabels;
@@ -596,6 +614,51 @@ function helmValuesField({ spec, comments }: Draft, r: RequestParts): void {
   });
   if (lifted.length) comments.helmValues = [`From helmOverrides; moved to declaration fields of their own: ${lifted.join(', ')}.`];
   if (Object.keys(overrides).length) spec.helmValues = overrides;
+}
+
+/**
+ * Drops what the original rendered but this version refuses, each with a warning: etcd arguments
+ * that switch off client-certificate auth, and the mount of the original etcd PKI Secret
+ * `<name>-etcd-certs` (nothing reads it, nothing creates it any more, and a missing Secret holds
+ * the control plane in ContainerCreating).
+ */
+function retiredSettings({ spec, comments, warnings }: Draft, r: RequestParts): void {
+  for (const arg of dropWeakEtcdArgs(spec)) {
+    warnings.push(
+      `etcd argument ${JSON.stringify(arg)} dropped: it let every pod of the namespace read and write the datastore; the chart's etcd keeps client-certificate auth`,
+    );
+    comments.backingStore = [
+      ...(comments.backingStore ?? []),
+      `Dropped the original's etcd argument ${JSON.stringify(arg)} (it switched off client-certificate auth).`,
+    ];
+  }
+  const secretName = `${r.name}-etcd-certs`;
+  const persistence = at(spec.helmValues, ['controlPlane', 'statefulSet', 'persistence']);
+  if (!isPlainObject(persistence) || !Array.isArray(persistence.addVolumes)) return;
+  const volumes = (persistence.addVolumes as unknown[])
+    .filter((v) => at(v, ['secret', 'secretName']) === secretName)
+    .map((v) => at(v, ['name']));
+  if (!volumes.length) return;
+  persistence.addVolumes = (persistence.addVolumes as unknown[]).filter((v) => !volumes.includes(at(v, ['name'])));
+  if (Array.isArray(persistence.addVolumeMounts))
+    persistence.addVolumeMounts = (persistence.addVolumeMounts as unknown[]).filter((m) => !volumes.includes(at(m, ['name'])));
+  for (const k of ['addVolumes', 'addVolumeMounts'])
+    if (Array.isArray(persistence[k]) && !(persistence[k] as unknown[]).length) delete persistence[k];
+  spec.helmValues = pruneEmpty(spec.helmValues as JsonObject);
+  if (!Object.keys(spec.helmValues as JsonObject).length) delete spec.helmValues;
+  warnings.push(
+    `helmOverrides: the volume and mount of Secret ${secretName} (the original etcd PKI) dropped: nothing reads /etcd-certs and nothing creates that Secret any more`,
+  );
+}
+
+/** A copy of a values tree without empty maps. */
+function pruneEmpty(v: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) {
+    const y = isPlainObject(x) ? pruneEmpty(x as JsonObject) : x;
+    if (!(isPlainObject(y) && !Object.keys(y).length)) out[k] = y;
+  }
+  return out;
 }
 
 /** Validates the declaration through the library and renders it; problems are named in request terms. */
@@ -755,6 +818,32 @@ export function libraryImport(outDir: string): string {
   return rel;
 }
 
+/**
+ * Refuses the migrations unless, together with every declaration already in `outDir`, they pass
+ * synth's fleet-wide rules; problems of a migration are named by its request and request field.
+ */
+function checkAgainstFleet(
+  outDir: string,
+  platform: Platform,
+  results: ReadonlyArray<{ readonly m: Migration; readonly file: string; readonly target: string }>,
+): void {
+  const clashes = fleetProblems(
+    outDir,
+    platform,
+    results.map((r) => ({ target: r.target, spec: r.m.spec })),
+  );
+  if (!clashes.length) return;
+  throw new MigrationError(
+    clashes.map((p) => {
+      const r = results.find((x) => fleetFileLabel(x.target) === p.source);
+      if (!r) return p;
+      const field = requestField(p.field);
+      const fix = `leave the request out if that file declares this vcluster already, otherwise change ${field} in the request`;
+      return { ...p, source: r.file, field, fix: /already does\)$/.test(p.allowed) ? fix : p.fix };
+    }),
+  );
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -812,6 +901,8 @@ export function runMigrate(opts: MigrateOptions): string[] {
     });
   }
   if (problems.length) throw new MigrationError(problems);
+  // A request the fleet already declares (under another file name) is refused, naming the file.
+  checkAgainstFleet(outDir, platform, results);
   fs.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const importPath = libraryImport(outDir);
@@ -826,29 +917,49 @@ export function runMigrate(opts: MigrateOptions): string[] {
   return written;
 }
 
-function main(argv: readonly string[]): void {
-  const files: string[] = [];
-  let outDir: string | undefined;
-  let platformFile: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out') outDir = argv[++i];
-    else if (a === '--platform') platformFile = argv[++i];
-    else if (a === '--force') force = true;
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: npm run migrate -- <request.yaml>... [--out DIR] [--force] [--platform FILE]');
-      return;
-    } else if (a.startsWith('-'))
-      throw new MigrationError([{ field: '(arguments)', value: a, allowed: '--out DIR, --force, --platform FILE' }]);
-    else files.push(a);
+/** The command line of `npm run migrate`. */
+export const MIGRATE_COMMAND = {
+  usage: 'npm run migrate --',
+  summary:
+    'Turns VClusterOrchestratorV2 requests of the original platform into declarations <spec.name>.ts. Every request is validated, and checked against the declarations already in the folder, before anything is written.',
+  options: {
+    out: { value: 'DIR', alias: 'o', description: 'folder the declarations are written to (default: vclusters/)' },
+    force: { description: 'replace existing declaration files of the same name' },
+    platform: { value: 'FILE', description: 'site configuration (default: <out>/platform.ts, else vclusters/platform.ts)' },
+  },
+  positionals: { name: '<request.yaml>...', description: 'request files (several documents per file allowed)', min: 1 },
+  notes: ['npm run migrate -- --declarations [DIR] [--check] brings existing declarations up to date instead (see --declarations --help).'],
+} satisfies CommandSpec<OptionSpecs>;
+
+/** The command line of `npm run migrate -- --declarations`. */
+export const MIGRATE_DECLARATIONS_COMMAND = {
+  usage: 'npm run migrate -- --declarations',
+  summary:
+    'Brings existing declarations up to date in place: removes settings the library no longer accepts (etcdPki, etcd arguments that weaken client-certificate auth). Idempotent.',
+  options: {
+    check: { description: 'only report the files that would change (exit 1 if any)' },
+  },
+  positionals: { name: '[DIR]', description: 'folder of declarations (default: vclusters/)', max: 1 },
+} satisfies CommandSpec<OptionSpecs>;
+
+function main(argv: readonly string[] = process.argv.slice(2)): void {
+  if (argv[0] === '--declarations') {
+    const args = commandLine('migrate --declarations', MIGRATE_DECLARATIONS_COMMAND, argv.slice(1));
+    if (!args) return;
+    const dir = path.resolve(args.positionals[0] ?? path.join(ROOT, 'vclusters'));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`not a folder of declarations: ${dir}`);
+    process.exitCode = runMigrateDeclarations({ dir, check: args.options.check });
+    return;
   }
-  runMigrate({ files, outDir, force, platformFile });
+  const args = commandLine('migrate', MIGRATE_COMMAND, argv);
+  if (!args) return;
+  const { out, force, platform } = args.options;
+  runMigrate({ files: args.positionals, outDir: out, force, platformFile: platform });
 }
 
 if (require.main === module) {
   try {
-    main(process.argv.slice(2));
+    main();
   } catch (e) {
     console.error(`migrate failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;

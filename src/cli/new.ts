@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
+import { PLATFORM_FILE } from '../fleet/fleet';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
 import { PRESETS, PRESET_NAMES, PresetName } from '../presets';
@@ -16,6 +16,8 @@ import { VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { synthVCluster } from '../vcluster-chart';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
+import { CommandSpec, OptionSpecs, ParsedArgs, commandLine } from './args';
+import { fleetFileLabel, fleetProblems } from './fleet-check';
 import { libraryImport, loadDefault } from './migrate';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
@@ -122,67 +124,47 @@ export function scaffold(opts: NewOptions): string {
       },
     ]);
   }
-  // The new vcluster must not clash with the others (name, namespace, hostname, VIP).
-  if (fs.existsSync(path.join(outDir, PLATFORM_FILE))) {
-    const shown = `${path.basename(outDir)}/${opts.name}.ts`;
-    let others: Declaration[] | undefined;
-    try {
-      others = loadFleet(outDir).declarations.filter((d) => path.basename(d.file) !== `${opts.name}.ts`);
-    } catch (e) {
-      // Another file does not load: `npm run synth` reports it; the new file is checked alone.
-      if (!(e instanceof FleetError)) throw e;
-    }
-    try {
-      if (others) buildFleet(platform, [...others, { file: shown, spec }]);
-    } catch (e) {
-      if (!(e instanceof FleetError)) throw e;
-      const mine = e.problems.filter((x) => x.source === shown);
-      if (mine.length) throw new ScaffoldError(mine.map((x) => ({ ...x, source: undefined, field: optionOf(x.field) })));
-    }
+  // Together with every declaration already in the folder, the new one must pass synth's fleet-wide
+  // rules (name, namespace, AppProject, Application names, hostname, VIP).
+  const clashes = fleetProblems(outDir, platform, [{ target, spec }]);
+  if (clashes.length) {
+    const mine = fleetFileLabel(target);
+    throw new ScaffoldError(clashes.map((x) => (x.source === mine ? { ...x, source: undefined, field: optionOf(x.field) } : x)));
   }
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(target, source);
   return target;
 }
 
-function main(argv: readonly string[]): void {
-  const opts: { -readonly [K in keyof NewOptions]?: NewOptions[K] } = {};
-  const names: string[] = [];
-  const value = (i: number, flag: string): string => {
-    const v = argv[i];
-    if (v === undefined || v.startsWith('--')) throw new ScaffoldError([{ field: flag, value: v, allowed: 'a value after the option' }]);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--preset') opts.preset = value(++i, a);
-    else if (a === '--hostname') opts.hostname = value(++i, a);
-    else if (a === '--namespace') opts.namespace = value(++i, a);
-    else if (a === '--environment') opts.environment = value(++i, a);
-    else if (a === '--out') opts.outDir = value(++i, a);
-    else if (a === '--force') opts.force = true;
-    else if (a === '-h' || a === '--help') {
-      console.log(
-        'usage: npm run new -- <name> [--preset dev|prod] [--hostname H] [--namespace T] [--environment E] [--out DIR] [--force]',
-      );
-      return;
-    } else if (a.startsWith('-'))
-      throw new ScaffoldError([
-        { field: '(arguments)', value: a, allowed: '--preset, --hostname, --namespace, --environment, --out, --force' },
-      ]);
-    else names.push(a);
-  }
-  if (names.length !== 1)
-    throw new ScaffoldError([
-      { field: '<name>', value: names.join(' '), allowed: 'exactly one vcluster name: npm run new -- <name> [options]' },
-    ]);
-  const file = scaffold({ ...opts, name: names[0] });
-  console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
+/** The command line of `npm run new`. */
+export const NEW_COMMAND = {
+  usage: 'npm run new --',
+  summary:
+    'Scaffolds vclusters/<name>.ts: a declaration with the given options, the rest left to the preset and the platform. It is validated, and checked against the declarations already in the folder, before it is written.',
+  options: {
+    preset: { value: 'NAME', description: `sizing preset: ${PRESET_NAMES.join(' or ')} (default: dev)` },
+    hostname: { value: 'HOST', description: 'API hostname (default: <name>.<baseDomain>)' },
+    namespace: { value: 'NS', description: 'host namespace (default: the name)' },
+    environment: { value: 'ENV', description: "Argo CD environment (default: the preset's)" },
+    out: { value: 'DIR', alias: 'o', description: 'folder of the declarations (default: vclusters/)' },
+    force: { description: 'replace an existing file of that name' },
+  },
+  positionals: { name: '<name>', description: 'the vcluster name (a DNS label), also the file name', min: 1, max: 1 },
+} satisfies CommandSpec<OptionSpecs>;
+
+/** The options of {@link scaffold} from a parsed command line. */
+function newOptions(args: ParsedArgs<typeof NEW_COMMAND.options>): NewOptions {
+  const { preset, hostname, namespace, environment, out, force } = args.options;
+  return { name: args.positionals[0], preset, hostname, namespace, environment, outDir: out, force };
 }
 
 if (require.main === module) {
   try {
-    main(process.argv.slice(2));
+    const args = commandLine('new', NEW_COMMAND);
+    if (args) {
+      const file = scaffold(newOptions(args));
+      console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
+    }
   } catch (e) {
     console.error(`new failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;

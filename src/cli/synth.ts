@@ -2,34 +2,60 @@
  * `npm run synth`: validates every declaration in vclusters/, builds every vcluster, and replaces
  * dist/ only when everything succeeded.
  *
- * Usage: `npm run synth [-- --vclusters DIR] [--out DIR]`. With `--preview` (how cdk8s.yaml runs it)
- * the output goes to `$CDK8S_OUTDIR` (cdk8s.out/) instead of dist/. Exit code 1 on invalid input,
- * with one line per problem and no stack trace. A folder without any declaration is refused (the
- * empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
+ * Usage: `npm run synth -- [--vclusters DIR] [--out DIR] [--allow-empty]` (`--help` lists them).
+ * With `--cdk8s` (how cdk8s.yaml runs it) it is the app of the cdk8s CLI: the output folder is
+ * `$CDK8S_OUTDIR`, written the same way (see ./cdk8s-app.ts). Exit code 1 on invalid input, with one
+ * line per problem and no stack trace; 2 on a usage error. A folder without any declaration is
+ * refused (the empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
  */
 import './no-source-maps'; // first: before anything else loads
 import * as path from 'path';
 import { FleetError, buildFleet, fleetFiles, loadFleet, vclusterFiles } from '../fleet/fleet';
 import { inventoryFiles } from '../fleet/inventory';
 import { TreeWriter } from '../fleet/output';
+import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, commandLine } from './args';
+import { cdk8sOutDir, runAsCdk8sApp } from './cdk8s-app';
+import { checkOutputTarget, shown } from './output-target';
 
 /** Fleets at least this large serialize and write on a second thread while the next vclusters build. */
 const PARALLEL_FROM = 32;
 
-function arg(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The command line of `npm run synth`. */
+export const SYNTH_COMMAND = {
+  usage: 'npm run synth --',
+  summary:
+    'Validates every declaration (each one and the whole fleet) and renders the fleet into the output folder, replacing it only when everything succeeded.',
+  options: {
+    vclusters: { value: 'DIR', description: 'the declarations folder (default: vclusters/)' },
+    out: { value: 'DIR', alias: 'o', description: 'the output folder, replaced as a whole (default: dist/)' },
+    allowEmpty: { description: 'accept a folder without declarations (renders an empty fleet: Argo CD prunes every vcluster)' },
+    cdk8s: { description: 'run as the app of the cdk8s CLI: write to $CDK8S_OUTDIR (cdk8s.yaml passes it)' },
+  },
+  notes: [
+    'The output folder must be absent, empty or an earlier synth output; anything else is refused.',
+    'npx cdk8s synth [-o DIR] runs this command through the cdk8s CLI and writes the same files.',
+  ],
+} satisfies CommandSpec<OptionSpecs>;
+
+type SynthArgs = ParsedArgs<typeof SYNTH_COMMAND.options>;
+
+/** The declarations folder and the output folder of a command line. */
+function folders(args: SynthArgs): { vclustersDir: string; outDir: string } {
+  const o = args.options;
+  if (o.cdk8s && o.out !== undefined)
+    throw new UsageError('--out and --cdk8s exclude each other (the cdk8s CLI names the folder: cdk8s synth -o DIR)');
+  const vclustersDir = path.resolve(o.vclusters ?? path.join(ROOT, 'vclusters'));
+  const outDir = o.cdk8s ? cdk8sOutDir() : path.resolve(o.out ?? path.join(ROOT, 'dist'));
+  return { vclustersDir, outDir };
 }
 
-function main(): void {
-  const root = path.resolve(__dirname, '..', '..');
-  const vclustersDir = path.resolve(arg('--vclusters') ?? path.join(root, 'vclusters'));
-  const outDir = process.argv.includes('--preview')
-    ? path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'cdk8s.out'))
-    : path.resolve(arg('--out') ?? path.join(root, 'dist'));
+/** Loads, checks and builds the fleet of `vclustersDir`, and replaces `outDir` with it. */
+function synthesize(vclustersDir: string, outDir: string, allowEmpty: boolean, log: (line: string) => void): void {
   const started = process.hrtime.bigint();
   const { platform, declarations } = loadFleet(vclustersDir, path.relative(process.cwd(), vclustersDir) || '.');
-  if (declarations.length === 0 && !process.argv.includes('--allow-empty')) {
+  if (declarations.length === 0 && !allowEmpty) {
     // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
     throw new Error(
       `no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`,
@@ -63,17 +89,37 @@ function main(): void {
   tree.commit();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const objects = built.reduce((n, b) => n + b.objectCount, 0);
-  console.log(
+  log(
     `synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`,
   );
 }
 
-try {
-  main();
-} catch (e) {
-  // One line per problem, never a stack trace: the output folder is untouched on every failure.
-  const target = process.argv.includes('--preview') ? 'cdk8s.out/' : `${arg('--out') ?? 'dist'}/`;
-  const message = e instanceof FleetError ? e.message : e instanceof Error ? e.message.split('\n').slice(0, 3).join('\n') : String(e);
-  console.error(`synth failed; nothing was written to ${target}\n${message}`);
-  process.exitCode = 1;
+function main(): void {
+  const args = commandLine('synth', SYNTH_COMMAND);
+  if (!args) return;
+  let target = 'the output folder';
+  try {
+    const { vclustersDir, outDir } = folders(args);
+    target = `${shown(outDir)}/`;
+    const ctx = { root: ROOT, declarations: vclustersDir };
+    const run = (out: string) => {
+      checkOutputTarget(out, ctx);
+      // The cdk8s CLI swallows its app's stdout: the summary goes to stderr there.
+      synthesize(vclustersDir, out, args.options.allowEmpty, args.options.cdk8s ? console.error : console.log);
+    };
+    if (args.options.cdk8s) runAsCdk8sApp(outDir, ROOT, run);
+    else run(outDir);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`synth: ${e.message}`);
+      process.exitCode = USAGE_EXIT_CODE;
+      return;
+    }
+    // One line per problem, never a stack trace: the output folder is untouched on every failure.
+    const message = e instanceof FleetError ? e.message : e instanceof Error ? e.message.split('\n').slice(0, 3).join('\n') : String(e);
+    console.error(`synth failed; nothing was written to ${target}\n${message}`);
+    process.exitCode = 1;
+  }
 }
+
+if (require.main === module) main();

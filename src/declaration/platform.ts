@@ -14,8 +14,10 @@ import {
   resolveKubernetesVersion,
 } from '../presets';
 import { Problems, checkKnownKeys, checkPlainData, isPlainObject, keysOf } from '../validation';
+import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
+import { VClusterEdition, resolveEdition } from '../vcluster/edition';
 import { GuardException, checkGuardExceptions } from '../vcluster/exceptions';
-import { VClusterHelmValues, checkHelmValues } from '../vcluster/helm-values';
+import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
 import { checkNoPodSecurityLabels } from '../vcluster/pod-security-labels';
 import { checkHelmValueGuard } from '../vcluster/values-guard';
 import { checkValueLimits } from '../vcluster/values-limits';
@@ -83,6 +85,26 @@ export interface PlatformSecretStore {
   readonly name: string;
   /** Store kind. @default "ClusterSecretStore" */
   readonly kind?: 'ClusterSecretStore' | 'SecretStore';
+  /** Namespace the site's External Secrets controller runs in (it reaches the vcluster APIs to keep `vclusterSecret` there). @default "external-secrets" */
+  readonly controllerNamespace?: string;
+}
+
+/**
+ * A Secret the host's External Secrets keeps inside every vcluster, from an item of the password
+ * manager (e.g. the 1Password Connect token of the External Secrets operator the host
+ * ApplicationSets install in each vcluster). Written through the vcluster's own API: the host
+ * grants the vcluster nothing (unlike the chart's `sync.fromHost.secrets`, which lets the control
+ * plane list every Secret of the host).
+ */
+export interface PlatformVClusterSecret {
+  /** Name of the Secret inside the vcluster. */
+  readonly name: string;
+  /** Namespace of the Secret inside the vcluster. @default "external-secrets" */
+  readonly namespace?: string;
+  /** Item of the password manager (read through `secretStore`). */
+  readonly item: string;
+  /** Keys of the Secret → properties (fields) of the item. */
+  readonly data: Readonly<Record<string, string>>;
 }
 
 /** 1Password, the secret store's backend. */
@@ -105,12 +127,28 @@ export interface PlatformChart {
   readonly version?: string;
 }
 
-/** Host selector labels the vcluster integrations sync from. */
+/**
+ * Host selector labels the vcluster Pro integrations sync from. Only the Pro edition has these
+ * integrations; with the OSS edition the section must stay empty.
+ */
 export interface PlatformIntegrations {
-  /** Labels of the host ClusterIssuers a vcluster may use. */
-  readonly clusterIssuerSelectorLabels: Readonly<Record<string, string>>;
-  /** Labels of the host ClusterSecretStores a vcluster may use. */
-  readonly clusterStoreSelectorLabels: Readonly<Record<string, string>>;
+  /** Labels of the host ClusterIssuers a vcluster may use (Pro edition). @default - no ClusterIssuers are synced */
+  readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>>;
+  /** Labels of the host ClusterSecretStores a vcluster may use (Pro edition). @default - no ClusterSecretStores are synced */
+  readonly clusterStoreSelectorLabels?: Readonly<Record<string, string>>;
+}
+
+/** The vcluster the site runs. */
+export interface PlatformVCluster {
+  /**
+   * The vcluster edition: `oss` (image `ghcr.io/loft-sh/vcluster-oss`, metrics-server
+   * integration only) or `pro` (image `ghcr.io/loft-sh/vcluster-pro`, a license, the cert-manager
+   * and External Secrets integrations). The library renders the edition's image; a control-plane
+   * image repository in the site's `helmValues` must agree with it (a repository whose name does
+   * not say the edition, such as a mirror, needs the edition set explicitly).
+   * @default - the edition the site's control-plane image repository names, else "oss"
+   */
+  readonly edition?: VClusterEdition;
 }
 
 /** Argo CD cluster registration conventions of the site. */
@@ -169,7 +207,7 @@ export interface PlatformLoadBalancer {
 
 /** Container images of the Jobs the project renders; pin them by tag or digest. */
 export interface PlatformImages {
-  /** Image with `kubectl` and a POSIX shell (etcd PKI merge Job). @default "docker.io/alpine/k8s:1.34.3" */
+  /** Image with `kubectl` and a POSIX shell (Jobs that call the Kubernetes API). @default "docker.io/alpine/k8s:1.34.3" */
   readonly kubectl?: string;
   /** Image with `sh`, `curl` and `jq` (kubeconfig sync Job). @default "docker.io/alpine/k8s:1.34.3" */
   readonly curlJq?: string;
@@ -185,12 +223,16 @@ export interface PlatformConfig {
   readonly secretStore: PlatformSecretStore;
   /** 1Password (the secret store's backend). */
   readonly onePassword: PlatformOnePassword;
+  /** A Secret kept inside every vcluster from the password manager. @default - none */
+  readonly vclusterSecret?: PlatformVClusterSecret;
   /** vcluster chart defaults. @default - charts.loft.sh, `vcluster`, 0.31.3 */
   readonly chart?: PlatformChart;
   /** Kubernetes version used when a declaration names none. @default "1.34" */
   readonly kubernetesVersion?: string;
-  /** Host selector labels the vcluster integrations sync from. */
-  readonly integrations: PlatformIntegrations;
+  /** The vcluster the site runs (its edition). @default - the edition of the site's image repository, else "oss" */
+  readonly vcluster?: PlatformVCluster;
+  /** Host selector labels the vcluster Pro integrations sync from. @default - none (the OSS edition has no such integration) */
+  readonly integrations?: PlatformIntegrations;
   /** Argo CD cluster registration conventions of the site. */
   readonly registration: PlatformRegistration;
   /** Host network facts used by the network policies. */
@@ -278,8 +320,10 @@ export interface Platform {
   readonly argocd: Required<PlatformArgoCd>;
   readonly secretStore: Required<PlatformSecretStore>;
   readonly onePassword: Required<PlatformOnePassword>;
+  readonly vclusterSecret?: Required<PlatformVClusterSecret>;
   readonly chart: Required<PlatformChart>;
   readonly kubernetesVersion: string;
+  readonly vcluster: Required<PlatformVCluster>;
   readonly integrations: PlatformIntegrations;
   readonly registration: PlatformRegistration & { readonly workloadRepo: Required<WorkloadRepo> };
   readonly network: PlatformNetwork & {
@@ -313,12 +357,33 @@ export function definePlatform(config: PlatformConfig): Platform {
   checkPlatformArgoCd(p, config.argocd);
   checkPlatformNetwork(p, config.network);
   checkPlatformFields(p, config);
+  const edition = checkPlatformEdition(p, config);
   p.throwIfAny('platform configuration');
-  return deepFreeze(resolvePlatform(config));
+  return deepFreeze(resolvePlatform(config, edition));
+}
+
+/**
+ * The site's edition (declared, else named by its image repository, else OSS), and the Pro
+ * integrations' selector labels only with the Pro edition.
+ */
+function checkPlatformEdition(p: Problems, config: PlatformConfig): VClusterEdition {
+  const edition = resolveEdition(p, config.vcluster?.edition, config.helmValues);
+  if (edition !== 'oss') return edition;
+  for (const key of ['clusterIssuerSelectorLabels', 'clusterStoreSelectorLabels'] as const) {
+    const labels = config.integrations?.[key];
+    if (labels === undefined) continue;
+    p.add(
+      `integrations.${key}`,
+      labels,
+      'no selector labels with the oss edition: the cert-manager and External Secrets integrations are vcluster Pro features, and the OSS image accepts their values and does nothing',
+      'remove them (the host ApplicationSets install cert-manager and External Secrets inside each vcluster instead), or set vcluster.edition: "pro" with the Pro image',
+    );
+  }
+  return edition;
 }
 
 /** Applies the defaults of a checked configuration. */
-function resolvePlatform(config: PlatformConfig): Platform {
+function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Platform {
   const a = config.argocd;
   const repo = config.registration.workloadRepo;
   return {
@@ -333,7 +398,16 @@ function resolvePlatform(config: PlatformConfig): Platform {
       hostClusters: a.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER },
       defaultHostCluster: a.defaultHostCluster ?? 'in-cluster',
     },
-    secretStore: { name: config.secretStore.name, kind: config.secretStore.kind ?? 'ClusterSecretStore' },
+    secretStore: {
+      name: config.secretStore.name,
+      kind: config.secretStore.kind ?? 'ClusterSecretStore',
+      controllerNamespace: config.secretStore.controllerNamespace ?? 'external-secrets',
+    },
+    vclusterSecret: config.vclusterSecret && {
+      namespace: 'external-secrets',
+      ...config.vclusterSecret,
+      data: { ...config.vclusterSecret.data },
+    },
     onePassword: {
       vault: config.onePassword.vault,
       connectHost: config.onePassword.connectHost,
@@ -345,7 +419,8 @@ function resolvePlatform(config: PlatformConfig): Platform {
       version: config.chart?.version ?? DEFAULT_CHART.version,
     },
     kubernetesVersion: config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
-    integrations: config.integrations,
+    vcluster: { edition },
+    integrations: config.integrations ?? {},
     registration: {
       ...config.registration,
       workloadRepo: { url: repo.url, basePath: repo.basePath ?? '', path: repo.path ?? 'workloads', revision: repo.revision ?? 'main' },
@@ -392,8 +467,10 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     argocd: true,
     secretStore: true,
     onePassword: true,
+    vclusterSecret: true,
     chart: true,
     kubernetesVersion: true,
+    vcluster: true,
     integrations: true,
     registration: true,
     network: true,
@@ -414,9 +491,11 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     hostClusters: true,
     defaultHostCluster: true,
   }),
-  secretStore: keysOf<PlatformSecretStore>({ name: true, kind: true }),
+  secretStore: keysOf<PlatformSecretStore>({ name: true, kind: true, controllerNamespace: true }),
+  vclusterSecret: keysOf<PlatformVClusterSecret>({ name: true, namespace: true, item: true, data: true }),
   onePassword: keysOf<PlatformOnePassword>({ vault: true, connectHost: true, tokenItem: true }),
   chart: keysOf<PlatformChart>({ repoURL: true, name: true, version: true }),
+  vcluster: keysOf<PlatformVCluster>({ edition: true }),
   integrations: keysOf<PlatformIntegrations>({ clusterIssuerSelectorLabels: true, clusterStoreSelectorLabels: true }),
   loadBalancer: keysOf<PlatformLoadBalancer>({ vipOffset: true }),
   gateway: keysOf<GatewayRef>({ name: true, namespace: true, sectionName: true }),
@@ -433,10 +512,10 @@ function checkPlatformSections(p: Problems, config: PlatformConfig): void {
     p.throwIfAny('platform configuration');
   }
   const c = config as unknown as Record<string, unknown>;
-  for (const section of ['argocd', 'secretStore', 'onePassword', 'integrations', 'registration', 'network']) {
+  for (const section of ['argocd', 'secretStore', 'onePassword', 'registration', 'network']) {
     if (!isPlainObject(c[section])) p.add(section, c[section], `the ${section} section (an object); see PlatformConfig`);
   }
-  for (const section of ['chart', 'loadBalancer', 'gateway', 'images']) {
+  for (const section of ['chart', 'loadBalancer', 'gateway', 'images', 'vcluster', 'integrations', 'vclusterSecret']) {
     if (c[section] !== undefined && !isPlainObject(c[section]))
       p.add(section, c[section], `an object (the ${section} section), or nothing`);
   }
@@ -504,6 +583,9 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   p.hostname('baseDomain', config.baseDomain);
   p.dnsSubdomain('secretStore.name', config.secretStore.name);
   if (config.secretStore.kind !== undefined) p.oneOf('secretStore.kind', config.secretStore.kind, ['ClusterSecretStore', 'SecretStore']);
+  if (config.secretStore.controllerNamespace !== undefined)
+    p.dnsLabel('secretStore.controllerNamespace', config.secretStore.controllerNamespace);
+  if (config.vclusterSecret !== undefined) checkVClusterSecret(p, config.vclusterSecret);
   p.text('onePassword.vault', config.onePassword.vault);
   p.httpsUrl('onePassword.connectHost', config.onePassword.connectHost);
   if (config.onePassword.tokenItem !== undefined) p.text('onePassword.tokenItem', config.onePassword.tokenItem);
@@ -514,8 +596,8 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   if (!line) p.add('chart.version', version, `an exact supported chart version: ${chartVersionsAllowed()}`);
   const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   if (!resolveKubernetesVersion(kubernetesVersion)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed());
-  p.labels('integrations.clusterIssuerSelectorLabels', config.integrations.clusterIssuerSelectorLabels);
-  p.labels('integrations.clusterStoreSelectorLabels', config.integrations.clusterStoreSelectorLabels);
+  p.labels('integrations.clusterIssuerSelectorLabels', config.integrations?.clusterIssuerSelectorLabels);
+  p.labels('integrations.clusterStoreSelectorLabels', config.integrations?.clusterStoreSelectorLabels);
   checkPlatformRegistration(p, config.registration);
   p.integer('loadBalancer.vipOffset', config.loadBalancer?.vipOffset ?? 200, 1, 65534);
   if (config.gateway) {
@@ -539,6 +621,7 @@ function checkSiteHelmValues(p: Problems, config: PlatformConfig, line: ChartLin
   }
   const values = config.helmValues ?? {};
   if (line) checkHelmValues(p, 'helmValues', values, line, version);
+  checkBackingStoreEtcdArgs(p, 'helmValues.controlPlane.backingStore', valueAtPath(values, ['controlPlane', 'backingStore']));
   checkValueLimits(p, 'helmValues', values);
   if (exceptionsOk) {
     checkHelmValueGuard(p, 'helmValues', values, {
@@ -569,6 +652,20 @@ export function isReservedNamespace(namespace: string, reserved: readonly string
   return reserved.find((r) =>
     r.startsWith('*') ? namespace.endsWith(r.slice(1)) : r.endsWith('*') ? namespace.startsWith(r.slice(0, -1)) : namespace === r,
   );
+}
+
+/** The Secret kept inside every vcluster: names, the item, and the keys it maps to item properties. */
+function checkVClusterSecret(p: Problems, s: PlatformVClusterSecret): void {
+  p.dnsSubdomain('vclusterSecret.name', s.name);
+  if (s.namespace !== undefined) p.dnsLabel('vclusterSecret.namespace', s.namespace);
+  p.text('vclusterSecret.item', s.item);
+  if (!p.object('vclusterSecret.data', s.data, 'a map of Secret keys to item properties, e.g. { token: "credential" }')) return;
+  if (!Object.keys(s.data).length) p.add('vclusterSecret.data', s.data, 'at least one key');
+  for (const [key, property] of Object.entries(s.data)) {
+    if (!/^[-._a-zA-Z0-9]+$/.test(key))
+      p.add(`vclusterSecret.data[${JSON.stringify(key)}]`, key, 'a Secret key: letters, digits, "-", "_" and "."');
+    p.text(`vclusterSecret.data[${JSON.stringify(key)}]`, property);
+  }
 }
 
 /** The registration conventions: a workload repository and functions for labels and annotations. */

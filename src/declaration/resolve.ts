@@ -5,13 +5,13 @@
  */
 import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
 import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
-import type { EtcdPkiProps } from '../etcd/etcd-pki';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
 import { ExposureDefaults, ExposureMode } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
 import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
 import type { KubeconfigSyncProps } from '../kubeconfig-sync';
+import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
 import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
@@ -20,7 +20,7 @@ import type { VClusterProps } from '../vcluster';
 import { checkApplication } from '../vcluster/application';
 import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
 import { STRICT_ISOLATION_RULES, checkGuardExceptions } from '../vcluster/exceptions';
-import { checkIntegrations } from '../vcluster/integrations';
+import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
 import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
@@ -67,10 +67,10 @@ export interface ResolvedVCluster {
   readonly network: AddOn<NetworkIsolationProps>;
   /** Props of the StrictIsolation, in strict mode. */
   readonly strict?: AddOn<StrictIsolationProps>;
-  /** Props of the EtcdPki, when asked for. */
-  readonly etcdPki?: AddOn<EtcdPkiProps>;
   /** Props of the KubeconfigSync. */
   readonly sync: AddOn<KubeconfigSyncProps>;
+  /** Props of the VClusterSecretSync, when the site keeps a Secret inside every vcluster. */
+  readonly vclusterSecret?: AddOn<VClusterSecretSyncProps>;
   /** Props of the ArgoRegistration. */
   readonly registration: AddOn<ArgoRegistrationForVClusterProps>;
 }
@@ -98,7 +98,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   const preset = resolvePreset(problems, spec);
   // An unknown preset is one mistake: the rules that read the preset's defaults wait for a known one.
   const presetKnown = spec.preset === undefined || (typeof spec.preset === 'string' && Object.hasOwn(PRESETS, spec.preset));
-  checkFields(problems, spec, presetKnown ? preset : UNKNOWN_PRESET);
+  checkFields(problems, spec, presetKnown ? preset : UNKNOWN_PRESET, platform);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
@@ -111,7 +111,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
   );
   const etcdMembers = deployedEtcdMembers(backingStore);
-  checkCrossFeature(problems, spec, platform, { ...choices, etcdMembers, presetKnown });
+  checkCrossFeature(problems, spec, platform, { ...choices, presetKnown });
   const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
     ? (spec.exposure ?? Exposure.loadBalancer())
     : Exposure.loadBalancer();
@@ -122,7 +122,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
   const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
   checkFeatureSettings(problems, spec, names);
-  if (problems.ok) names.check(problems, namingFeatures(spec, choices.kubeconfigSync, etcdMembers, endpoint));
+  if (problems.ok) names.check(problems, namingFeatures(platform.vclusterSecret?.name, choices.kubeconfigSync, etcdMembers, endpoint));
   const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
   return {
     spec,
@@ -169,7 +169,7 @@ function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
 }
 
 /** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
-function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): void {
+function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, platform: Platform): void {
   if (
     spec.kubernetesVersion !== undefined &&
     (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
@@ -189,6 +189,7 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset): vo
   if (spec.backingStore !== undefined) checkBackingStore(problems, 'backingStore', spec.backingStore);
   if (spec.etcdPki !== undefined) problems.boolean('etcdPki', spec.etcdPki);
   checkIntegrations(problems, 'integrations', spec.integrations);
+  checkIntegrationsForEdition(problems, 'integrations', spec.integrations, platform.vcluster.edition, platform.integrations);
   const np = spec.networkPolicies;
   if (isPlainObject(np)) {
     if (np.enableNFS !== undefined) problems.boolean('networkPolicies.enableNFS', np.enableNFS);
@@ -253,12 +254,12 @@ function checkFeatureSettings(problems: Problems, spec: VClusterSpec, names: VCl
 
 /** Which optional objects a declaration renders (decides which derived names must fit). */
 function namingFeatures(
-  spec: VClusterSpec,
+  vclusterSecret: string | undefined,
   kubeconfigSync: KubeconfigSyncStrategy,
   etcdMembers: number,
   endpoint: ApiEndpoint,
 ): NamingFeatures {
-  return { kubeconfigSync, deployedEtcd: etcdMembers, etcdPki: spec.etcdPki === true, gatewayRoute: endpoint.mode === 'gateway' };
+  return { kubeconfigSync, deployedEtcd: etcdMembers, gatewayRoute: endpoint.mode === 'gateway', vclusterSecret };
 }
 
 /** The VCluster props of a declaration. */
@@ -274,6 +275,8 @@ function vclusterProps(
   },
 ): VClusterProps {
   const i = spec.integrations ?? {};
+  // The Pro integrations exist in the Pro image only: never rendered for OSS (a declaration asking for them is refused).
+  const pro = platform.vcluster.edition === 'pro';
   return {
     releaseName: spec.name,
     namespace: spec.targetNamespace,
@@ -297,12 +300,13 @@ function vclusterProps(
     exposureDefaults: r.exposureDefaults,
     exportKubeConfig: spec.exportKubeConfig,
     environment: r.environment,
+    edition: platform.vcluster.edition,
     clusterIssuerSelectorLabels:
-      i.certManager?.enabled === false
+      !pro || i.certManager?.enabled === false
         ? undefined
         : (i.certManager?.clusterIssuerSelectorLabels ?? platform.integrations.clusterIssuerSelectorLabels),
     clusterStoreSelectorLabels:
-      i.externalSecrets?.enabled === false
+      !pro || i.externalSecrets?.enabled === false
         ? undefined
         : (i.externalSecrets?.clusterStoreSelectorLabels ?? platform.integrations.clusterStoreSelectorLabels),
     metricsServer: i.metricsServer?.enabled ?? true,
@@ -322,7 +326,7 @@ function addOnProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices,
-): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'etcdPki' | 'sync' | 'registration'> {
+): Pick<ResolvedVCluster, 'dns' | 'network' | 'strict' | 'sync' | 'vclusterSecret' | 'registration'> {
   const n = platform.network;
   return {
     dns: {
@@ -335,7 +339,8 @@ function addOnProps(
       mode: r.isolationMode,
       cilium: n.cilium,
       hostDnsAddress: n.hostDnsAddress,
-      apiClientNamespaces: [platform.argocd.namespace],
+      // The External Secrets controller writes the site's vclusterSecret through the vcluster API.
+      apiClientNamespaces: [platform.argocd.namespace, ...(platform.vclusterSecret ? [platform.secretStore.controllerNamespace] : [])],
       apiClientCidrs: n.apiClientCidrs,
       workloadGatewayNamespace: n.gatewayNamespace,
       monitoringNamespace: n.monitoringNamespace,
@@ -352,7 +357,6 @@ function addOnProps(
       labels: n.policyLabels,
     },
     strict: r.isolationMode === 'strict' ? { ...(spec.isolation ?? {}) } : undefined,
-    etcdPki: spec.etcdPki ? { image: platform.images.kubectl } : undefined,
     sync: {
       strategy: r.kubeconfigSync,
       secretStoreName: platform.secretStore.name,
@@ -361,6 +365,11 @@ function addOnProps(
       connectHost: platform.onePassword.connectHost,
       tokenItem: platform.onePassword.tokenItem,
       image: platform.images.curlJq,
+    },
+    vclusterSecret: platform.vclusterSecret && {
+      ...platform.vclusterSecret,
+      secretStoreName: platform.secretStore.name,
+      secretStoreKind: platform.secretStore.kind,
     },
     registration: {
       platform,

@@ -3,6 +3,7 @@
  * level), where the vcluster may live (namespaces, projects, host clusters), and the rules that
  * tie two features together. Each feature checks its own settings where they are defined.
  */
+import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { Problems, checkKnownKeys, isPlainObject } from '../validation';
 import { STRICT_ISOLATION_RULES } from '../vcluster/exceptions';
 import { valueAtPath } from '../vcluster/helm-values';
@@ -14,7 +15,8 @@ export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system',
 
 /**
  * Helm values that have a first-class declaration field: setting them through `helmValues` would
- * bypass what that field also drives (etcd PKI, deletion protection, CoreDNS, version pinning).
+ * bypass what that field also drives (deletion protection, CoreDNS, version pinning); a Corefile
+ * written by hand would also drop the chart's defaults the CoreDNS patch keeps.
  */
 const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field: string]> = [
   [['controlPlane', 'backingStore'], 'backingStore'],
@@ -24,6 +26,7 @@ const HELM_VALUES_OWNED_BY_FIELDS: ReadonlyArray<[path: readonly string[], field
   [['controlPlane', 'distro', 'k8s', 'version'], 'kubernetesVersion'],
   [['networking', 'advanced', 'clusterDomain'], 'clusterDomain'],
   [['exportKubeConfig'], 'exportKubeConfig'],
+  [['controlPlane', 'coredns', 'overwriteConfig'], 'coredns'],
 ];
 
 /** Reports unknown keys at every level of the declaration (a typo is an error, never ignored). */
@@ -98,7 +101,6 @@ function reservedBy(namespace: string, platform: Platform): string | undefined {
 export interface CrossFeatureFacts {
   readonly kubeconfigSync: string;
   readonly deletionPolicy: string;
-  readonly etcdMembers: number;
   /** Whether the preset is a known one (the rules that depend on its defaults wait until it is). */
   readonly presetKnown: boolean;
 }
@@ -131,10 +133,16 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       'use kubeconfigSync: "pushSecret", or set deletionPolicy: "retain"',
     );
   }
-  if (spec.etcdPki === true && !facts.etcdMembers && !(fromPreset(spec.replicas) && spec.backingStore === undefined)) {
-    problems.add('etcdPki', true, 'true only with a deployed etcd (backingStore.etcd.deploy.enabled: true)');
+  checkRetiredFields(problems, spec);
+  if (isPlainObject(spec.helmValues)) {
+    checkHelmValuesOwnedByFields(problems, spec.helmValues);
+    // Refused above as a whole; the etcd arguments are named too, so the reason is not lost on the move.
+    checkBackingStoreEtcdArgs(
+      problems,
+      'helmValues.controlPlane.backingStore',
+      valueAtPath(spec.helmValues, ['controlPlane', 'backingStore']),
+    );
   }
-  if (isPlainObject(spec.helmValues)) checkHelmValuesOwnedByFields(problems, spec.helmValues);
   if (spec.isolationMode === 'strict' && Array.isArray(spec.exceptions)) checkStrictExceptions(problems, spec.exceptions);
 }
 
@@ -150,6 +158,21 @@ function checkStrictExceptions(problems: Problems, exceptions: readonly unknown[
       'remove the exception, or use isolationMode: "standard"',
     );
   });
+}
+
+/**
+ * Refuses the settings this version no longer renders, each with the reason and the fix:
+ * `etcdPki: true` (a PKI nothing read; `false` stays accepted as a no-op).
+ */
+export function checkRetiredFields(problems: Problems, spec: VClusterSpec): void {
+  if (spec.etcdPki === true) {
+    problems.add(
+      'etcdPki',
+      true,
+      "false or unset (the etcd PKI is retired: vcluster never reads /etcd-certs, its mount held the control plane in ContainerCreating until the merge Job had run, and the chart's deployed etcd already serves TLS with client-certificate auth from its own <release>-certs)",
+      'remove etcdPki, or run npm run migrate -- --declarations to rewrite vclusters/; the unused Certificates, Issuers and merge Job are then pruned',
+    );
+  }
 }
 
 /** Refuses Helm values that would bypass a first-class field. */

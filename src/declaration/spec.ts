@@ -39,11 +39,11 @@ export interface VClusterSpec {
   readonly replicas?: number;
   /** Control-plane requests and limits. @default - the preset's */
   readonly resources?: ControlPlaneResources;
-  /** Control-plane PVC. @default - the preset's */
+  /** Control-plane PVC (both presets keep the store on one; `{ enabled: false }` is the ephemeral mode). @default - the preset's (dev 5Gi, prod 10Gi) */
   readonly persistence?: ControlPlanePersistence;
   /** Namespace isolation. @default "standard" */
   readonly isolationMode?: IsolationMode;
-  /** Strict-mode limits (ignored in standard mode). @default - see the strict-mode defaults */
+  /** Strict-mode limits (only with isolationMode "strict"): the tenant allowance added to the vcluster's own pods, totals, LimitRange, Pod Security. @default - see the strict-mode defaults */
   readonly isolation?: StrictIsolationSettings;
   /** DNS inside the vcluster. @default - preset replicas, cluster.local, forward to the host resolver */
   readonly coredns?: CoreDnsSettings;
@@ -54,13 +54,17 @@ export interface VClusterSpec {
    * @default - the chart's embedded store for one replica; a deployed 3-member etcd when the control plane has more than one replica (the embedded store cannot serve HA)
    */
   readonly backingStore?: BackingStore;
-  /** Render the cert-manager PKI for a deployed etcd and mount it into the control plane. @default false */
+  /**
+   * Retired: `true` is refused, `false` is accepted and does nothing. It rendered a cert-manager PKI that neither etcd nor the control plane ever read, and its mount held the control plane in ContainerCreating until a merge Job had run; the chart's deployed etcd already runs TLS with client-certificate auth from the chart's own `<release>-certs`. `npm run migrate -- --declarations` removes it.
+   * @deprecated remove it; the chart's deployed etcd secures itself
+   * @default false
+   */
   readonly etcdPki?: boolean;
   /** `exportKubeConfig` values deep-merged over `{server: <external URL>}`. @default {} */
   readonly exportKubeConfig?: ExportKubeConfig;
   /** API exposure. @default Exposure.loadBalancer() */
   readonly exposure?: Exposure;
-  /** vcluster integrations with host operators. @default - all three enabled, selectors from the platform */
+  /** vcluster integrations with host operators. @default - metrics-server on; cert-manager and External Secrets only with the Pro edition (selectors from the platform) */
   readonly integrations?: IntegrationsSettings;
   /** Argo CD registration of the vcluster. @default - the preset's environment, the site's labels, annotations and workload repository */
   readonly argocd?: ArgoCdSettings;

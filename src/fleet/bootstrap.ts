@@ -37,8 +37,8 @@
 import { App, Chart } from 'cdk8s';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
-import { RESOURCES_FINALIZER } from '../vcluster/application';
-import { JsonObject } from '../vcluster/helm-values';
+import { DEFAULT_SYNC_RETRY, RESOURCES_FINALIZER } from '../vcluster/application';
+import { JsonObject, cloneJson } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './built';
 
 /** Name of the root Application. */
@@ -46,11 +46,14 @@ export const ROOT_APPLICATION = 'vcluster-fleet';
 
 /**
  * Differences the per-vcluster Applications ignore, each targeted (a blanket Job ignore once hid
- * real immutability errors):
- * - Job selector and pod-template labels, which the API server fills in (`controller-uid`), on an
- *   immutable object;
- * - labels and annotations of `default-deny-all`, which a cluster policy engine (Kyverno
- *   `generate-default-deny-netpol`) co-owns.
+ * real immutability errors): the labels and annotations of `default-deny-all`, which a cluster
+ * policy engine (Kyverno `generate-default-deny-netpol`) co-owns.
+ *
+ * Nothing of a Job is ignored. With `RespectIgnoreDifferences=true` Argo CD copies the live value
+ * of an ignored field into the object it applies; for a Job's `/spec/selector` or template labels
+ * that is the server-generated `controller-uid`, so the `Replace=true` the project's Jobs carry
+ * deletes the Job and re-creates it with the old uid, which the API server rejects. Those fields
+ * are filled in by the API server and never differ from git anyway.
  */
 export const CHILD_IGNORE_DIFFERENCES: ReadonlyArray<{
   readonly group: string;
@@ -58,7 +61,6 @@ export const CHILD_IGNORE_DIFFERENCES: ReadonlyArray<{
   readonly name?: string;
   readonly jsonPointers: readonly string[];
 }> = [
-  { group: 'batch', kind: 'Job', jsonPointers: ['/spec/selector', '/spec/template/metadata/labels'] },
   {
     group: 'networking.k8s.io',
     kind: 'NetworkPolicy',
@@ -94,7 +96,7 @@ export function bootstrapObjects(platform: Platform, built: readonly BuiltVClust
           automated: { selfHeal: true, prune: true },
           syncOptions: ['RespectIgnoreDifferences=true'],
           // Bounded: an unlimited retry pins a failing sync to a broken revision.
-          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+          retry: cloneJson(DEFAULT_SYNC_RETRY as unknown as JsonObject),
         },
       },
     });

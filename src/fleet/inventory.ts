@@ -5,7 +5,9 @@
  * (the original platform over-reserved CPU unnoticed). The output is
  * deterministic: no timestamps, rows sorted by name.
  */
+import { chartLineOf } from '../presets';
 import { isPlainObject, parseQuantity } from '../validation';
+import { vclusterPods } from '../vcluster/footprint';
 import { JsonObject, valueAtPath } from '../vcluster/helm-values';
 import type { BuiltVCluster } from './built';
 
@@ -89,6 +91,18 @@ export function reservationOf(values: JsonObject): VClusterReservation {
     etcd: { ...etcd, replicas: etcdReplicas },
     total: { cpu: controlPlane.cpu + coredns.cpu + etcd.cpu, memory: controlPlane.memory + coredns.memory + etcd.memory },
   };
+}
+
+/**
+ * The persistent volumes a vcluster claims on its host, from its final Helm values: per component
+ * `replicas × size` (control plane, then a deployed etcd) and the total, e.g. `3 × 10Gi + 3 × 5Gi = 45Gi`.
+ */
+export function volumesOf(values: JsonObject, chartVersion: string): string {
+  const groups = vclusterPods(values, chartLineOf(chartVersion) ?? '0.31').filter((g) => g.replicas && g.volumeClaims.length);
+  if (!groups.length) return 'none';
+  const parts = groups.flatMap((g) => g.volumeClaims.map((size) => `${g.replicas} × ${size}`));
+  const total = groups.reduce((t, g) => t + g.replicas * g.volumeClaims.reduce((s, q) => s + (parseQuantity(q) ?? 0), 0), 0);
+  return parts.length === 1 && groups[0].replicas === 1 ? parts[0].replace(/^1 × /, '') : `${parts.join(' + ')} = ${formatMemory(total)}`;
 }
 
 /** A Markdown table cell (pipes escaped, never empty). */
@@ -211,10 +225,11 @@ function reservedCapacity(items: readonly Item[]): string[] {
     `replicas; CoreDNS = per-replica requests × replicas (chart default ${CHART_DEFAULT_REQUESTS.coredns.cpu} / ${CHART_DEFAULT_REQUESTS.coredns.memory}); etcd = per-member`,
     `requests × members, only when etcd is deployed (chart default ${CHART_DEFAULT_REQUESTS.etcd.cpu} / ${CHART_DEFAULT_REQUESTS.etcd.memory}). Not counted: workloads`,
     'synced from inside the vclusters, one-shot Jobs, ephemeral storage, limits. Keep the totals within',
-    'what the host cluster can lose a node and still schedule (N+1).',
+    'what the host cluster can lose a node and still schedule (N+1). Volumes: the claims of the control',
+    'plane (its store; both presets keep one) and of a deployed etcd, replicas × size.',
     '',
     ...table(
-      ['vcluster', 'host cluster', 'control plane', 'CoreDNS', 'etcd', 'CPU', 'memory'],
+      ['vcluster', 'host cluster', 'control plane', 'CoreDNS', 'etcd', 'CPU', 'memory', 'volumes'],
       items.map(({ b, name, res }) => [
         `\`${name}\``,
         b.resolved.hostCluster,
@@ -222,6 +237,7 @@ function reservedCapacity(items: readonly Item[]): string[] {
         per(res.coredns),
         per(res.etcd),
         ...show(res.total),
+        volumesOf(b.vcluster.helmValues, b.vcluster.targetRevision),
       ]),
       new Set([5, 6]),
     ),

@@ -52,7 +52,9 @@ export interface LimitRangeSettings {
 
 /** Strict-mode settings (`isolation` of a declaration). */
 export interface StrictIsolationSettings {
-  /** ResourceQuota `hard` limits, merged key by key over the defaults. @default requests.cpu 4, requests.memory 8Gi, limits.cpu 8, limits.memory 16Gi, persistentvolumeclaims 20, pods 100 */
+  /** What tenants may use on top of the vcluster's own pods (control plane, etcd, CoreDNS): each key's ResourceQuota `hard` value is the own pods' need plus this, merged key by key over the defaults. @default requests.cpu 4, requests.memory 8Gi, limits.cpu 8, limits.memory 16Gi, persistentvolumeclaims 20, pods 100 */
+  readonly tenantQuota?: Readonly<Record<string, string>>;
+  /** ResourceQuota `hard` totals, key by key, the vcluster's own pods included (a total that does not cover them is refused); a key set here is not derived from tenantQuota. @default - own pods + tenantQuota */
   readonly resourceQuota?: Readonly<Record<string, string>>;
   /** LimitRange container defaults, merged key by key over the defaults. @default default cpu 500m / memory 512Mi, defaultRequest cpu 100m / memory 128Mi */
   readonly limitRange?: LimitRangeSettings;
@@ -62,7 +64,7 @@ export interface StrictIsolationSettings {
 
 /** Keys of the isolation settings, for the unknown-key checks. */
 export const ISOLATION_KEYS = {
-  isolation: keysOf<StrictIsolationSettings>({ resourceQuota: true, limitRange: true, podSecurity: true }),
+  isolation: keysOf<StrictIsolationSettings>({ tenantQuota: true, resourceQuota: true, limitRange: true, podSecurity: true }),
   limitRange: keysOf<LimitRangeSettings>({ default: true, defaultRequest: true }),
   networkPolicies: keysOf<NetworkPoliciesSettings>({ enableNFS: true, extraEgress: true }),
   egressRule: keysOf<EgressRule>({ name: true, cidr: true, port: true, protocol: true }),
@@ -114,17 +116,29 @@ export function checkExtraEgress(problems: Problems, rules: unknown, enableNFS =
 export function checkStrictIsolation(problems: Problems, settings: unknown, checkKeys = true): void {
   if (settings === undefined) return;
   if (!isPlainObject(settings)) {
-    problems.add('', settings, 'a map {resourceQuota?, limitRange?, podSecurity?}');
+    problems.add('', settings, 'a map {tenantQuota?, resourceQuota?, limitRange?, podSecurity?}');
     return;
   }
   if (checkKeys) checkKnownKeys(problems, '', settings, ISOLATION_KEYS.isolation);
-  checkQuantities(
-    problems,
-    'resourceQuota',
-    settings.resourceQuota,
-    isLabelKey,
-    'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"',
-  );
+  for (const field of ['tenantQuota', 'resourceQuota'] as const) {
+    checkQuantities(
+      problems,
+      field,
+      settings[field],
+      isLabelKey,
+      'ResourceQuota resource names such as "requests.cpu", "pods" or "count/services"',
+    );
+  }
+  if (isPlainObject(settings.resourceQuota) && isPlainObject(settings.tenantQuota)) {
+    for (const key of Object.keys(settings.tenantQuota).filter((k) => Object.hasOwn(settings.resourceQuota as object, k))) {
+      problems.add(
+        `tenantQuota[${JSON.stringify(key)}]`,
+        settings.tenantQuota[key],
+        `a key that is not also a total in resourceQuota (resourceQuota[${JSON.stringify(key)}] is the whole hard value; tenantQuota[${JSON.stringify(key)}] is added to the vcluster's own pods)`,
+        'keep one of the two',
+      );
+    }
+  }
   const lr = settings.limitRange;
   if (lr !== undefined) {
     if (!isPlainObject(lr)) {

@@ -5,19 +5,13 @@
  */
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { Problems } from '../validation';
+import { Problems, ValidationError } from '../validation';
+import { PodGroup, vclusterPods } from '../vcluster/footprint';
 import type { IVCluster } from '../vcluster/ivcluster';
+import { DEFAULT_TENANT_QUOTA, DerivedQuota, LimitRangeDefaults, deriveQuota } from './quota';
 import { PodSecurityLevel, StrictIsolationSettings, checkStrictIsolation } from './settings';
 
-/** Default `hard` limits of the strict-mode ResourceQuota `default-quota`. */
-export const DEFAULT_RESOURCE_QUOTA: Readonly<Record<string, string>> = {
-  'requests.cpu': '4',
-  'requests.memory': '8Gi',
-  'limits.cpu': '8',
-  'limits.memory': '16Gi',
-  persistentvolumeclaims: '20',
-  pods: '100',
-};
+export { DEFAULT_TENANT_QUOTA };
 
 /** Default container limits of the strict-mode LimitRange `default-limits`. */
 export const DEFAULT_LIMITS: Readonly<Record<string, string>> = { cpu: '500m', memory: '512Mi' };
@@ -41,12 +35,16 @@ export interface StrictIsolationProps extends StrictIsolationSettings {
  *   from the configured clients, monitoring, metrics-server, and the egress the declaration lists.
  *   Tenant NetworkPolicies are not synced to the host (`sync.toHost.networkPolicies.enabled: false`),
  *   because a synced policy could add allowances; declare extra egress in Git instead.
- * - **Resources:** ResourceQuota `default-quota` (requests 4 CPU / 8Gi, limits 8 CPU / 16Gi, 20 PVCs,
- *   100 pods by default) and LimitRange `default-limits` (container limits 500m / 512Mi, requests
- *   100m / 128Mi by default). The quota covers every pod of the host namespace, **including the
- *   vcluster's own control plane, etcd and CoreDNS**: size it for them. The chart's own quota and
- *   limit range (`policies.resourceQuota`, `policies.limitRange`) are switched off so that exactly
- *   these two objects, visible in Git, apply.
+ * - **Resources:** ResourceQuota `default-quota` and LimitRange `default-limits` (container limits
+ *   500m / 512Mi, requests 100m / 128Mi by default). The quota counts every pod of the host
+ *   namespace, the vcluster's own included, so each `hard` value is derived: what the own pods need
+ *   (control plane × replicas, deployed etcd × members, CoreDNS synced from inside × replicas, at
+ *   the chart's defaults or the declared resources, the LimitRange defaults for what their
+ *   containers leave unset; read from the vcluster's Helm values) plus the tenant allowance
+ *   `tenantQuota` (requests 4 CPU / 8Gi, limits 8 CPU / 16Gi, 20 PVCs, 100 pods by default). A
+ *   `resourceQuota` key is a total instead, refused when it does not cover the own pods. The
+ *   chart's own quota and limit range (`policies.resourceQuota`, `policies.limitRange`) are
+ *   switched off so that exactly these two objects, visible in Git, apply.
  * - **Pod Security:** the host namespace carries `pod-security.kubernetes.io/{enforce,audit,warn}`
  *   at `baseline` (default) or `restricted`; both forbid hostPath volumes, host namespaces,
  *   privileged containers and host ports. The vcluster enforces the same level on its own API
@@ -74,6 +72,14 @@ export class StrictIsolation extends Construct {
   public readonly podSecurity: PodSecurityLevel;
   /** The quota's hard limits. */
   public readonly quota: Readonly<Record<string, string>>;
+  /** What the vcluster's own pods need of each quota key they count against. */
+  public readonly ownUsage: Readonly<Record<string, string>>;
+  /** The tenant allowance the quota adds to the own pods (keys given as totals excluded). */
+  public readonly tenantQuota: Readonly<Record<string, string>>;
+  /** The LimitRange's container defaults. */
+  public readonly limitRangeDefaults: LimitRangeDefaults;
+  /** The ResourceQuota totals given as such (`resourceQuota`). */
+  private readonly totals: Readonly<Record<string, string>>;
   /** The rendered ResourceQuota. */
   public readonly resourceQuota: k8s.KubeResourceQuota;
   /** The rendered LimitRange. */
@@ -87,7 +93,18 @@ export class StrictIsolation extends Construct {
     p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
 
     this.podSecurity = props.podSecurity ?? 'baseline';
-    this.quota = { ...DEFAULT_RESOURCE_QUOTA, ...(props.resourceQuota ?? {}) };
+    this.limitRangeDefaults = {
+      default: { ...DEFAULT_LIMITS, ...(props.limitRange?.default ?? {}) },
+      defaultRequest: { ...DEFAULT_REQUESTS, ...(props.limitRange?.defaultRequest ?? {}) },
+    };
+    this.totals = { ...(props.resourceQuota ?? {}) };
+    this.tenantQuota = Object.fromEntries(
+      Object.entries({ ...DEFAULT_TENANT_QUOTA, ...(props.tenantQuota ?? {}) }).filter(([k]) => !Object.hasOwn(this.totals, k)),
+    );
+    const derived = this.derive(p, vcluster);
+    p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
+    this.quota = derived.hard;
+    this.ownUsage = derived.own;
     const namespace = vcluster.names.namespace;
     const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'isolation' });
 
@@ -101,11 +118,7 @@ export class StrictIsolation extends Construct {
       metadata: { name: 'default-limits', namespace, labels: labels('default-limits') },
       spec: {
         limits: [
-          {
-            type: 'Container',
-            default: q({ ...DEFAULT_LIMITS, ...(props.limitRange?.default ?? {}) }),
-            defaultRequest: q({ ...DEFAULT_REQUESTS, ...(props.limitRange?.defaultRequest ?? {}) }),
-          },
+          { type: 'Container', default: q(this.limitRangeDefaults.default), defaultRequest: q(this.limitRangeDefaults.defaultRequest) },
         ],
       },
     });
@@ -128,6 +141,32 @@ export class StrictIsolation extends Construct {
     if (this.podSecurity === 'restricted') values.controlPlane = restrictedSecurityValues(vcluster.etcdMembers > 0);
     // final: the declaration's helmValues (or a site value) cannot undo any of it
     vcluster.addHelmValues('strict isolation', values, { final: true });
+    this.node.addValidation({ validate: () => this.staleness(vcluster) });
+  }
+
+  /** The own pods, from the vcluster's current values, and the quota derived from them. */
+  private derive(problems: Problems, vcluster: IVCluster): DerivedQuota & { pods: PodGroup[] } {
+    const pods = vclusterPods(vcluster.helmValues(), vcluster.chartLine);
+    return { ...deriveQuota(problems, pods, this.limitRangeDefaults, this.totals, this.tenantQuota), pods };
+  }
+
+  /** Refuses final values whose own pods need another quota than the one rendered (values added after this construct). */
+  private staleness(vcluster: IVCluster): string[] {
+    const now = deriveQuota(
+      new Problems(),
+      vclusterPods(vcluster.helmValues(), vcluster.chartLine),
+      this.limitRangeDefaults,
+      this.totals,
+      this.tenantQuota,
+    );
+    if (JSON.stringify(now.hard) === JSON.stringify(this.quota)) return [];
+    const problem = {
+      field: 'resourceQuota',
+      value: this.quota,
+      allowed: `the quota for the vcluster's final Helm values (${JSON.stringify(now.hard)}): values added after the StrictIsolation of "${vcluster.names.release}" changed its own pods`,
+      fix: 'add Helm values that change the control plane, etcd or CoreDNS before the StrictIsolation is created',
+    };
+    return [new ValidationError([problem], `StrictIsolation of "${vcluster.names.release}"`).message];
   }
 }
 

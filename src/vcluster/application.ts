@@ -4,7 +4,7 @@
  */
 import type { ApplicationSpecSyncPolicy } from '../../imports/argocd-application-argoproj.io';
 import { chartLineOf, chartVersionsAllowed } from '../presets';
-import { Problems, isPlainObject, keysOf } from '../validation';
+import { DURATION, Problems, isPlainObject, keysOf } from '../validation';
 import type { JsonObject } from './helm-values';
 import { checkNoPodSecurityLabels } from './pod-security-labels';
 
@@ -18,10 +18,22 @@ export const RECREATE_ON_CHANGE = { 'argocd.argoproj.io/sync-options': 'Force=tr
 /** Finalizer that makes deleting an Argo CD Application delete what it deployed. */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
-/** The sync policy every vcluster Application starts from: automated, self-healing, pruning. */
+/**
+ * The retry every vcluster Application starts from. Without `syncPolicy.retry` Argo CD does not
+ * retry a failed automated sync of the same revision ("Skipping auto-sync: failed previous sync
+ * attempt"), so one transient failure leaves the chart uninstalled until someone syncs by hand.
+ * Bounded: an unlimited retry (`limit: -1`) pins a failing sync to the broken revision.
+ */
+export const DEFAULT_SYNC_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } as const;
+
+/** Most retries a declaration may ask for (a bounded number: never unlimited). */
+export const MAX_SYNC_RETRIES = 100;
+
+/** The sync policy every vcluster Application starts from: automated, self-healing, pruning, retrying a bounded number of times. */
 export const DEFAULT_SYNC_POLICY = {
   automated: { selfHeal: true, prune: true },
   syncOptions: ['CreateNamespace=true'],
+  retry: DEFAULT_SYNC_RETRY,
 } as const;
 
 /** The Argo CD Application installing the chart, as a declaration sets it. */
@@ -32,7 +44,7 @@ export interface ApplicationSettings {
   readonly chart?: string;
   /** Exact chart version. @default - the platform's */
   readonly targetRevision?: string;
-  /** Sync policy, deep-merged over the default (lists replace). @default - automated, selfHeal, prune */
+  /** Sync policy, deep-merged over the default (lists replace); `retry` stays bounded (limit 1..100). @default - automated, selfHeal, prune, retry 5 times (10s backoff doubling up to 3m) */
   readonly syncPolicy?: ApplicationSpecSyncPolicy;
 }
 
@@ -82,7 +94,11 @@ export function checkApplication(problems: Problems, field: string, app: unknown
   else if (app.syncPolicy !== undefined) problems.add(`${field}.syncPolicy`, app.syncPolicy, 'an Argo CD sync policy object');
 }
 
-function checkSyncPolicy(problems: Problems, field: string, syncPolicy: JsonObject): void {
+/**
+ * Checks a sync policy: booleans where Argo CD wants them, `Option=value` sync options, and a
+ * bounded retry (limit 1..100, Go durations, an integer factor of at least 1).
+ */
+export function checkSyncPolicy(problems: Problems, field: string, syncPolicy: JsonObject): void {
   const automated = syncPolicy.automated;
   if (isPlainObject(automated)) {
     for (const k of APPLICATION_KEYS.automated) if (automated[k] !== undefined) problems.boolean(`${field}.automated.${k}`, automated[k]);
@@ -97,12 +113,41 @@ function checkSyncPolicy(problems: Problems, field: string, syncPolicy: JsonObje
         problems.add(`${field}.syncOptions[${i}]`, o, 'an "Option=value" string such as "ServerSideApply=true"');
     });
   }
-  const retry = syncPolicy.retry;
-  if (isPlainObject(retry) && retry.limit !== undefined) problems.integer(`${field}.retry.limit`, retry.limit, 0, 100);
+  if (syncPolicy.retry !== undefined) checkRetry(problems, `${field}.retry`, syncPolicy.retry);
   const managed = syncPolicy.managedNamespaceMetadata;
   if (isPlainObject(managed)) {
     problems.labels(`${field}.managedNamespaceMetadata.labels`, managed.labels);
     checkNoPodSecurityLabels(problems, `${field}.managedNamespaceMetadata.labels`, managed.labels);
     problems.annotations(`${field}.managedNamespaceMetadata.annotations`, managed.annotations);
   }
+}
+
+/** A bounded retry: every Application that installs a chart retries, and never forever. */
+function checkRetry(problems: Problems, field: string, retry: unknown): void {
+  if (!isPlainObject(retry)) {
+    problems.add(field, retry, 'a retry policy { limit, backoff? }', 'remove it to keep the default (5 retries)');
+    return;
+  }
+  const limit = retry.limit;
+  if (limit !== undefined && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_SYNC_RETRIES)) {
+    problems.add(
+      `${field}.limit`,
+      limit,
+      `an integer from 1 to ${MAX_SYNC_RETRIES}: -1 (unlimited) pins a failing sync to a broken revision, 0 leaves a failed sync alone until someone syncs by hand`,
+      'remove limit to keep the default (5), or set a number such as 10',
+    );
+  }
+  if (retry.refresh !== undefined) problems.boolean(`${field}.refresh`, retry.refresh);
+  const backoff = retry.backoff;
+  if (backoff === undefined) return;
+  if (!isPlainObject(backoff)) {
+    problems.add(`${field}.backoff`, backoff, 'a backoff { duration?, factor?, maxDuration? }');
+    return;
+  }
+  for (const k of ['duration', 'maxDuration'] as const) {
+    if (backoff[k] !== undefined && (typeof backoff[k] !== 'string' || !DURATION.test(backoff[k]))) {
+      problems.add(`${field}.backoff.${k}`, backoff[k], 'a Go duration such as "10s", "3m" or "1h"');
+    }
+  }
+  if (backoff.factor !== undefined) problems.integer(`${field}.backoff.factor`, backoff.factor, 1, 10);
 }

@@ -3,6 +3,7 @@
  * makes a highly available control plane correct: the chart's default store (embedded SQLite)
  * serves one replica only, so more replicas without a store of their own get a deployed etcd.
  */
+import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { DEFAULT_HA_ETCD_MEMBERS, REPLICA_LIMITS } from '../presets';
 import { Problems } from '../validation';
 import { JsonObject, VClusterHelmValues, deepMerge, valueAtPath } from './helm-values';
@@ -45,7 +46,8 @@ export function deployedEtcdMembers(backingStore: unknown): number {
 
 /**
  * Checks a declared backing store: a map, at most one enabled store, etcd members within
- * {@link REPLICA_LIMITS}, and no volume retention policy of its own (the deletion policy decides it).
+ * {@link REPLICA_LIMITS}, no volume retention policy of its own (the deletion policy decides it),
+ * and etcd arguments that keep client-certificate auth.
  */
 export function checkBackingStore(problems: Problems, field: string, backingStore: unknown): void {
   if (!problems.object(field, backingStore, "the chart's controlPlane.backingStore values, e.g. { etcd: { deploy: { enabled: true } } }"))
@@ -68,6 +70,7 @@ export function checkBackingStore(problems: Problems, field: string, backingStor
       'remove it and set deletionPolicy',
     );
   }
+  checkBackingStoreEtcdArgs(problems, field, backingStore);
   const members = valueAtPath(backingStore, ['etcd', 'deploy', 'statefulSet', 'highAvailability', 'replicas']);
   if (members !== undefined) {
     const { min, max } = REPLICA_LIMITS.etcdMembers;

@@ -3,6 +3,7 @@
  * manifests alike: what a pod may do on its node, RBAC rules, command-line flags that switch off
  * authentication, and credentials written in clear.
  */
+import { weakensClientAuth } from '../etcd/client-auth';
 import { isPlainObject, keyPath } from '../validation';
 import { GUARD_RULES, GuardFinding, GuardRule } from './exceptions';
 
@@ -153,7 +154,6 @@ export function scanBinding(out: Findings, path: string, binding: Record<string,
 
 /** Flags that switch off authentication or authorization, as one command-line word. */
 const INSECURE_FLAGS: ReadonlyArray<[RegExp, string]> = [
-  [/^--(peer-)?client-cert-auth=false$/i, 'lets any client that reaches etcd in without a client certificate'],
   [/anonymous-auth=true$/i, 'lets anonymous requests into the API server'],
   [/authorization-mode=(\S*,)?AlwaysAllow(,\S*)?$/i, 'lets every request through the API server (AlwaysAllow)'],
 ];
@@ -169,6 +169,9 @@ export function scanInsecureFlags(out: Findings, path: string, node: unknown): v
       if (typeof word !== 'string') return;
       const next = value[i + 1];
       const joined = /^--(peer-)?client-cert-auth$/i.test(word) && typeof next === 'string' ? `${word}=${next}` : word;
+      // etcd's own reading of its flags (every spelling of false, plaintext listeners)
+      const etcd = weakensClientAuth(joined);
+      if (etcd) find(out, 'insecureAuth', `${at}[${i}]`, word, `passes etcd an argument that weakens client-certificate auth (${etcd})`);
       for (const [flag, why] of INSECURE_FLAGS)
         if (flag.test(joined.trim())) find(out, 'insecureAuth', `${at}[${i}]`, word, `${why} (${joined.trim()})`);
     });

@@ -1,21 +1,26 @@
 /**
- * The vcluster's integrations with host operators (`integrations.*` of the chart): cert-manager
- * ClusterIssuers and External Secrets stores synced from the host, and the metrics-server proxy.
+ * The vcluster's integrations with host operators (`integrations.*` of the chart): the
+ * metrics-server proxy (every edition), and, with the Pro edition only, cert-manager
+ * ClusterIssuers and External Secrets stores synced from the host. The OSS syncer registers the
+ * metrics-server integration alone (`pkg/integrations/integrations.go`): with the OSS image the
+ * other two are accepted by the chart's schema and do nothing, so they are never rendered for it
+ * and a declaration asking for them is refused.
  */
 import { Problems, isPlainObject, keysOf } from '../validation';
-import type { JsonObject } from './helm-values';
+import type { VClusterEdition } from './edition';
+import { JsonObject, valueAtPath } from './helm-values';
 
-/** cert-manager integration settings of a declaration. */
+/** cert-manager integration settings of a declaration (vcluster Pro only). */
 export interface CertManagerIntegration {
-  /** Whether the integration is on. @default true */
+  /** Whether the integration is on (Pro edition only; refused with OSS). @default - on with the Pro edition when the platform or the declaration names selector labels */
   readonly enabled?: boolean;
   /** Labels of the host ClusterIssuers synced in. @default - the platform's */
   readonly clusterIssuerSelectorLabels?: Readonly<Record<string, string>>;
 }
 
-/** External Secrets integration settings of a declaration. */
+/** External Secrets integration settings of a declaration (vcluster Pro only). */
 export interface ExternalSecretsIntegration {
-  /** Whether the integration is on. @default true */
+  /** Whether the integration is on (Pro edition only; refused with OSS). @default - on with the Pro edition when the platform or the declaration names selector labels */
   readonly enabled?: boolean;
   /** Labels of the host ClusterSecretStores synced in. @default - the platform's */
   readonly clusterStoreSelectorLabels?: Readonly<Record<string, string>>;
@@ -29,9 +34,9 @@ export interface MetricsServerIntegration {
 
 /** The integrations section of a declaration. */
 export interface IntegrationsSettings {
-  /** cert-manager: ClusterIssuers synced from the host. @default - enabled with the platform's selector */
+  /** cert-manager: ClusterIssuers synced from the host (vcluster Pro; with OSS the host ApplicationSets install cert-manager inside the vcluster instead). @default - Pro: on with the platform's selector; OSS: off */
   readonly certManager?: CertManagerIntegration;
-  /** External Secrets: ClusterSecretStores synced from the host. @default - enabled with the platform's selector */
+  /** External Secrets: ClusterSecretStores synced from the host (vcluster Pro; with OSS the host ApplicationSets install External Secrets inside the vcluster instead). @default - Pro: on with the platform's selector; OSS: off */
   readonly externalSecrets?: ExternalSecretsIntegration;
   /** metrics-server proxy to the host's metrics-server. @default - enabled */
   readonly metricsServer?: MetricsServerIntegration;
@@ -68,6 +73,70 @@ export function checkIntegrations(problems: Problems, field: string, integration
   }
 }
 
+/** The integrations that exist only in the Pro edition, with the selector-label setting of each. */
+export const PRO_INTEGRATIONS: ReadonlyArray<
+  readonly ['certManager' | 'externalSecrets', 'clusterIssuerSelectorLabels' | 'clusterStoreSelectorLabels']
+> = [
+  ['certManager', 'clusterIssuerSelectorLabels'],
+  ['externalSecrets', 'clusterStoreSelectorLabels'],
+];
+
+/**
+ * Refuses, with the OSS edition, a declaration that asks for a Pro integration (anything but
+ * `enabled: false`, which is accepted as the no-op it is); with the Pro edition, one switched on
+ * without selector labels here or in the platform (it would select nothing).
+ * @param platformLabels the platform's selector labels, by setting name
+ */
+export function checkIntegrationsForEdition(
+  problems: Problems,
+  field: string,
+  integrations: unknown,
+  edition: VClusterEdition,
+  platformLabels: { readonly clusterIssuerSelectorLabels?: unknown; readonly clusterStoreSelectorLabels?: unknown } = {},
+): void {
+  if (!isPlainObject(integrations)) return;
+  if (edition === 'pro') {
+    for (const [name, labelsKey] of PRO_INTEGRATIONS) {
+      const i = integrations[name];
+      if (isPlainObject(i) && i.enabled === true && i[labelsKey] === undefined && platformLabels[labelsKey] === undefined) {
+        problems.add(
+          `${field}.${name}.enabled`,
+          true,
+          `true only with selector labels (${field}.${name}.${labelsKey}, or the platform's integrations.${labelsKey})`,
+          `set ${field}.${name}.${labelsKey}`,
+        );
+      }
+    }
+    return;
+  }
+  for (const [name] of PRO_INTEGRATIONS) {
+    const i = integrations[name];
+    if (i === undefined || (isPlainObject(i) && i.enabled === false && Object.keys(i).length === 1)) continue;
+    problems.add(
+      `${field}.${name}`,
+      i,
+      `nothing, or { enabled: false }, with the platform's oss edition: the ${name} integration is a vcluster Pro feature, and the OSS image accepts its values and does nothing`,
+      `remove ${field}.${name}; with OSS the host ApplicationSets install ${name === 'certManager' ? 'cert-manager (cluster label enable_cert_manager)' : 'External Secrets (cluster label enable_external_secrets)'} inside the vcluster (README, "cert-manager and External Secrets inside a vcluster")`,
+    );
+  }
+}
+
+/** Refuses, with the OSS edition, final Helm values that switch a Pro integration on (whatever layer set them). */
+export function checkIntegrationValues(problems: Problems, field: string, values: unknown, edition: VClusterEdition): void {
+  if (edition !== 'oss') return;
+  for (const [name] of PRO_INTEGRATIONS) {
+    const enabled = valueAtPath(values, ['integrations', name, 'enabled']);
+    if (enabled === true) {
+      problems.add(
+        `${field}.integrations.${name}.enabled`,
+        enabled,
+        `false or unset with the oss edition: the OSS image accepts the ${name} integration and does nothing (a vcluster Pro feature)`,
+        `remove it, or run the Pro edition (the platform's vcluster.edition)`,
+      );
+    }
+  }
+}
+
 /** The integrations a {@link VCluster} renders. */
 export interface IntegrationValues {
   /** Labels of the host ClusterIssuers synced in; off when undefined. */
@@ -78,7 +147,7 @@ export interface IntegrationValues {
   readonly metricsServer: boolean;
 }
 
-/** The chart's `integrations` values. */
+/** The chart's `integrations` values (callers pass no Pro integration for the OSS edition). */
 export function integrationValues(i: IntegrationValues): JsonObject {
   const values: JsonObject = { metricsServer: { enabled: i.metricsServer } };
   if (i.clusterStoreSelectorLabels) {

@@ -6,7 +6,7 @@
  */
 import type { IConstruct } from 'constructs';
 import type { VClusterNames } from '../naming';
-import type { DeletionPolicy } from '../presets';
+import type { ChartLine, DeletionPolicy } from '../presets';
 import type { JsonObject } from './helm-values';
 
 /** How Argo CD authenticates to a vcluster: the credentials its exported kubeconfig carries. */
@@ -64,6 +64,8 @@ export interface HelmValuesOptions {
 export interface IVCluster extends IConstruct {
   /** Every derived name (release, namespace, project, Application, kubeconfig Secret, item, ...). */
   readonly names: VClusterNames;
+  /** The chart line the vcluster installs (what the chart and its syncer render by default depends on it). */
+  readonly chartLine: ChartLine;
   /** Cluster domain inside the vcluster. */
   readonly clusterDomain: string;
   /** Cluster domain of the host cluster: the DNS suffix of the vcluster's Services on the host. */

@@ -25,7 +25,10 @@ export interface ResourceQuantities {
 
 /** Control-plane persistent volume. */
 export interface ControlPlanePersistence {
-  /** Whether the control plane keeps its data on a PVC. @default - the preset's (dev false, prod true) */
+  /**
+   * Whether the control plane keeps its data on a PVC (deleted with the vcluster under deletionPolicy "delete", kept under "retain"). `false` is the ephemeral mode: the chart runs the control plane as a Deployment on an emptyDir, and its store (every object of the virtual cluster) starts empty after each restart or rollout.
+   * @default true
+   */
   readonly enabled?: boolean;
   /** PVC size. @default - the preset's (dev 5Gi, prod 10Gi) */
   readonly size?: string;

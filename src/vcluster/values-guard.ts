@@ -9,11 +9,15 @@
  * and a reason ({@link GuardException}); an exception that waives nothing is an error.
  */
 import { isDeepStrictEqual } from 'util';
+import { ETCD_EXTRA_ARGS_PATH } from '../etcd/client-auth';
 import { Problems, isPlainObject, keyPath } from '../validation';
 import { GuardException, GuardFinding, covers } from './exceptions';
 import { EMBEDDED_MANIFESTS, ManifestContext, scanEmbedded } from './embedded-manifests';
 import { Findings, find, scanCredentials, scanInsecureFlags, scanPodSecurity, scanRbacRules } from './guard-scans';
 import { JsonObject, cloneJson, valueAtPath } from './helm-values';
+
+/** Where the deployed etcd's arguments are, checked by etcd/client-auth. */
+const DEPLOYED_ETCD_ARGS = ['controlPlane', 'backingStore', ...ETCD_EXTRA_ARGS_PATH].join('.');
 
 /** Lists of RBAC rules in the vcluster values, and whether they end up in a ClusterRole. */
 const RBAC_RULE_LISTS: ReadonlyArray<[path: readonly string[], clusterWide: boolean | 'namespaceSync']> = [
@@ -41,6 +45,8 @@ export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): Gua
   const seen = new Set<string>();
   return out
     .filter((f) => {
+      // the deployed etcd's arguments are refused by their own check, without exception (etcd/client-auth)
+      if (f.path.startsWith(`${DEPLOYED_ETCD_ARGS}[`)) return false;
       const key = `${f.rule} ${f.path}`;
       if (seen.has(key)) return false;
       seen.add(key);

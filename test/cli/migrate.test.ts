@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import media from '../fixtures/integratn/media';
-import { VClusterSpec, synthVCluster } from '../../src';
+import { GUARD_RULES, VClusterSpec, synthVCluster } from '../../src';
 import { MigrationError, migrateRequest, requestField, runMigrate } from '../../src/cli/migrate';
 import { Obj, find, helmValues, platform, render } from '../util';
 
@@ -67,7 +67,10 @@ describe('migrate', () => {
     expect(source).toContain("import { Exposure, defineVCluster } from '");
     expect(source).toContain('export default defineVCluster({');
     expect(source).toContain("exposure: Exposure.loadBalancer({ hostname: 'media.integratn.tech', apiPort: 443 })");
-    expect(source).toContain('etcdPki: true');
+    // the retired etcd PKI is not carried over, nor its mount (a Secret nothing creates any more)
+    expect(source).not.toContain('etcdPki');
+    expect(source).not.toContain('etcd-certs');
+    expect(spec.helmValues).toBeUndefined();
     expect(spec).toMatchObject({
       name: 'vcluster-media',
       targetNamespace: 'vcluster-media',
@@ -79,28 +82,47 @@ describe('migrate', () => {
       application: { targetRevision: '0.31.1' },
       networkPolicies: { enableNFS: true, extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432, protocol: 'TCP' }] },
     });
-    // the etcd settings of helmOverrides moved into backingStore (the library owns controlPlane.backingStore)
-    expect((spec.backingStore as any).etcd.deploy.statefulSet).toMatchObject({
-      extraArgs: ['--client-cert-auth=false'],
+    // the etcd settings of helmOverrides moved into backingStore (the library owns controlPlane.backingStore),
+    // without the argument that switched off client-certificate auth
+    expect((spec.backingStore as any).etcd.deploy.statefulSet).toEqual({
       highAvailability: { replicas: 3 },
       image: { registry: 'registry.k8s.io', repository: 'etcd', tag: '3.6.8-0' },
     });
+    expect(source).toContain(
+      '// Dropped the original\'s etcd argument "--client-cert-auth=false" (it switched off client-certificate auth).',
+    );
+    expect(logs).toContain(
+      'warning: ' +
+        fixture('vcluster-media.request.yaml') +
+        ': etcd argument "--client-cert-auth=false" dropped: it let every pod of the namespace read and write the datastore; the chart\'s etcd keeps client-certificate auth',
+    );
+    expect(logs.some((l) => l.includes('the volume and mount of Secret vcluster-media-etcd-certs (the original etcd PKI) dropped'))).toBe(
+      true,
+    );
+    // the OSS site's vclusters get no Pro integration: the request's selectors are reported, not carried over
+    expect(spec.integrations).toBeUndefined();
+    expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(
+      true,
+    );
   });
 
   test('what the guard refuses in a request is carried over as an exception, with a comment and a warning', () => {
-    // GIVEN the media request, whose etcd runs without client-certificate authentication
-    const { spec, source } = migrate([fixture('vcluster-media.request.yaml')], 'vcluster-media');
+    // GIVEN a request whose overrides run the control plane privileged / WHEN migrated
+    const privileged = { controlPlane: { statefulSet: { security: { containerSecurityContext: { privileged: true } } } } };
+    const m = migrateRequest(
+      request({ name: 'priv', targetNamespace: 'priv', vcluster: { helmOverrides: privileged } }),
+      platform,
+      'priv.yaml',
+    );
     // THEN the declaration says so explicitly, and the migration warns
-    expect(spec.exceptions).toEqual([
-      {
-        rule: 'insecureAuth',
-        path: 'controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]',
-        reason:
-          'carried over from the original request: it lets any client that reaches etcd in without a client certificate (--client-cert-auth=false)',
-      },
+    const path = 'controlPlane.statefulSet.security.containerSecurityContext.privileged';
+    expect(m.spec.exceptions).toEqual([
+      { rule: 'privileged', path, reason: `carried over from the original request: it ${GUARD_RULES.privileged}` },
     ]);
-    expect(source).toContain('// The original request did this; the Helm values guard refuses it.');
-    expect(logs.filter((l) => l.startsWith('warning:') && l.includes('guard rule "insecureAuth": review it'))).toHaveLength(1);
+    expect(m.source()).toContain('// The original request did this; the Helm values guard refuses it.');
+    expect(
+      m.warnings.filter((w) => w.includes(`(${path}); carried over as an exception to the guard rule "privileged": review it`)),
+    ).toHaveLength(1);
   });
 
   test('throws on a key "__proto__" anywhere in a request, naming its path', () => {
@@ -118,6 +140,9 @@ describe('migrate', () => {
     // THEN the declaration is the name plus the pinned chart version, and the missing targetNamespace is reported
     expect(spec).toEqual({ name: 'scratch', application: { targetRevision: '0.30.4' } });
     expect(logs.some((l) => l.startsWith('warning:') && l.includes('targetNamespace') && l.includes('"platform-requests"'))).toBe(true);
+    expect(
+      logs.some((l) => l.startsWith('warning:') && l.includes("the dev preset now keeps the control plane's store on a 5Gi PVC")),
+    ).toBe(true);
     expect(source).toContain('the host namespace is "scratch"');
     const objects = render(spec);
     expect(find(objects, 'Namespace', 'scratch')).toBeDefined();

@@ -28,7 +28,6 @@ const base: VClusterSpec = {
   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
   persistence: { enabled: true, size: '10Gi' },
   backingStore: { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: 3 } } } } },
-  etcdPki: true,
   exposure: Exposure.loadBalancer({ hostname: 'team-a.integratn.tech', subnet: '10.0.4.0/24', vip: '10.0.4.210', apiPort: 443 }),
   application: { targetRevision: '0.31.3' },
   networkPolicies: { enableNFS: true, extraEgress: [{ name: 'postgres', cidr: '10.0.3.1/32', port: 5432 }] },
@@ -49,7 +48,7 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
   ['name with upper case', { name: 'Team-A' }, 'name', 'Team-A'],
   ['name with an underscore', { name: 'team_a' }, 'name', 'team_a'],
   ['name longer than a Helm release', { name: 'a'.repeat(54) }, 'name', 'a'.repeat(54)],
-  ['derived etcd merge Job name over 63 characters', { name: 'b'.repeat(50) }, 'name', 'b'.repeat(50)],
+  ['derived cluster ExternalSecret name over 63 characters', { name: 'b'.repeat(50) }, 'name', 'b'.repeat(50)],
   ['name missing', { name: undefined }, 'name', undefined],
   ['targetNamespace kube-system', { targetNamespace: 'kube-system' }, 'targetNamespace', 'kube-system'],
   ['targetNamespace of Argo CD', { targetNamespace: 'argocd' }, 'targetNamespace', 'argocd'],
@@ -79,6 +78,26 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
     'application.syncPolicy.retry.limit',
     -1,
   ],
+  [
+    'sync retry limit 0 (a failed sync is never retried)',
+    { application: { syncPolicy: { retry: { limit: 0 } } } },
+    'application.syncPolicy.retry.limit',
+    0,
+  ],
+  ['sync retry limit 101', { application: { syncPolicy: { retry: { limit: 101 } } } }, 'application.syncPolicy.retry.limit', 101],
+  [
+    'sync retry backoff duration in words',
+    { application: { syncPolicy: { retry: { backoff: { duration: 'ten seconds' } } } } },
+    'application.syncPolicy.retry.backoff.duration',
+    'ten seconds',
+  ],
+  [
+    'sync retry backoff factor 1.5',
+    { application: { syncPolicy: { retry: { backoff: { factor: 1.5 } } } } },
+    'application.syncPolicy.retry.backoff.factor',
+    1.5,
+  ],
+  ['sync retry as a number', { application: { syncPolicy: { retry: any(5) } } }, 'application.syncPolicy.retry', 5],
   [
     'sync option without a value',
     { application: { syncPolicy: { syncOptions: ['CreateNamespace'] } } },
@@ -146,8 +165,32 @@ const corpus: Array<[string, Record<string, unknown>, string, unknown]> = [
     'x.integratn.tech',
   ],
   ['exposure as a string', { exposure: any('loadBalancer') }, 'exposure', 'loadBalancer'],
-  // backing store, PKI, deletion protection
-  ['etcd PKI without a deployed etcd', { backingStore: undefined, replicas: 1 }, 'etcdPki', true],
+  // backing store, etcd, deletion protection
+  ['etcdPki: true (retired: a PKI nothing read)', { etcdPki: true }, 'etcdPki', true],
+  [
+    'etcd without client-certificate auth',
+    { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { extraArgs: ['--client-cert-auth=false'] } } } } },
+    'backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+    '--client-cert-auth=false',
+  ],
+  [
+    'etcd peers without certificate auth',
+    { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { extraArgs: ['--peer-client-cert-auth=false'] } } } } },
+    'backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+    '--peer-client-cert-auth=false',
+  ],
+  [
+    'etcd client listener in plaintext',
+    { backingStore: { etcd: { deploy: { enabled: true, statefulSet: { extraArgs: ['--listen-client-urls=http://0.0.0.0:2379'] } } } } },
+    'backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+    '--listen-client-urls=http://0.0.0.0:2379',
+  ],
+  [
+    'etcd without client-certificate auth through helmValues',
+    { helmValues: { controlPlane: { backingStore: { etcd: { deploy: { statefulSet: { extraArgs: ['--client-cert-auth=0'] } } } } } } },
+    'helmValues.controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]',
+    '--client-cert-auth=0',
+  ],
   [
     'two backing stores',
     { backingStore: { etcd: { deploy: { enabled: true }, embedded: { enabled: true } } } },
@@ -409,8 +452,7 @@ const hostile: Array<[string, Record<string, unknown>, string, unknown]> = [
     'host Secrets mapped into the vcluster',
     { helmValues: { sync: { fromHost: { secrets: { enabled: true, mappings: { byName: { 'argocd/argocd-secret': 'default/x' } } } } } } },
     'helmValues.sync.fromHost.secrets.mappings',
-    // the site's mapping and the declaration's: the site's exception no longer holds once the mapping changed
-    { byName: { 'external-secrets/eso-onepassword-token': 'external-secrets/eso-onepassword-token', 'argocd/argocd-secret': 'default/x' } },
+    { byName: { 'argocd/argocd-secret': 'default/x' } },
   ],
   // the guard: pods on the host
   [

@@ -41,23 +41,33 @@ const accepted = (c: PlatformConfig) => {
 };
 
 describe('definePlatform', () => {
-  test('the fixture site is valid: its host Secret mapping is an explicit exception, with the default reserved namespaces', () => {
+  test('the fixture site is valid, without exceptions, with the default reserved namespaces', () => {
     const site = accepted(config());
-    expect(site.exceptions.map((e) => [e.rule, e.path])).toEqual([['hostSecretMapping', 'sync.fromHost.secrets.mappings']]);
+    expect(site.exceptions).toEqual([]);
     expect(site.reservedNamespaces).toBe(DEFAULT_RESERVED_NAMESPACES);
     expect(Object.isFrozen(site.exceptions)).toBe(true);
   });
 
-  test("throws on the site's host Secret mapping without its exception, blamed on the platform's helmValues", () => {
-    expect(refusal({ ...config(), exceptions: [] })).toEqual([
-      'platform.helmValues.sync.fromHost.secrets.mappings: {"byName":{"external-secrets/eso-onepassword-token":"external-secrets/eso-onepassword-token"}} is not allowed. Allowed: nothing that maps host Secrets into the vcluster: the chart then gives its control plane list and watch on every Secret of the host cluster (guard rule "hostSecretMapping"). Fix: remove it; if it is really needed, add { rule: "hostSecretMapping", path: "sync.fromHost.secrets.mappings", reason: "..." } to the platform exceptions',
+  const mapping = { sync: { fromHost: { secrets: { enabled: true, mappings: { byName: { 'ns/token': 'ns/token' } } } } } };
+
+  test("throws on a host Secret mapping of the site without its exception, blamed on the platform's helmValues", () => {
+    expect(refusal({ ...config(), helmValues: { ...config().helmValues, ...mapping } })).toEqual([
+      'platform.helmValues.sync.fromHost.secrets.mappings: {"byName":{"ns/token":"ns/token"}} is not allowed. Allowed: nothing that maps host Secrets into the vcluster: the chart then gives its control plane list and watch on every Secret of the host cluster (guard rule "hostSecretMapping"). Fix: remove it; if it is really needed, add { rule: "hostSecretMapping", path: "sync.fromHost.secrets.mappings", reason: "..." } to the platform exceptions',
+    ]);
+    const exception = {
+      rule: 'hostSecretMapping' as const,
+      path: 'sync.fromHost.secrets.mappings',
+      reason: 'the platform token every vcluster reads',
+    };
+    expect(accepted({ ...config(), helmValues: { ...config().helmValues, ...mapping }, exceptions: [exception] }).exceptions).toEqual([
+      exception,
     ]);
   });
 
   test('throws on a site exception that waives nothing, or that is malformed', () => {
     const extra = { rule: 'privileged' as const, path: 'controlPlane', reason: 'no longer needed here' };
-    expect(refusal({ ...config(), exceptions: [...config().exceptions!, extra] })).toEqual([
-      'platform.exceptions[1]: {"rule":"privileged","path":"controlPlane"} is not allowed. Allowed: an exception that waives a refusal: the guard refuses nothing under controlPlane by rule "privileged". Fix: remove the exception',
+    expect(refusal({ ...config(), exceptions: [extra] })).toEqual([
+      'platform.exceptions[0]: {"rule":"privileged","path":"controlPlane"} is not allowed. Allowed: an exception that waives a refusal: the guard refuses nothing under controlPlane by rule "privileged". Fix: remove the exception',
     ]);
     expect(refusal({ ...config(), exceptions: 'none' })).toEqual([
       'platform.exceptions: "none" is not allowed. Allowed: a list of exceptions { rule, path, reason }.',

@@ -89,7 +89,7 @@ const egressRules = fc
   )
   .map((rules) => rules.map((r) => ({ name: r.name, cidr: `10.0.${r.a}.0/24`, port: r.port, protocol: r.protocol })));
 
-const etcd = fc.record({ replicas: fc.constantFrom(1, 3, 5), pki: fc.boolean() });
+const etcd = fc.record({ replicas: fc.constantFrom(1, 3, 5), retiredPkiOff: fc.boolean() });
 
 const validSpec: fc.Arbitrary<VClusterSpec> = fc
   .record({
@@ -150,7 +150,8 @@ const validSpec: fc.Arbitrary<VClusterSpec> = fc
       backingStore: x.etcd
         ? { etcd: { deploy: { enabled: true, statefulSet: { highAvailability: { replicas: x.etcd.replicas } } } } }
         : undefined,
-      etcdPki: x.etcd ? x.etcd.pki : undefined,
+      // the retired etcdPki stays accepted as false (a no-op)
+      etcdPki: x.etcd?.retiredPkiOff ? false : undefined,
       deletionPolicy: x.kubeconfigSync === 'job' ? 'retain' : x.deletionPolicy, // the Job strategy cannot follow "delete"
       kubeconfigSync: x.kubeconfigSync,
       argocd: x.environment ? { environment: x.environment } : undefined,
@@ -194,19 +195,9 @@ describe('random valid declarations', () => {
       }),
       { numRuns: RUNS, ...SEED },
     );
-    // The runs reached the optional objects too (etcd PKI, gateway route, strict isolation, Job sync).
+    // The runs reached the optional objects too (gateway route, strict isolation, Job sync).
     expect([...kinds]).toEqual(
-      expect.arrayContaining([
-        'Namespace',
-        'AppProject',
-        'Application',
-        'NetworkPolicy',
-        'Certificate',
-        'TLSRoute',
-        'ResourceQuota',
-        'Job',
-        'PushSecret',
-      ]),
+      expect.arrayContaining(['Namespace', 'AppProject', 'Application', 'NetworkPolicy', 'TLSRoute', 'ResourceQuota', 'Job', 'PushSecret']),
     );
   });
 });
@@ -259,7 +250,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     ]),
   fc.constantFrom('replica', 'namespace', 'helmOverrides', 'vip').map((k): Mutation => (s) => [{ ...s, [k]: 1 }, k]),
   fc.constantFrom('keep', 'Retain', true).map((v): Mutation => (s) => [{ ...s, deletionPolicy: v }, 'deletionPolicy']),
-  fc.constant<Mutation>((s) => [{ ...s, etcdPki: true, backingStore: undefined, replicas: 1 }, 'etcdPki']),
+  fc.constant<Mutation>((s) => [{ ...s, etcdPki: true }, 'etcdPki']),
   fc.constant<Mutation>((s) => [
     { ...s, helmValues: { controlPlane: { statefulSet: { persistence: { volumeClaim: { retentionPolicy: 'Delete' } } } } } },
     'helmValues.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',

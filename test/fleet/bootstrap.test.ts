@@ -67,9 +67,23 @@ describe('bootstrap', () => {
     const { objects } = fleet([media]);
     const child = byName(objects, 'fleet-vcluster-media');
     expect(child.spec.ignoreDifferences).toEqual(CHILD_IGNORE_DIFFERENCES);
-    expect(child.spec.ignoreDifferences.find((d: any) => d.kind === 'Job').jsonPointers).not.toContain('/spec');
+    expect(child.spec.ignoreDifferences).toEqual([
+      {
+        group: 'networking.k8s.io',
+        kind: 'NetworkPolicy',
+        name: 'default-deny-all',
+        jsonPointers: ['/metadata/labels', '/metadata/annotations'],
+      },
+    ]);
     expect(child.spec.syncPolicy.syncOptions).toEqual(['RespectIgnoreDifferences=true']);
-    expect(child.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+    expect(child.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
+  });
+
+  test("nothing of a Job is ignored: a copied live selector would break the Jobs' Replace=true", () => {
+    const { objects } = fleet([media, sandbox, far]);
+    for (const child of objects.filter((o: any) => o.metadata.name !== 'vcluster-fleet')) {
+      expect(child.spec.ignoreDifferences.filter((d: any) => d.kind === 'Job' || d.group === 'batch')).toEqual([]);
+    }
   });
 
   test('every child points at a folder that exists in dist/', () => {

@@ -66,7 +66,11 @@ describe('inventory', () => {
     expect(rows[1]).toBe(
       '| `vcluster-media` | prod | v1.34.3 | 0.31.1 | https://media.integratn.tech:443 | 3 | standard | production | in-cluster | retain (data kept) | 850m | 6.56Gi |',
     );
-    expect(md).toContain('| `vcluster-media` | in-cluster | 3 × 250m / 2Gi | 2 × 20m / 64Mi | 3 × 20m / 150Mi | 850m | 6.56Gi |');
+    expect(md).toContain(
+      '| `vcluster-media` | in-cluster | 3 × 250m / 2Gi | 2 × 20m / 64Mi | 3 × 20m / 150Mi | 850m | 6.56Gi | 3 × 10Gi + 3 × 5Gi = 45Gi |',
+    );
+    // dev keeps its store on a PVC too
+    expect(md).toContain('| `sandbox` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | 5Gi |');
     expect(md).toContain('reserved requests **1.07 CPU**, **7.38Gi memory**');
     expect(md).toContain('| **fleet** | 2 | **1.07** | **7.38Gi** |');
   });
@@ -89,25 +93,48 @@ describe('inventory', () => {
       helmValues: { controlPlane: { coredns: { deployment: { resources: { requests: { cpu: '100m', memory: '128Mi' } } } } } },
     };
     const md = inventoryMarkdown(build([sandbox, far], site));
-    expect(md).toContain('| `far` | edge | 1 × 200m / 768Mi | 1 × 100m / 128Mi | none | 300m | 896Mi |');
+    expect(md).toContain('| `far` | edge | 1 × 200m / 768Mi | 1 × 100m / 128Mi | none | 300m | 896Mi | 5Gi |');
     expect(md).toContain('| edge | 1 | 300m | 896Mi |');
     expect(md).toContain('| in-cluster | 1 | 220m | 832Mi |');
     expect(md).toContain('| **fleet** | 2 | **520m** | **1.69Gi** |');
   });
 
   test("every exception to the Helm values guard is listed, the site's and each vcluster's, with its reason", () => {
-    const md = inventoryMarkdown(build([sandbox, media]));
+    const site = {
+      ...platform,
+      helmValues: { ...platform.helmValues, controlPlane: { advanced: { kubeVip: { enabled: true } } } },
+      exceptions: [
+        { rule: 'capabilities' as const, path: 'controlPlane.advanced.kubeVip', reason: 'bare-metal API VIP announced by kube-vip' },
+      ],
+    };
+    const cache = { name: 'cache', hostPath: { path: '/var/cache/images' } };
+    const built = build(
+      [
+        sandbox,
+        {
+          ...media,
+          helmValues: { controlPlane: { statefulSet: { persistence: { addVolumes: [cache] } } } },
+          exceptions: [{ rule: 'hostPath', path: 'controlPlane.statefulSet.persistence.addVolumes[0]', reason: 'node-local image cache' }],
+        },
+      ],
+      site,
+    );
+    const md = inventoryMarkdown(built);
     const section = md.slice(md.indexOf('## Exceptions to the Helm values guard'));
     expect(section.split('\n').filter((l) => l.startsWith('| '))).toEqual([
       '| applies to | rule | path | reason |',
-      "| the site (platform), for every vcluster that keeps its values | hostSecretMapping | `sync.fromHost.secrets.mappings` | the original platform's design: External Secrets inside each vcluster reads the 1Password Connect token mapped from the host; the chart's ClusterRole then lists every host Secret (replace the mapping to drop this exception) |",
-      '| `vcluster-media` | insecureAuth | `controlPlane.backingStore.etcd.deploy.statefulSet.extraArgs[0]` | carried over from the original request: etcd accepts clients without a certificate until the flag is removed |',
+      '| the site (platform), for every vcluster that keeps its values | capabilities | `controlPlane.advanced.kubeVip` | bare-metal API VIP announced by kube-vip |',
+      '| `vcluster-media` | hostPath | `controlPlane.statefulSet.persistence.addVolumes[0]` | node-local image cache |',
     ]);
   });
 
   test('no exception, no section', () => {
-    const site = { ...platform, helmValues: {}, exceptions: [] };
-    expect(inventoryMarkdown(build([sandbox], site))).not.toContain('Exceptions');
+    expect(inventoryMarkdown(build([sandbox, media]))).not.toContain('Exceptions');
+  });
+
+  test('an ephemeral vcluster claims no volume', () => {
+    const md = inventoryMarkdown(build([{ name: 'scratch', persistence: { enabled: false } }]));
+    expect(md).toContain('| `scratch` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | none |');
   });
 
   test('an empty fleet', () => {

@@ -276,7 +276,7 @@ describe('a synth that cannot destroy dist/', () => {
     for (const [f, content] of good) if (f.startsWith('vcluster-media/')) expect(after.get(f)).toBe(content);
   });
 
-  test('the README command (npm run synth) fails on a bad media.ts naming file and value, dist/ untouched; cdk8s synth writes only cdk8s.out', () => {
+  test('the README command (npm run synth) fails on a bad media.ts naming file and value, dist/ untouched', () => {
     const dist = path.join(work, 'dist-cli');
     synth(fleetDir(), dist);
     const before = tree(dist);
@@ -292,11 +292,6 @@ describe('a synth that cannot destroy dist/', () => {
     expect(r.stderr).toMatch(/vclusters\/media\.ts: resources\.requests\.cpu: "250 millicores" is not allowed/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(tree(dist)).toEqual(before);
-    // cdk8s.yaml: `cdk8s synth` (which deletes its output folder first) runs the preview into cdk8s.out/
-    const cdk8s = YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8'));
-    expect(cdk8s.output).toBe('cdk8s.out');
-    expect(cdk8s.app).toContain('--preview');
-    expect(cdk8s.validations).toBeUndefined(); // no construct-metadata.json next to the manifests
   });
 
   test('an empty declarations folder is refused (it would prune every vcluster)', () => {
@@ -354,7 +349,7 @@ describe('deletion protection: what removing a file does', () => {
     const app = before.get('sandbox/argocd/application-vcluster-sandbox.yaml');
     expect(app.metadata.finalizers).toEqual([RESOURCES_FINALIZER]);
     expect(app.spec.source.helm.valuesObject.controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy).toBe('Delete');
-    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.namespace === 'sandbox');
+    const push = [...before.values()].find((o) => o.kind === 'PushSecret' && o.metadata.name === 'sandbox-kubeconfig-push');
     if (push) expect(push.spec.deletionPolicy).toBe('Delete');
   });
 
@@ -378,7 +373,7 @@ describe('deterministic output', () => {
     const { platform: site, declarations } = loadFleet(fleetDir(), 'vclusters');
     const more = ['c', 'a', 'b'].map((n) => ({
       file: `vclusters/${n}.ts`,
-      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } }, etcdPki: true },
+      spec: { name: `t-${n}`, preset: 'prod' as const, backingStore: { etcd: { deploy: { enabled: true } } } },
     }));
     const forward = renderFleet(site, buildFleet(site, [...declarations, ...more]), inventoryFiles);
     const backward = renderFleet(site, buildFleet(site, [...declarations, ...more].reverse()), inventoryFiles);

@@ -109,6 +109,8 @@ describe('NetworkIsolation: vcluster-media', () => {
       {
         from: [
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argocd' } } },
+          // the site's External Secrets controller writes its vclusterSecret through the API
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-secrets' } } },
           { ipBlock: { cidr: '10.0.0.0/8' } },
           { ipBlock: { cidr: '192.168.0.0/16' } },
         ],
@@ -283,6 +285,8 @@ describe('strict isolation (isolationMode: "strict")', () => {
       {
         from: [
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'argocd' } } },
+          // the site's External Secrets controller writes its vclusterSecret through the API
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'external-secrets' } } },
           { ipBlock: { cidr: '10.0.0.0/8' } },
           { ipBlock: { cidr: '192.168.0.0/16' } },
         ],
@@ -323,17 +327,19 @@ describe('strict isolation (isolationMode: "strict")', () => {
     });
   });
 
-  test('ResourceQuota default-quota and LimitRange default-limits with the defaults', () => {
+  test('ResourceQuota default-quota: the own pods plus the default tenant allowance; LimitRange default-limits', () => {
+    // own pods: control plane 3 × (250m / 2Gi requests, 2 / 2Gi limits), etcd 3 × (20m / 150Mi, LimitRange
+    // limits 500m / 512Mi), CoreDNS 2 × (20m / 64Mi, 1000m / 170Mi); 3 + 3 PVCs; 8 pods
     expect(find(objects, 'ResourceQuota', 'default-quota')).toMatchObject({
       metadata: { namespace: 'vcluster-media' },
       spec: {
         hard: {
-          'requests.cpu': '4',
-          'requests.memory': '8Gi',
-          'limits.cpu': '8',
-          'limits.memory': '16Gi',
-          persistentvolumeclaims: '20',
-          pods: '100',
+          'requests.cpu': '4850m', // 850m + 4
+          'requests.memory': '14914Mi', // 6722Mi + 8Gi
+          'limits.cpu': '17500m', // 9.5 + 8
+          'limits.memory': '24404Mi', // 8020Mi + 16Gi
+          persistentvolumeclaims: '26', // 6 + 20
+          pods: '108', // 8 + 100
         },
       },
     });
@@ -367,7 +373,7 @@ describe('strict isolation (isolationMode: "strict")', () => {
       expect(chart.vcluster.helmValueProblems().ok).toBe(true);
       expect(find(o as Obj[], 'ResourceQuota', 'default-quota').spec.hard).toMatchObject({
         'limits.cpu': '12',
-        'requests.cpu': '4',
+        'requests.cpu': '4850m',
         'count/services': '10',
       });
       expect(find(o as Obj[], 'LimitRange', 'default-limits').spec.limits[0].default).toEqual({ cpu: '500m', memory: '1Gi' });

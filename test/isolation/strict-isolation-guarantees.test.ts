@@ -34,14 +34,27 @@ function bound(props: Partial<ConstructorParameters<typeof VCluster>[2]>, level:
 
 describe('strict isolation holds on the final values', () => {
   test('its values survive the site values that would weaken them (site first, strict over it)', () => {
-    // GIVEN the site maps a host Secret and syncs tenant NetworkPolicies
-    const v = helmValues(render(strict));
+    // GIVEN a site that maps a host Secret (with its exception) and syncs tenant NetworkPolicies
+    const site = {
+      ...platform,
+      helmValues: {
+        ...platform.helmValues,
+        sync: {
+          toHost: { networkPolicies: { enabled: true } },
+          fromHost: { secrets: { enabled: true, mappings: { byName: { 'ns/token': 'ns/token' } } } },
+        },
+      },
+      exceptions: [
+        { rule: 'hostSecretMapping' as const, path: 'sync.fromHost.secrets.mappings', reason: 'the platform token every vcluster reads' },
+      ],
+    };
+    const v = helmValues(render(strict, site));
     // THEN the final values of a strict vcluster have neither
     expect(v.sync.fromHost.secrets.enabled).toBe(false);
     expect(v.sync.toHost.networkPolicies.enabled).toBe(false);
     expect(v.policies).toEqual({ podSecurityStandard: 'baseline', resourceQuota: { enabled: false }, limitRange: { enabled: false } });
     // while the same site gives a standard vcluster its mapping (under the site's exception)
-    expect(helmValues(render({ name: 'tenant' })).sync.fromHost.secrets.enabled).toBe(true);
+    expect(helmValues(render({ name: 'tenant' }, site)).sync.fromHost.secrets.enabled).toBe(true);
   });
 
   test.each<[string, object, string]>([

@@ -127,7 +127,7 @@ describe('the guard refuses, one rule at a time (throws on a VCluster alone)', (
     [
       'insecureAuth',
       { controlPlane: { backingStore: { etcd: { embedded: { enabled: true, extraArgs: ['--client-cert-auth', 'false'] } } } } },
-      `helmValues.controlPlane.backingStore.etcd.embedded.extraArgs[0]: "--client-cert-auth" is not allowed. Allowed: nothing that lets any client that reaches etcd in without a client certificate (--client-cert-auth=false) (guard rule "insecureAuth"). ${fix('insecureAuth', 'controlPlane.backingStore.etcd.embedded.extraArgs[0]')}`,
+      `helmValues.controlPlane.backingStore.etcd.embedded.extraArgs[0]: "--client-cert-auth" is not allowed. Allowed: nothing that passes etcd an argument that weakens client-certificate auth (--client-cert-auth=false switches off the verification of client certificates: etcd then accepts any client that reaches it, and every tenant pod runs in the vcluster's namespace) (guard rule "insecureAuth"). ${fix('insecureAuth', 'controlPlane.backingStore.etcd.embedded.extraArgs[0]')}`,
     ],
     [
       'secret',
