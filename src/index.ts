@@ -6,7 +6,7 @@
 // Declarations and the site configuration.
 export { defineVCluster } from './declaration/spec';
 export type { VClusterSpec } from './declaration/spec';
-export { definePlatform, IN_CLUSTER_SERVER } from './declaration/platform';
+export { DEFAULT_RESERVED_NAMESPACES, definePlatform, IN_CLUSTER_SERVER } from './declaration/platform';
 export type {
   HostPodSelector,
   Platform,
@@ -34,7 +34,9 @@ export { VClusterChart, buildVCluster, synthVCluster } from './vcluster-chart';
 export type { VClusterChartProps } from './vcluster-chart';
 export { VCluster } from './vcluster';
 export type { VClusterProps } from './vcluster';
-export type { ApiEndpoint, ClusterCredentials, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+export type { ApiEndpoint, ClusterCredentials, HelmValuesOptions, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+export { GUARD_RULES } from './vcluster/exceptions';
+export type { GuardException, GuardRule } from './vcluster/exceptions';
 export { ArgoRegistration } from './argo-registration';
 export type { ArgoRegistrationForVClusterProps, ArgoRegistrationFromExistingProps, ArgoRegistrationProps } from './argo-registration';
 export { KubeconfigSync } from './kubeconfig-sync';

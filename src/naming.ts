@@ -87,13 +87,16 @@ export class VClusterNames {
   public readonly etcdCertsMerge: string;
   /** Secret kept inside the vcluster: the SecretStore of the vcluster's own API, `N-vcluster-api`. */
   public readonly vclusterApiStore: string;
-  /** The chart's ClusterRole/Binding: `vc-N-v-T`. */
+  /** The chart's ClusterRole/Binding (cluster-scoped): `vc-N-v-T`, cut to 63 characters as the chart cuts it. */
   public readonly chartClusterRole: string;
+  /** The chart's ClusterRole/Binding when it syncs namespaces (cluster-scoped): `vc-mn-N-v-T`, cut to 63 characters. */
+  public readonly chartClusterRoleMultiNamespace: string;
   /**
    * Value of the label `vcluster.loft.sh/managed-by` the syncer puts on the cluster-scoped host
-   * objects it creates (PersistentVolumes, PriorityClasses): `T-x-N`, the host namespace first,
-   * shortened with a hash beyond 63 characters exactly as the syncer does (`SafeConcatName`).
-   * The original platform's delete pipeline selected `N-x-T`, the same value only while N = T.
+   * objects it creates (PersistentVolumes, PriorityClasses) and by which it recognises them as its
+   * own: `T-x-N`, the host namespace first, shortened with a hash beyond 63 characters exactly as the
+   * syncer does (`SafeConcatName`). The original platform's delete pipeline selected `N-x-T`, the
+   * same value only while N = T.
    */
   public readonly managedBy: string;
   /** Deployed etcd: PodDisruptionBudget `N-etcd` keeping its quorum. */
@@ -138,7 +141,8 @@ export class VClusterNames {
     this.etcdPkiPrefix = `${n}-etcd`;
     this.etcdCertsMerge = `${n}-etcd-certs-merge`;
     this.vclusterApiStore = `${n}-vcluster-api`;
-    this.chartClusterRole = `vc-${n}-v-${this.namespace}`;
+    this.chartClusterRole = helmTrunc63(`vc-${n}-v-${this.namespace}`);
+    this.chartClusterRoleMultiNamespace = helmTrunc63(`vc-mn-${n}-v-${this.namespace}`);
     this.managedBy = safeConcatName(MAX_NAME, this.namespace, 'x', n);
     this.etcdDisruptionBudget = `${n}-etcd`;
     this.etcdSnapshot = safeConcatName(MAX_CRONJOB_NAME, n, 'etcd-snapshot');
@@ -152,6 +156,14 @@ export class VClusterNames {
   /** Argo CD cluster name (`data.name` of the cluster Secret): `N.<base domain with dashes>`. */
   public argocdClusterName(baseDomain: string): string {
     return `${this.release}.${baseDomain.replace(/\./g, '-')}`;
+  }
+
+  /**
+   * Name of the host object the syncer creates for a cluster-scoped object of the vcluster (e.g. a
+   * PersistentVolume): `vcluster-<name>-x-T-x-N`, hashed over 63 characters.
+   */
+  public hostClusterObjectName(name: string): string {
+    return safeConcatName(MAX_NAME, 'vcluster', name, 'x', this.namespace, 'x', this.release);
   }
 
   /** Secret kept inside the vcluster: the ExternalSecret and host Secret holding its values, `N-<secret>`. */
@@ -205,6 +217,12 @@ export class VClusterNames {
       tooLong('the PushSecret of the Secret kept inside the vcluster', this.vclusterSecretPush(features.vclusterSecret), MAX_NAME);
     }
   }
+}
+
+/** A name cut as the chart's templates cut it: `trunc 63 | trimSuffix "-"`. */
+export function helmTrunc63(name: string): string {
+  const cut = name.slice(0, 63);
+  return cut.endsWith('-') ? cut.slice(0, -1) : cut;
 }
 
 /** Which optional objects a vcluster renders (decides which derived names must fit). */

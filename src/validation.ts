@@ -21,19 +21,61 @@ export interface Problem {
   readonly fix?: string;
 }
 
-/** Renders a value for an error message: strings quoted, objects as compact JSON. */
+/** Longest rendering of a value in a message (longer ones are cut, with their length said). */
+const MAX_SHOWN = 160;
+
+/**
+ * Renders a value for an error message: strings quoted, objects as compact JSON, and what JSON
+ * cannot say said plainly (`NaN`, `Infinity`, `-0`, `undefined`, functions, cycles). Long values are
+ * cut to 160 characters; a cut string says how long it was.
+ */
 export function showValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `[function ${value.name || '(anonymous)'}]`;
-  if (typeof value === 'bigint' || typeof value === 'symbol') return String(value);
+  let text: string;
   try {
-    const json = JSON.stringify(value);
-    if (json === undefined) return String(value);
-    return json.length > 160 ? `${json.slice(0, 157)}...` : json;
+    text = render(value, 0, new Set());
   } catch {
-    return String(value);
+    text = '[a value that cannot be read]';
   }
+  if (text.length <= MAX_SHOWN) return text;
+  const length = typeof value === 'string' ? ` (${value.length} characters)` : '';
+  return `${text.slice(0, MAX_SHOWN - 3)}...${length}`;
+}
+
+/** One value as compact JSON where JSON can say it (see {@link showValue}). */
+function render(v: unknown, depth: number, seen: Set<unknown>): string {
+  switch (typeof v) {
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return JSON.stringify(v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN) : v);
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'boolean':
+    case 'bigint':
+    case 'symbol':
+      return String(v);
+    case 'function':
+      return `[function ${(v as { name?: string }).name || '(anonymous)'}]`;
+  }
+  if (v === null) return 'null';
+  if (seen.has(v)) return '[circular]';
+  if (depth > 12) return Array.isArray(v) ? '[...]' : '{...}';
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.stringify(v) ?? String(v);
+  seen.add(v);
+  const parts: string[] = [];
+  let size = 0;
+  const items: Array<[string | undefined, unknown]> = Array.isArray(v)
+    ? Array.from(v, (x) => [undefined, x])
+    : Object.keys(v as object).map((k) => [k, (v as Record<string, unknown>)[k]]);
+  for (const [k, x] of items) {
+    if (size > MAX_SHOWN) break; // the rest is cut anyway
+    if (k !== undefined && (x === undefined || typeof x === 'function')) continue;
+    const part = `${k === undefined ? '' : `${JSON.stringify(k)}:`}${render(x === undefined ? null : x, depth + 1, seen)}`;
+    parts.push(part);
+    size += part.length + 1;
+  }
+  seen.delete(v);
+  return Array.isArray(v) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }
 
 /** Formats one problem as a single line: `source: field: value is not allowed; allowed: ...`. */
@@ -65,6 +107,18 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Thrown when the site configuration (not the vcluster being built) is at fault, e.g. a
+ * registration convention of the platform that throws or returns a bad map: the fleet blames the
+ * platform file, once.
+ */
+export class PlatformError extends ValidationError {
+  constructor(problems: readonly Problem[]) {
+    super(problems, 'platform configuration');
+    this.name = 'PlatformError';
+  }
+}
+
 /** Go durations (`1m`, `90s`, `1h30m`), the format of External Secrets and Argo CD intervals. */
 export const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
@@ -88,6 +142,10 @@ export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): Re
 
 /** DNS-1123 label: what Kubernetes accepts for most object names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1035 label: what Kubernetes accepts for Service names (a DNS-1123 label that starts with a letter). */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes' limit on the total size of an object's annotations: keys and values, in bytes. */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 /** A fully qualified hostname (RFC 1123 labels, at least one dot, alphabetic TLD). */
 export const HOSTNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** Kubernetes resource.Quantity grammar (sign, decimal number, optional SI/binary suffix or exponent). */
@@ -144,6 +202,23 @@ export class Problems {
     return true;
   }
 
+  /**
+   * A DNS-1035 label of at most `max` characters: a DNS-1123 label that starts with a letter, as
+   * Kubernetes requires of Service names.
+   */
+  public dns1035Label(field: string, value: unknown, max = 63, fix?: string): boolean {
+    if (!this.dnsLabel(field, value, max, fix)) return false;
+    if (!DNS_1035_LABEL.test(value as string)) {
+      return this.add(
+        field,
+        value,
+        'a name that starts with a letter (a DNS-1035 label: the chart names a Service after it, and Service names must start with a letter)',
+        fix,
+      );
+    }
+    return true;
+  }
+
   /** A fully qualified, lower-case hostname. */
   public hostname(field: string, value: unknown): boolean {
     if (typeof value !== 'string' || value.length > 253 || !HOSTNAME.test(value)) {
@@ -177,6 +252,39 @@ export class Problems {
         value,
         'a non-negative Kubernetes quantity such as "250m", "2", "512Mi" or "1.5Gi" (no spaces, no unit words)',
       );
+    }
+    return true;
+  }
+
+  /**
+   * The quantity of one resource, in the units of that resource: CPU in cores or millicores
+   * (`"2"`, `"1.5"`, `"250m"`), bytes with a byte suffix (`"512Mi"`, `"2Gi"`, `"1G"`; at least 1Mi
+   * unless 0), object counts as whole numbers, anything else in the quantity grammar.
+   * @param resource the resource name, e.g. `cpu`, `memory`, `requests.storage`, `pods`
+   */
+  public resourceQuantity(field: string, resource: string, value: unknown): boolean {
+    if (!this.quantity(field, value)) return false;
+    const kind = resourceKind(resource);
+    const q = value as string;
+    const n = parseQuantity(q) ?? 0;
+    if (kind === 'cpu') {
+      if (!/^(\d+(\.\d{1,3})?|\.\d{1,3}|\d+m)$/.test(q)) {
+        return this.add(field, value, `CPU in cores or millicores, such as "2", "1.5" or "250m" (${resource} is not counted in bytes)`);
+      }
+      if (n > MAX_CPU_CORES) return this.add(field, value, `at most ${MAX_CPU_CORES} cores`);
+    } else if (kind === 'bytes') {
+      if (!/^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(q)) {
+        return this.add(
+          field,
+          value,
+          `bytes with a byte suffix, such as "512Mi", "2Gi" or "1G" (not "m", which means a thousandth of a byte)`,
+        );
+      }
+      if (n !== 0 && n < 2 ** 20)
+        return this.add(field, value, 'at least 1Mi (or 0): a size in bytes this small is a missing unit', `write e.g. "${q}Mi"`);
+      if (n > MAX_BYTES) return this.add(field, value, 'at most 1Pi');
+    } else if (kind === 'count' && !/^\d+$/.test(q)) {
+      return this.add(field, value, `a whole number of objects, such as "20" (${resource} counts objects)`);
     }
     return true;
   }
@@ -231,7 +339,7 @@ export class Problems {
     if (!isPlainObject(value)) return this.add(field, value, 'a map of label keys to string values');
     let ok = true;
     for (const [k, v] of Object.entries(value)) {
-      if (!isLabelKey(k))
+      if (!isLabelKey(k) || UNSAFE_KEYS.includes(k))
         ok = this.add(
           `${field}[${JSON.stringify(k)}]`,
           k,
@@ -266,8 +374,23 @@ export class Problems {
     if (!isPlainObject(value)) return this.add(field, value, 'a map of annotation keys to string values');
     let ok = true;
     for (const [k, v] of Object.entries(value)) {
-      if (!isLabelKey(k)) ok = this.add(`${field}[${JSON.stringify(k)}]`, k, 'an annotation key in the label-key grammar');
+      if (!isLabelKey(k) || UNSAFE_KEYS.includes(k)) {
+        ok = this.add(
+          `${field}[${JSON.stringify(k)}]`,
+          k,
+          'an annotation key in the label-key grammar, other than "constructor" and "prototype"',
+        );
+      }
       if (typeof v !== 'string') ok = this.add(`${field}[${JSON.stringify(k)}]`, v, 'a string value (quote numbers and booleans)');
+    }
+    const bytes = annotationBytes(value);
+    if (bytes > MAX_ANNOTATIONS_BYTES) {
+      ok = this.add(
+        field,
+        value,
+        `annotations of at most 256 KiB in total, keys and values (Kubernetes refuses the object otherwise; these have ${bytes} bytes)`,
+        'keep large data out of annotations',
+      );
     }
     return ok;
   }
@@ -355,7 +478,7 @@ export function parseQuantity(value: string): number | undefined {
   if (!m) return undefined;
   const suffix = m[3] ?? '';
   const number = Number(value.slice(0, value.length - suffix.length));
-  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  if (/^[eE][+-]?\d+$/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
   return number * QUANTITY_SUFFIX[suffix];
 }
 
@@ -387,4 +510,164 @@ export function checkKnownKeys(problems: Problems, field: string, value: unknown
       problems.add(field ? `${field}.${k}` : k, value[k], `only the keys ${known.join(', ')}`, 'remove the key or fix its spelling');
     }
   }
+}
+
+/** The most CPU a quantity may name: more is a unit mistake (e.g. `1.5Gi` of CPU is 1.6 billion cores). */
+export const MAX_CPU_CORES = 10_000;
+/** The most bytes a quantity may name (1Pi): more is a unit mistake. */
+export const MAX_BYTES = 2 ** 50;
+
+/** How a resource is measured: CPU, bytes, a count of objects, or something else (extended resources). */
+export function resourceKind(resource: string): 'cpu' | 'bytes' | 'count' | 'other' {
+  const name = resource.replace(/^(requests|limits)\./, '');
+  if (name === 'cpu') return 'cpu';
+  if (
+    ['memory', 'storage', 'ephemeral-storage'].includes(name) ||
+    name.startsWith('hugepages-') ||
+    name.endsWith('.storageclass.storage.k8s.io/requests.storage')
+  ) {
+    return 'bytes';
+  }
+  if (name === resource && (/^count\//.test(name) || COUNTED_RESOURCES.includes(name))) return 'count';
+  return 'other';
+}
+
+/** ResourceQuota resources that count objects. */
+const COUNTED_RESOURCES = [
+  'pods',
+  'services',
+  'services.loadbalancers',
+  'services.nodeports',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'replicationcontrollers',
+  'resourcequotas',
+];
+
+/** The size of an annotation map as Kubernetes counts it: the bytes of every key and value. */
+export function annotationBytes(annotations: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const [k, v] of Object.entries(annotations)) {
+    bytes += Buffer.byteLength(k, 'utf8') + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
+  }
+  return bytes;
+}
+
+/** IPv4 ranges no load-balancer address may come from, with what they are. */
+const SPECIAL_IPV4: ReadonlyArray<[cidr: string, what: string]> = [
+  ['0.0.0.0/8', 'an unspecified ("this network") address (0.0.0.0/8)'],
+  ['127.0.0.0/8', 'a loopback address (127.0.0.0/8)'],
+  ['169.254.0.0/16', 'a link-local address (169.254.0.0/16)'],
+  ['224.0.0.0/4', 'a multicast address (224.0.0.0/4)'],
+  ['240.0.0.0/4', 'a reserved address (240.0.0.0/4, with the broadcast address 255.255.255.255)'],
+];
+
+/**
+ * What makes an IPv4 address (or the network of a CIDR) unusable as a service address: loopback,
+ * unspecified, link-local, multicast, reserved or broadcast; `undefined` for an ordinary address.
+ */
+export function specialIpv4(address: string): string | undefined {
+  if (!Address4.isValid(address)) return undefined;
+  const a = new Address4(address);
+  for (const [cidr, what] of SPECIAL_IPV4) {
+    const range = new Address4(cidr);
+    if (a.isInSubnet(range) || (a.subnetMask < range.subnetMask && range.isInSubnet(a))) return what;
+  }
+  return undefined;
+}
+
+/** Keys that change how every object behaves when written into one (`obj[key] = ...`). */
+export const UNSAFE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** How a field path names a key: `.key` for a plain key, `["k.e/y"]` otherwise. */
+export function keyPath(path: string, key: string): string {
+  if (/^[A-Za-z_$][\w$-]*$/.test(key) && !UNSAFE_KEYS.includes(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Options of {@link checkPlainData}. */
+export interface PlainDataOptions {
+  /** Whether a function is allowed at this field path (e.g. the site's registration conventions). @default - never */
+  readonly functionAt?: (path: string) => boolean;
+  /** What to check instead of an object that is not plain data (e.g. an exposure's options); `undefined` refuses it. @default - refuse */
+  readonly instead?: (path: string, value: object) => unknown;
+}
+
+/** Deeper than this, input is refused (a hostile declaration could otherwise exhaust the stack). */
+const MAX_DEPTH = 64;
+
+/**
+ * Refuses what plain data written as a literal never contains, at any depth: the keys
+ * `__proto__`, `constructor` and `prototype`; objects whose prototype is not `Object.prototype`
+ * (in an object literal `{ __proto__: x }` sets the prototype instead of adding a key) or that are
+ * class instances; getters and setters; symbol keys; functions; cycles; absurd nesting. Each
+ * problem names the field path.
+ */
+export function checkPlainData(problems: Problems, field: string, value: unknown, options: PlainDataOptions = {}): boolean {
+  const before = problems.list.length;
+  walkPlain(problems, field, value, options, [], 0);
+  return problems.list.length === before;
+}
+
+function walkPlain(problems: Problems, path: string, value: unknown, o: PlainDataOptions, stack: object[], depth: number): void {
+  if (typeof value === 'function') {
+    if (!o.functionAt?.(path)) problems.add(path, value, 'plain data (strings, numbers, booleans, lists and maps), not a function');
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (stack.includes(value)) {
+    problems.add(path, '[circular]', 'plain data that does not contain itself');
+    return;
+  }
+  if (depth > MAX_DEPTH) {
+    problems.add(path, value, `plain data nested at most ${MAX_DEPTH} levels deep`);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    const substitute = o.instead?.(path, value);
+    if (substitute !== undefined) return walkPlain(problems, path, substitute, o, [...stack, value], depth + 1);
+    problems.add(path, value, notPlainMessage(proto));
+    return;
+  }
+  if (Array.isArray(value) && proto !== Array.prototype) {
+    problems.add(path, value, 'a list literal [...]');
+    return;
+  }
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') {
+      problems.add(path, String(key), 'plain data without symbol keys');
+      continue;
+    }
+    if (Array.isArray(value) && key === 'length') continue;
+    const at = Array.isArray(value) && /^\d+$/.test(key) ? `${path}[${key}]` : keyPath(path, key);
+    const d = Object.getOwnPropertyDescriptor(value, key)!;
+    if (!('value' in d)) {
+      problems.add(
+        at,
+        d.get ? '[getter]' : '[setter]',
+        'a plain value, not a getter or setter (it could change between the check and the use)',
+      );
+      continue;
+    }
+    if (UNSAFE_KEYS.includes(key)) {
+      problems.add(
+        at,
+        d.value,
+        'no key named "__proto__", "constructor" or "prototype" (writing one into an object changes how every object behaves)',
+        'remove the key',
+      );
+      continue;
+    }
+    walkPlain(problems, at, d.value, o, [...stack, value], depth + 1);
+  }
+}
+
+function notPlainMessage(proto: object): string {
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as { name?: string } | undefined;
+  if (typeof ctor === 'function' && ctor.name && ctor.name !== 'Object') {
+    return `plain data: a map literal {...}, not a ${ctor.name}`;
+  }
+  return 'a plain map literal {...}: "__proto__" written in an object literal sets its prototype instead of adding a key';
 }

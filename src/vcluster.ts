@@ -3,6 +3,7 @@
  * Application installing the loft-sh `vcluster` Helm chart with fully computed values. It
  * implements {@link IVCluster}, what every add-on reads and extends.
  */
+import { isDeepStrictEqual } from 'util';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -27,7 +28,7 @@ import {
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from './presets';
-import { Problems, ValidationError, isPlainObject } from './validation';
+import { Problems, ValidationError, checkPlainData, isPlainObject, keyPath, showValue } from './validation';
 import { DEFAULT_SYNC_POLICY, KEEP_ON_DELETE, RESOURCES_FINALIZER, checkSyncPolicy } from './vcluster/application';
 import { BackingStore, deployedEtcdMembers, effectiveBackingStore } from './vcluster/backing-store';
 import { JsonObject, VClusterHelmValues, checkHelmValues, cloneJson, compact, deepMerge, valueAtPath } from './vcluster/helm-values';
@@ -39,10 +40,14 @@ import {
   VClusterEdition,
   checkEditionImage,
 } from './vcluster/edition';
+import { GuardException, GuardFinding, checkGuardExceptions } from './vcluster/exceptions';
 import { checkIntegrationValues, integrationValues } from './vcluster/integrations';
-import { ApiEndpoint, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
+import { ApiEndpoint, HelmValuesOptions, IVCluster, KubeconfigExport } from './vcluster/ivcluster';
 import { ExportKubeConfig, kubeconfigExportOf } from './vcluster/kubeconfig-export';
+import { POD_SECURITY_LABEL_PREFIX, checkNoPodSecurityLabels } from './vcluster/pod-security-labels';
 import { ControlPlanePersistence, ControlPlaneResources, ResolvedResources, checkReplicas, resolveResources } from './vcluster/sizing';
+import { GuardOptions, applyExceptions, checkHelmValueGuard, guardHelmValues } from './vcluster/values-guard';
+import { checkValueLimits } from './vcluster/values-limits';
 
 /** Props of {@link VCluster}. */
 export interface VClusterProps {
@@ -116,6 +121,18 @@ export interface VClusterProps {
   readonly siteHelmValues?: VClusterHelmValues;
   /** Helm values deep-merged last, over everything computed (maps merge, lists replace). @default {} */
   readonly helmValues?: VClusterHelmValues;
+  /**
+   * Exceptions to the Helm values guard: each names a rule, the values path it waives and why
+   * (an exception that waives nothing is an error).
+   * @default [] - the final values must pass every rule of the guard
+   */
+  readonly exceptions?: readonly GuardException[];
+  /**
+   * The site's exceptions (checked against `siteHelmValues` where the site is defined); each holds
+   * here while the values at its path are still the site's.
+   * @default []
+   */
+  readonly siteExceptions?: readonly GuardException[];
 }
 
 /**
@@ -176,8 +193,13 @@ export class VCluster extends Construct implements IVCluster {
   /** The rendered Application. */
   public readonly application: Application;
 
-  private readonly layers: Array<{ source: string; values: JsonObject }> = [];
+  /** The exceptions to the Helm values guard this vcluster takes. */
+  public readonly exceptions: readonly GuardException[];
+
+  private readonly layers: Array<{ source: string; values: JsonObject; final: boolean }> = [];
+  private readonly libraryNamespaceLabels: Record<string, string> = {};
   private readonly siteValues: JsonObject;
+  private readonly siteExceptions: readonly GuardException[];
   private readonly base: JsonObject;
   private readonly overrides: JsonObject;
   private resolvedValues?: JsonObject;
@@ -203,7 +225,7 @@ export class VCluster extends Construct implements IVCluster {
     checkReplicas(p, 'replicas', this.replicas);
     this.resources = resolveResources(preset, props.resources);
     for (const kind of ['requests', 'limits'] as const) {
-      for (const [k, v] of Object.entries(this.resources[kind])) p.quantity(`resources.${kind}.${k}`, v);
+      for (const [k, v] of Object.entries(this.resources[kind])) p.resourceQuantity(`resources.${kind}.${k}`, k, v);
     }
     this.backingStore = effectiveBackingStore(props.backingStore, this.replicas);
     this.etcdMembers = deployedEtcdMembers(this.backingStore);
@@ -228,6 +250,8 @@ export class VCluster extends Construct implements IVCluster {
     });
     p.throwIfAny(`VCluster "${props.releaseName}"`);
 
+    this.exceptions = props.exceptions ?? [];
+    this.siteExceptions = props.siteExceptions ?? [];
     this.siteValues = cloneJson((props.siteHelmValues ?? {}) as JsonObject);
     this.base = this.computedValues(props, preset);
     this.overrides = cloneJson((props.helmValues ?? {}) as JsonObject);
@@ -248,15 +272,19 @@ export class VCluster extends Construct implements IVCluster {
    * Adds Helm values computed by another construct; applied after the computed values and before
    * the escape hatch `helmValues`. Call before synthesis.
    * @param source who adds them, for error messages
+   * @param options `final: true` when no later layer may change them (checked on the final values)
    */
-  public addHelmValues(source: string, values: object): void {
-    this.layers.push({ source, values: cloneJson(values as JsonObject) });
+  public addHelmValues(source: string, values: object, options: HelmValuesOptions = {}): void {
+    this.layers.push({ source, values: cloneJson(values as JsonObject), final: options.final === true });
     this.resolvedValues = undefined;
   }
 
-  /** Adds labels to the host namespace (e.g. Pod Security admission labels). */
+  /** Adds labels to the host namespace (e.g. Pod Security admission labels: only this way). */
   public addNamespaceLabels(labels: Readonly<Record<string, string>>): void {
-    for (const [k, v] of Object.entries(labels)) this.namespace.metadata.addLabel(k, v);
+    for (const [k, v] of Object.entries(labels)) {
+      this.namespace.metadata.addLabel(k, v);
+      Object.defineProperty(this.libraryNamespaceLabels, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
   }
 
   /** The final Helm values: site values, computed values, added layers, then the escape hatch. */
@@ -270,10 +298,13 @@ export class VCluster extends Construct implements IVCluster {
   }
 
   /**
-   * Every problem of the final values: the chart line's schema, etcd arguments that would switch
-   * off client-certificate auth, and (deletion protection) with
-   * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd must
-   * keep `retentionPolicy: Retain`, whatever layer set it.
+   * Every problem of the final values and the objects rendered from them: the chart line's schema;
+   * etcd arguments that would switch off client-certificate auth; the edition's image and
+   * integrations; the Helm values guard (exceptions applied); the limits Kubernetes sets on labels,
+   * annotations and quantities; the values of final layers (strict isolation) unchanged; Pod
+   * Security labels on the Namespace only from the library; and (deletion protection) with
+   * `deletionPolicy: "retain"` every volume claim of the control plane and of a deployed etcd keeps
+   * `retentionPolicy: Retain`, whatever layer set it.
    */
   public helmValueProblems(): Problems {
     // Computed once per set of values: the chart's validation and its callers both ask.
@@ -286,6 +317,17 @@ export class VCluster extends Construct implements IVCluster {
     // The image runs the edition the site declares, and the OSS image gets no integration it ignores.
     checkEditionImage(problems, 'helmValues', values, this.edition, valueAtPath(this.siteValues, CONTROL_PLANE_IMAGE_REPOSITORY));
     checkIntegrationValues(problems, 'helmValues', values, this.edition);
+    checkValueLimits(problems, 'helmValues', values);
+    const changed = this.finalLayerProblems(problems, values);
+    const guard = new Problems();
+    checkHelmValueGuard(guard, 'helmValues', values, { ...this.guardOptions(), exceptions: this.exceptions });
+    // one root cause once: what a changed final value switches on beside it is not reported again
+    for (const g of guard.list) {
+      if (!changed.some((parent) => g.field.startsWith(`${parent}.`) || g.field.startsWith(`${parent}[`))) {
+        problems.add(g.field, g.value, g.allowed, g.fix);
+      }
+    }
+    this.podSecurityLabelProblems(problems);
     if (this.deletionPolicy === 'retain') {
       for (const sts of ['controlPlane.statefulSet', 'controlPlane.backingStore.etcd.deploy.statefulSet']) {
         const field = `${sts}.persistence.volumeClaim.retentionPolicy`;
@@ -303,6 +345,64 @@ export class VCluster extends Construct implements IVCluster {
     this.valueProblems = problems;
     this.valueProblemsFor = values;
     return problems;
+  }
+
+  /**
+   * Values of a final layer that a later layer changed (each leaf of the layer must hold in the
+   * final values); returns the fields of the maps holding them.
+   */
+  private finalLayerProblems(problems: Problems, values: JsonObject): string[] {
+    const changed: string[] = [];
+    for (const layer of this.layers.filter((l) => l.final)) {
+      for (const [path, expected] of leaves(layer.values)) {
+        const actual = valueAtPath(values, path);
+        if (isDeepStrictEqual(actual, expected)) continue;
+        changed.push(`helmValues.${path.slice(0, -1).reduce((at, k) => keyPath(at, k), '')}`);
+        problems.add(
+          `helmValues.${path.reduce((at, k) => keyPath(at, k), '')}`,
+          actual,
+          `${showValue(expected)}, as ${layer.source} sets it (a later layer must not change it)`,
+          'remove the override from helmValues',
+        );
+      }
+    }
+    return changed;
+  }
+
+  /** Pod Security labels of the rendered Namespace and Application: the library's only. */
+  private podSecurityLabelProblems(problems: Problems): void {
+    const ns = this.namespace.toJson() as { metadata?: { labels?: Record<string, string> } };
+    for (const [k, v] of Object.entries(ns.metadata?.labels ?? {})) {
+      if (k.startsWith(POD_SECURITY_LABEL_PREFIX) && this.libraryNamespaceLabels[k] !== v) {
+        problems.add(`namespaceLabels[${JSON.stringify(k)}]`, v, 'Pod Security labels set by the library only (StrictIsolation)');
+      }
+    }
+    const app = this.application.toJson() as { spec?: { syncPolicy?: { managedNamespaceMetadata?: { labels?: unknown } } } };
+    checkNoPodSecurityLabels(
+      problems,
+      'syncPolicy.managedNamespaceMetadata.labels',
+      app.spec?.syncPolicy?.managedNamespaceMetadata?.labels,
+    );
+  }
+
+  /**
+   * What the Helm values guard refuses in the final values before the vcluster's own exceptions
+   * apply (the site's exceptions and the library's own values already taken into account): the
+   * exceptions a declaration would need.
+   */
+  public guardFindings(): GuardFinding[] {
+    const values = this.helmValues();
+    return applyExceptions(guardHelmValues(values, { namespace: this.names.namespace }), values, this.guardOptions()).uncovered;
+  }
+
+  /** The guard's context: the namespace, the site's exceptions and values, the values the library's constructs added. */
+  private guardOptions(): GuardOptions {
+    return {
+      namespace: this.names.namespace,
+      siteExceptions: this.siteExceptions,
+      siteValues: this.siteValues,
+      libraryValues: this.layers.reduce<JsonObject>((v, layer) => deepMerge(v, layer.values), {}),
+    };
   }
 
   /** The values this construct computes from its props, over the site's. */
@@ -427,7 +527,7 @@ export class VCluster extends Construct implements IVCluster {
 
 /** The release, namespace and project names. */
 function checkNames(p: Problems, props: VClusterProps): void {
-  p.dnsLabel('releaseName', props.releaseName, 53);
+  p.dns1035Label('releaseName', props.releaseName, 53);
   if (props.namespace !== undefined) p.dnsLabel('namespace', props.namespace);
   if (props.project !== undefined) p.dnsLabel('project', props.project);
 }
@@ -441,7 +541,7 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
     REPLICA_LIMITS.coredns.max,
   );
   const persistence = props.persistence ?? {};
-  if (persistence.size !== undefined) p.quantity('persistence.size', persistence.size);
+  if (persistence.size !== undefined) p.resourceQuantity('persistence.size', 'storage', persistence.size);
   if (persistence.storageClass !== undefined) p.dnsLabel('persistence.storageClass', persistence.storageClass, 253);
   p.dnsSubdomain('clusterDomain', v.clusterDomain);
   p.dnsSubdomain('hostClusterDomain', v.hostClusterDomain);
@@ -450,6 +550,10 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
   p.httpsUrl('repoURL', props.repoURL ?? DEFAULT_CHART.repoURL);
   p.labels('namespaceLabels', props.namespaceLabels);
   p.labels('projectLabels', props.projectLabels);
+  checkNoPodSecurityLabels(p, 'namespaceLabels', props.namespaceLabels);
+  checkNoPodSecurityLabels(p, 'syncPolicy.managedNamespaceMetadata.labels', props.syncPolicy?.managedNamespaceMetadata?.labels);
+  checkGuardExceptions(p, 'exceptions', props.exceptions);
+  checkGuardExceptions(p, 'siteExceptions', props.siteExceptions);
   p.labels('clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels);
   p.labels('clusterStoreSelectorLabels', props.clusterStoreSelectorLabels);
   if (props.edition !== undefined) p.oneOf('edition', props.edition, VCLUSTER_EDITIONS);
@@ -472,5 +576,21 @@ function checkSettings(p: Problems, props: VClusterProps, v: VCluster): void {
     ['exportKubeConfig', props.exportKubeConfig],
   ] as const) {
     if (value !== undefined && !isPlainObject(value)) p.add(field, value, 'a map of Helm values');
+    else if (value !== undefined) checkPlainData(p, field, value);
   }
+  for (const [field, value] of [
+    ['namespaceLabels', props.namespaceLabels],
+    ['syncPolicy', props.syncPolicy],
+    ['clusterIssuerSelectorLabels', props.clusterIssuerSelectorLabels],
+    ['clusterStoreSelectorLabels', props.clusterStoreSelectorLabels],
+  ] as const) {
+    if (value !== undefined) checkPlainData(p, field, value);
+  }
+}
+
+/** The leaves of a values tree (maps are walked; lists and scalars are leaves), with their paths. */
+function leaves(v: JsonObject, prefix: string[] = []): Array<[string[], unknown]> {
+  return Object.entries(v).flatMap(([k, x]) =>
+    isPlainObject(x) && Object.keys(x).length ? leaves(x, [...prefix, k]) : [[[...prefix, k], x] as [string[], unknown]],
+  );
 }

@@ -385,8 +385,10 @@ describe('ArgoRegistration', () => {
     ).toThrow(/vclusterName: "Legacy" is not allowed[\s\S]*environment/);
   });
 
-  test('site label conventions that produce an invalid label are reported', () => {
+  test("site label conventions that produce an invalid label are reported as the platform's", () => {
     const site = { ...platform, registration: { ...platform.registration, secretLabels: () => ({ owner: 'not a label' }) } };
-    expect(() => render(media, site)).toThrow(/labels\["owner"\]: "not a label" is not allowed/);
+    expect(() => render(media, site)).toThrow(
+      /^invalid platform configuration: platform\.registration\.secretLabels\["owner"\]: "not a label" is not allowed/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { VClusterNames } from '../src';
+import { helmTrunc63, safeConcatName } from '../src/naming';
 import { Problems } from '../src/validation';
-import { safeConcatName } from '../src/naming';
 
 describe('VClusterNames', () => {
   test('keeps the names the original platform gave vcluster-media', () => {
@@ -146,5 +146,25 @@ describe('VClusterNames', () => {
     const long = new VClusterNames({ name: 'b'.repeat(45) });
     expect(long.etcdSnapshot).toBe(`${'b'.repeat(41)}-0a2aaeca26`);
     expect(new VClusterNames({ name: 'b'.repeat(53) }).pvCleanup).toBe(`${'b'.repeat(52)}-d59292c8c2`);
+  });
+});
+
+describe('names the chart and the syncer derive (cluster-scoped on the host)', () => {
+  test('the ClusterRole is cut as the chart cuts it: trunc 63, then one trailing "-" removed', () => {
+    const n = new VClusterNames({ name: 'a'.repeat(50), namespace: 'b'.repeat(6) + '-c' });
+    // vc- + 50 + -v- = 56 characters, then "bbbbbb-" fills 63 and its "-" goes
+    expect(n.chartClusterRole).toBe(`vc-${'a'.repeat(50)}-v-${'b'.repeat(6)}`);
+    expect(n.chartClusterRoleMultiNamespace).toBe(`vc-mn-${'a'.repeat(50)}-v-bbbb`);
+    expect(helmTrunc63('x'.repeat(62) + '--y')).toBe('x'.repeat(62));
+  });
+
+  test('the host-object marker is <namespace>-x-<name>, hashed over 63 characters as the syncer hashes it', () => {
+    expect(new VClusterNames({ name: 'vcluster-media' }).managedBy).toBe('vcluster-media-x-vcluster-media');
+    // sha256("aaaa…-x-bbbb…") computed independently (Python hashlib): first 52 characters, "-", 10 hex digits
+    expect(safeConcatName(63, 'a'.repeat(40), 'x', 'b'.repeat(30))).toBe('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x-bbbbbbbbb-99ad6906de');
+    expect(new VClusterNames({ name: 'b'.repeat(30), namespace: 'a'.repeat(40) }).managedBy).toBe(
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x-bbbbbbbbb-99ad6906de',
+    );
+    expect(new VClusterNames({ name: 'app', namespace: 'team' }).hostClusterObjectName('data')).toBe('vcluster-data-x-team-x-app');
   });
 });

@@ -41,10 +41,12 @@ import { SPEC_KEYS, VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';
 import { LoadBalancerExposureProps } from '../exposure/load-balancer';
-import { synthVCluster } from '../vcluster-chart';
+import { App } from 'cdk8s';
+import { VClusterChart, synthVCluster } from '../vcluster-chart';
 import { enabledBackingStores } from '../vcluster/backing-store';
+import type { GuardFinding } from '../vcluster/exceptions';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
-import { Problem, Problems, ValidationError, formatProblem, isPlainObject } from '../validation';
+import { Problem, Problems, ValidationError, checkPlainData, formatProblem, isPlainObject } from '../validation';
 import { CommandSpec, OptionSpecs, commandLine } from './args';
 import { fleetFileLabel, fleetProblems } from './fleet-check';
 import { dropWeakEtcdArgs, runMigrateDeclarations } from './migrate-declarations';
@@ -302,6 +304,7 @@ export function migrateRequest(doc: unknown, platform: Platform, source = 'reque
   helmValuesField(draft, r);
   retiredSettings(draft, r);
   checkStoreKept(draft, r, source);
+  exceptionsField(draft, platform);
   const reference = validateDraft(draft.spec, platform, source);
   const spec = simplify(draft, platform, reference);
   return {
@@ -320,6 +323,8 @@ function checkRequest(doc: unknown, platform: Platform, source: string): Request
     p.add('(document)', doc, `a ${REQUEST_KIND} resource`);
     throw fail();
   }
+  // A key "__proto__", "constructor" or "prototype" anywhere is refused with its path, never dropped.
+  if (!checkPlainData(p, '', doc)) throw fail();
   const d = doc as JsonObject;
   if (d.apiVersion !== REQUEST_API_VERSION) p.add('apiVersion', d.apiVersion, JSON.stringify(REQUEST_API_VERSION));
   if (d.kind !== REQUEST_KIND) p.add('kind', d.kind, JSON.stringify(REQUEST_KIND), 'only VClusterOrchestratorV2 requests can be migrated');
@@ -695,6 +700,30 @@ function checkStoreKept({ spec }: Draft, r: RequestParts, source: string): void 
 }
 
 /** Validates the declaration through the library and renders it; problems are named in request terms. */
+/**
+ * What the original request did that the Helm values guard refuses becomes an explicit exception
+ * of the declaration (the running vcluster keeps it), with a comment and a warning asking for a
+ * review: carried over visibly, never dropped and never silent.
+ */
+function exceptionsField({ spec, comments, warnings }: Draft, platform: Platform): void {
+  const check = new Problems();
+  const resolved = resolveDeclaration(check, spec as unknown as VClusterSpec, platform);
+  if (!check.ok) return; // validateDraft reports it
+  let uncovered: GuardFinding[];
+  try {
+    uncovered = new VClusterChart(new App({ outdir: '/nonexistent' }), 'migrate', { resolved }).vcluster.guardFindings();
+  } catch {
+    return; // validateDraft reports it
+  }
+  if (!uncovered.length) return;
+  spec.exceptions = uncovered.map((f) => ({ rule: f.rule, path: f.path, reason: `carried over from the original request: it ${f.why}` }));
+  comments.exceptions = [
+    'The original request did this; the Helm values guard refuses it. Review each exception and remove what is not needed.',
+  ];
+  for (const f of uncovered)
+    warnings.push(`the request ${f.why} (${f.path}); carried over as an exception to the guard rule "${f.rule}": review it`);
+}
+
 function validateDraft(spec: Record<string, unknown>, platform: Platform, source: string): JsonObject[] {
   const literal = spec as unknown as VClusterSpec;
   const check = new Problems();

@@ -6,6 +6,7 @@ import { BackupSettings, ResolvedEtcdSnapshotSettings, checkBackups, resolveEtcd
 import type { GatewayRef } from '../exposure/exposure-mode';
 import { MonitoringSettings, ResolvedMonitoring, checkMonitoring, resolveMonitoring } from '../monitoring/settings';
 import {
+  ChartLine,
   DEFAULT_CHART,
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_TOOLING_IMAGE,
@@ -14,10 +15,14 @@ import {
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from '../presets';
-import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
+import { Problems, checkKnownKeys, checkPlainData, isPlainObject, keysOf } from '../validation';
 import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { VClusterEdition, resolveEdition } from '../vcluster/edition';
+import { GuardException, checkGuardExceptions } from '../vcluster/exceptions';
 import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
+import { checkNoPodSecurityLabels } from '../vcluster/pod-security-labels';
+import { checkHelmValueGuard } from '../vcluster/values-guard';
+import { checkValueLimits } from '../vcluster/values-limits';
 
 export type { BackupSettings, MonitoringSettings, VClusterHelmValues };
 
@@ -258,7 +263,67 @@ export interface PlatformConfig {
    * @default {}
    */
   readonly helmValues?: VClusterHelmValues;
+  /**
+   * Exceptions to the Helm values guard for the site's `helmValues`, each `{ rule, path, reason }`
+   * (shown in INVENTORY.md; one that waives nothing in the site's values is an error). A site
+   * exception holds for a vcluster while its values at that path are still the site's.
+   * @default [] - every rule of the guard applies to the site's values
+   */
+  readonly exceptions?: readonly GuardException[];
+  /**
+   * Host namespaces no vcluster may use, besides Kubernetes' own (`default`, `kube-*`) and the
+   * namespaces this configuration names (Argo CD, gateway, monitoring, DNS, metrics-server). An
+   * entry may start or end with `*` (`*-system`, `openshift-*`). Replaces the default list.
+   * @default DEFAULT_RESERVED_NAMESPACES - namespaces of common operators: Argo CD, cert-manager, External Secrets, monitoring, ingress, storage, service meshes, `*-system`
+   */
+  readonly reservedNamespaces?: readonly string[];
 }
+
+/**
+ * Namespaces of the operators a host cluster commonly runs, reserved unless the site names its
+ * own list (`reservedNamespaces`): a vcluster there would get `default-deny-all` and a quota.
+ */
+export const DEFAULT_RESERVED_NAMESPACES: readonly string[] = [
+  '*-system',
+  'argocd',
+  'argo-cd',
+  'cert-manager',
+  'external-secrets',
+  'external-dns',
+  'monitoring',
+  'prometheus',
+  'grafana',
+  'loki',
+  'observability',
+  'logging',
+  'ingress-nginx',
+  'nginx-gateway',
+  'envoy-gateway-system',
+  'istio-system',
+  'istio-ingress',
+  'linkerd',
+  'cilium',
+  'cilium-secrets',
+  'tigera-operator',
+  'calico-apiserver',
+  'metallb-system',
+  'longhorn-system',
+  'rook-ceph',
+  'velero',
+  'flux-system',
+  'kyverno',
+  'vault',
+  'onepassword',
+  'onepassword-connect',
+  'local-path-storage',
+  'nfs-provisioner',
+  'kubernetes-dashboard',
+  'operators',
+  'olm',
+  'vcluster-platform',
+  'loft',
+  'openshift-*',
+];
 
 /** The site configuration with every default applied (deeply frozen: nothing can rewrite it). */
 export interface Platform {
@@ -286,6 +351,8 @@ export interface Platform {
   readonly monitoring: ResolvedMonitoring;
   readonly backups: { readonly etcd?: ResolvedEtcdSnapshotSettings };
   readonly helmValues: VClusterHelmValues;
+  readonly exceptions: readonly GuardException[];
+  readonly reservedNamespaces: readonly string[];
 }
 
 /** In-cluster API server URL as Argo CD names it. */
@@ -298,6 +365,9 @@ export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
  */
 export function definePlatform(config: PlatformConfig): Platform {
   const p = new Problems('platform');
+  // Before anything reads into it: plain data only (the registration conventions are functions).
+  checkPlainData(p, '', config, { functionAt: (path) => /^registration\.(labels|annotations|secretLabels)$/.test(path) });
+  p.throwIfAny('platform configuration');
   checkPlatformSections(p, config);
   checkPlatformArgoCd(p, config.argocd);
   checkPlatformNetwork(p, config.network);
@@ -388,6 +458,8 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
     monitoring: resolveMonitoring(config.monitoring, { repoURL: a.repoURL, revision: a.revision ?? 'main' }),
     backups: config.backups?.etcd ? { etcd: resolveEtcdSnapshotSettings(config.backups.etcd) } : {},
     helmValues: config.helmValues ?? {},
+    exceptions: config.exceptions ?? [],
+    reservedNamespaces: config.reservedNamespaces ?? DEFAULT_RESERVED_NAMESPACES,
   };
 }
 
@@ -429,6 +501,8 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     monitoring: true,
     backups: true,
     helmValues: true,
+    exceptions: true,
+    reservedNamespaces: true,
   }),
   argocd: keysOf<PlatformArgoCd>({
     namespace: true,
@@ -558,11 +632,51 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   p.labels('projectLabels', config.projectLabels);
   checkMonitoring(p, config.monitoring, config.argocd);
   checkBackups(p, config.backups);
-  if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) p.add('helmValues', config.helmValues, 'a map of Helm values');
-  else if (config.helmValues !== undefined) {
-    if (line) checkHelmValues(p, 'helmValues', config.helmValues, line, version);
-    checkBackingStoreEtcdArgs(p, 'helmValues.controlPlane.backingStore', valueAtPath(config.helmValues, ['controlPlane', 'backingStore']));
+  checkNoPodSecurityLabels(p, 'namespaceLabels', config.namespaceLabels);
+  checkReservedNamespaces(p, config.reservedNamespaces);
+  checkSiteHelmValues(p, config, line, version);
+}
+
+/** The site's Helm values: the chart schema, Kubernetes' limits, and the guard with the site's exceptions. */
+function checkSiteHelmValues(p: Problems, config: PlatformConfig, line: ChartLine | undefined, version: string): void {
+  const exceptionsOk = checkGuardExceptions(p, 'exceptions', config.exceptions);
+  if (config.helmValues !== undefined && !isPlainObject(config.helmValues)) {
+    p.add('helmValues', config.helmValues, 'a map of Helm values');
+    return;
   }
+  const values = config.helmValues ?? {};
+  if (line) checkHelmValues(p, 'helmValues', values, line, version);
+  checkBackingStoreEtcdArgs(p, 'helmValues.controlPlane.backingStore', valueAtPath(values, ['controlPlane', 'backingStore']));
+  checkValueLimits(p, 'helmValues', values);
+  if (exceptionsOk) {
+    checkHelmValueGuard(p, 'helmValues', values, {
+      exceptions: config.exceptions,
+      exceptionsField: 'exceptions',
+      exceptionHome: 'the platform exceptions',
+    });
+  }
+}
+
+/** The reserved namespaces: DNS labels, each with at most a leading or trailing `*`. */
+function checkReservedNamespaces(p: Problems, list: unknown): void {
+  if (
+    list === undefined ||
+    !p.array('reservedNamespaces', list, 'a list of namespace names (a leading or trailing "*" matches any prefix or suffix)')
+  ) {
+    return;
+  }
+  list.forEach((n: unknown, i) => {
+    if (typeof n !== 'string' || n.length > 63 || !/^(\*[-a-z0-9]+|[a-z0-9][-a-z0-9]*\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.test(n)) {
+      p.add(`reservedNamespaces[${i}]`, n, 'a namespace name such as "cert-manager", or a pattern such as "*-system" or "openshift-*"');
+    }
+  });
+}
+
+/** True when `namespace` is one of the reserved names or matches one of their patterns. */
+export function isReservedNamespace(namespace: string, reserved: readonly string[]): string | undefined {
+  return reserved.find((r) =>
+    r.startsWith('*') ? namespace.endsWith(r.slice(1)) : r.endsWith('*') ? namespace.startsWith(r.slice(0, -1)) : namespace === r,
+  );
 }
 
 /** The Secret kept inside every vcluster: names, the item, and the keys it maps to item properties. */

@@ -6,7 +6,7 @@
 import type { ArgoRegistrationForVClusterProps } from '../argo-registration';
 import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
-import { ExposureDefaults } from '../exposure/exposure-mode';
+import { ExposureDefaults, ExposureMode } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
 import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
@@ -15,10 +15,11 @@ import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sy
 import { NamingFeatures, VClusterNames } from '../naming';
 import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
-import { Problems, isPlainObject } from '../validation';
+import { Problems, checkPlainData, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
 import { checkApplication } from '../vcluster/application';
 import { checkBackingStore, deployedEtcdMembers, effectiveBackingStore } from '../vcluster/backing-store';
+import { STRICT_ISOLATION_RULES, checkGuardExceptions } from '../vcluster/exceptions';
 import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
@@ -81,15 +82,24 @@ export interface ResolvedVCluster extends OperationsProps {
  * meaningful only when none were recorded.
  */
 export function resolveDeclaration(problems: Problems, declared: VClusterSpec, platform: Platform): ResolvedVCluster {
-  let spec = declared;
+  const spec = declared;
   if (!isPlainObject(spec)) {
-    problems.add('(declaration)', spec, 'an object returned by defineVCluster({...}) as the default export');
-    spec = { name: '' };
+    // one problem: nothing else of it can be trusted
+    problems.add('(declaration)', spec, notPlainDeclaration(spec));
+    return resolveDeclaration(new Problems(), { name: 'invalid' }, platform);
+  }
+  // Before anything reads into it: no prototype keys, no getters, nothing but data (and an exposure).
+  if (
+    !checkPlainData(problems, '', spec, { instead: (path, v) => (path === 'exposure' && v instanceof ExposureMode ? v.props : undefined) })
+  ) {
+    return resolveDeclaration(new Problems(), { name: '' }, platform);
   }
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
   const preset = resolvePreset(problems, spec);
-  checkFields(problems, spec, preset, platform);
+  // An unknown preset is one mistake: the rules that read the preset's defaults wait for a known one.
+  const presetKnown = spec.preset === undefined || (typeof spec.preset === 'string' && Object.hasOwn(PRESETS, spec.preset));
+  checkFields(problems, spec, presetKnown ? preset : UNKNOWN_PRESET, platform);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
     name: typeof spec.name === 'string' ? spec.name : '',
@@ -102,7 +112,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
   );
   const etcdMembers = deployedEtcdMembers(backingStore);
-  checkCrossFeature(problems, spec, platform, choices);
+  checkCrossFeature(problems, spec, platform, { ...choices, presetKnown });
   const exposure = checkExposureOptions(problems, spec.exposure ?? Exposure.loadBalancer())
     ? (spec.exposure ?? Exposure.loadBalancer())
     : Exposure.loadBalancer();
@@ -135,9 +145,24 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   };
 }
 
+/** Why a default export that is an object is no declaration (its prototype), or what it must be. */
+function notPlainDeclaration(spec: unknown): string {
+  if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
+    return 'a plain object literal passed to defineVCluster({...}): "__proto__" written in the literal sets its prototype instead of adding a key';
+  }
+  return 'an object returned by defineVCluster({...}) as the default export';
+}
+
+/** What the field checks assume of an unknown preset: nothing (no default resources to compare with, a volume allowed). */
+const UNKNOWN_PRESET: Preset = {
+  ...PRESETS.dev,
+  resources: { requests: {}, limits: {} } as unknown as Preset['resources'],
+  persistence: { enabled: true, size: PRESETS.dev.persistence.size },
+};
+
 /** The preset a declaration names (dev when it names none; the dev values stand in for an unknown one). */
 function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
-  problems.dnsLabel('name', spec.name, 53);
+  problems.dns1035Label('name', spec.name, 53);
   if (spec.targetNamespace !== undefined) problems.dnsLabel('targetNamespace', spec.targetNamespace);
   if (spec.projectName !== undefined) problems.dnsLabel('projectName', spec.projectName);
   const name = spec.preset ?? 'dev';
@@ -175,6 +200,7 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, pla
   }
   if (spec.deletionPolicy !== undefined) problems.oneOf('deletionPolicy', spec.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
   if (spec.helmValues !== undefined) problems.object('helmValues', spec.helmValues, 'a map of Helm values of the vcluster chart');
+  checkGuardExceptions(problems, 'exceptions', spec.exceptions);
 }
 
 /** The host cluster a declaration names (or the platform's default) and its API server. */
@@ -291,6 +317,10 @@ function vclusterProps(
     projectLabels: platform.projectLabels,
     siteHelmValues: platform.helmValues,
     helmValues: spec.helmValues,
+    exceptions: spec.exceptions,
+    // strict isolation admits no exception to the pod rules or to host Secret mappings, the site's neither
+    siteExceptions:
+      r.isolationMode === 'strict' ? platform.exceptions.filter((e) => !STRICT_ISOLATION_RULES.includes(e.rule)) : platform.exceptions,
   };
 }
 

@@ -5,8 +5,9 @@
  */
 import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { Problems, checkKnownKeys, isPlainObject } from '../validation';
+import { STRICT_ISOLATION_RULES } from '../vcluster/exceptions';
 import { valueAtPath } from '../vcluster/helm-values';
-import type { Platform } from './platform';
+import { Platform, isReservedNamespace } from './platform';
 import { NESTED_SPEC_KEYS, SPEC_KEYS, VClusterSpec } from './spec';
 
 /** Namespaces a vcluster must never be placed in (Kubernetes' own; the platform's are added). */
@@ -55,15 +56,12 @@ export function checkShape(problems: Problems, spec: Record<string, unknown>): v
 export function checkPlacement(problems: Problems, spec: VClusterSpec, platform: Platform): void {
   const namespace = spec.targetNamespace ?? spec.name;
   const namespaceField = spec.targetNamespace !== undefined ? 'targetNamespace' : 'name';
-  const reserved = [...RESERVED_NAMESPACES, platform.argocd.namespace];
-  for (const ns of [platform.network.gatewayNamespace, platform.network.monitoringNamespace, platform.gateway?.namespace]) {
-    if (ns && !reserved.includes(ns)) reserved.push(ns);
-  }
-  if (typeof namespace === 'string' && (reserved.includes(namespace) || namespace.startsWith('kube-'))) {
+  const reserved = typeof namespace === 'string' ? reservedBy(namespace, platform) : undefined;
+  if (reserved) {
     problems.add(
       namespaceField,
       namespace,
-      `a host namespace of its own, not ${reserved.map((n) => `"${n}"`).join(', ')} or any "kube-*" namespace`,
+      `a host namespace of its own, not one Kubernetes or the platform reserves (${reserved})`,
       namespaceField === 'name'
         ? 'set targetNamespace to a namespace only this vcluster uses'
         : 'use a namespace only this vcluster uses, e.g. the vcluster name',
@@ -82,10 +80,29 @@ export function checkPlacement(problems: Problems, spec: VClusterSpec, platform:
     problems.add('hostCluster', spec.hostCluster, "the name of one of the platform's host clusters");
 }
 
+/** Who reserves a namespace, for the message; `undefined` when nobody does. */
+function reservedBy(namespace: string, platform: Platform): string | undefined {
+  if (RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith('kube-')) return 'Kubernetes reserves "default" and "kube-*"';
+  const own: Array<[string | undefined, string]> = [
+    [platform.argocd.namespace, 'argocd.namespace'],
+    [platform.network.gatewayNamespace, 'network.gatewayNamespace'],
+    [platform.network.monitoringNamespace, 'network.monitoringNamespace'],
+    [platform.gateway?.namespace, 'gateway.namespace'],
+    [platform.network.clusterDns?.namespace, 'network.clusterDns.namespace'],
+    [platform.network.metricsServer?.namespace, 'network.metricsServer.namespace'],
+  ];
+  const named = own.find(([ns]) => ns === namespace);
+  if (named) return `the platform runs ${named[1]} there`;
+  const entry = isReservedNamespace(namespace, platform.reservedNamespaces);
+  return entry !== undefined ? `platform reservedNamespaces: ${JSON.stringify(entry)}` : undefined;
+}
+
 /** Facts the cross-feature rules need, resolved by the declaration's resolver. */
 export interface CrossFeatureFacts {
   readonly kubeconfigSync: string;
   readonly deletionPolicy: string;
+  /** Whether the preset is a known one (the rules that depend on its defaults wait until it is). */
+  readonly presetKnown: boolean;
 }
 
 /** The rules that tie two features together. */
@@ -106,7 +123,8 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       'set network.nfsCidr in the platform configuration, or remove enableNFS',
     );
   }
-  if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete') {
+  const fromPreset = (declared: unknown) => declared === undefined && !facts.presetKnown;
+  if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete' && !fromPreset(spec.deletionPolicy)) {
     // The one-shot Job cannot remove the 1Password item when the vcluster goes; the item must follow the deletion policy.
     problems.add(
       'kubeconfigSync',
@@ -125,6 +143,21 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       valueAtPath(spec.helmValues, ['controlPlane', 'backingStore']),
     );
   }
+  if (spec.isolationMode === 'strict' && Array.isArray(spec.exceptions)) checkStrictExceptions(problems, spec.exceptions);
+}
+
+/** Strict isolation admits no exception to the pod rules of the guard or to host Secret mappings. */
+function checkStrictExceptions(problems: Problems, exceptions: readonly unknown[]): void {
+  exceptions.forEach((e, i) => {
+    const rule = isPlainObject(e) ? e.rule : undefined;
+    if (typeof rule !== 'string' || !(STRICT_ISOLATION_RULES as readonly string[]).includes(rule)) return;
+    problems.add(
+      `exceptions[${i}].rule`,
+      rule,
+      `no exception to ${STRICT_ISOLATION_RULES.join(', ')} with isolationMode "strict" (strict isolation guarantees what these rules refuse)`,
+      'remove the exception, or use isolationMode: "standard"',
+    );
+  });
 }
 
 /**

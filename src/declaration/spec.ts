@@ -14,6 +14,7 @@ import { APPLICATION_KEYS, ApplicationSettings } from '../vcluster/application';
 import type { BackingStore } from '../vcluster/backing-store';
 import type { VClusterHelmValues } from '../vcluster/helm-values';
 import { INTEGRATIONS_KEYS, IntegrationsSettings } from '../vcluster/integrations';
+import { GUARD_EXCEPTION_KEYS, GuardException } from '../vcluster/exceptions';
 import type { ExportKubeConfig } from '../vcluster/kubeconfig-export';
 import { ControlPlanePersistence, ControlPlaneResources, SIZING_KEYS } from '../vcluster/sizing';
 
@@ -75,8 +76,14 @@ export interface VClusterSpec {
   readonly kubeconfigSync?: KubeconfigSyncStrategy;
   /** What removing the declaration does to the vcluster's data and 1Password item. @default - the preset's (dev "delete", prod "retain") */
   readonly deletionPolicy?: DeletionPolicy;
-  /** Helm values deep-merged last (maps merge, lists replace); still checked against the chart schema. @default {} */
+  /** Helm values deep-merged last (maps merge, lists replace); still checked against the chart schema and the Helm values guard. @default {} */
   readonly helmValues?: VClusterHelmValues;
+  /**
+   * Exceptions to the Helm values guard, each `{ rule, path, reason }` (shown in INVENTORY.md; one
+   * that waives nothing is an error; none to the pod rules or `hostSecretMapping` in strict mode).
+   * @default [] - every rule of the guard applies
+   */
+  readonly exceptions?: readonly GuardException[];
 }
 
 /** Declares a vcluster (the typed identity function every `vclusters/<file>.ts` default-exports). */
@@ -110,6 +117,7 @@ export const SPEC_KEYS = keysOf<VClusterSpec>({
   kubeconfigSync: true,
   deletionPolicy: true,
   helmValues: true,
+  exceptions: true,
 });
 
 /**
@@ -139,4 +147,5 @@ export const NESTED_SPEC_KEYS: Readonly<Record<string, readonly string[]>> = {
   'application.syncPolicy.managedNamespaceMetadata': APPLICATION_KEYS.managedNamespaceMetadata,
   networkPolicies: ISOLATION_KEYS.networkPolicies,
   'networkPolicies.extraEgress[]': ISOLATION_KEYS.egressRule,
+  'exceptions[]': GUARD_EXCEPTION_KEYS,
 };

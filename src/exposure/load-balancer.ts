@@ -5,7 +5,7 @@
 import { Address4 } from 'ip-address';
 import type { ApiEndpoint, IVCluster } from '../vcluster/ivcluster';
 import type { JsonObject } from '../vcluster/helm-values';
-import { Problems, keysOf } from '../validation';
+import { Problems, keysOf, specialIpv4 } from '../validation';
 import { API_TARGET_PORT, DEFAULT_VIP_OFFSET, ExposureContext, ExposureMode } from './exposure-mode';
 
 /** Options of the `loadBalancer` exposure. */
@@ -124,19 +124,58 @@ function checkVipOptions(problems: Problems, props: LoadBalancerExposureProps): 
   }
 }
 
+/** Narrowest prefix a load-balancer subnet may have: a wider "subnet" is no address pool. */
+export const MIN_SUBNET_PREFIX = 8;
+
 /** The fixed VIP (checked against the subnet), the VIP derived from the subnet, or none. */
 function resolveVip(problems: Problems, props: LoadBalancerExposureProps, offset: number): string | undefined {
   if (props.vipOffset !== undefined) problems.integer('exposure.vipOffset', props.vipOffset, 1, 65534);
   const { vip, subnet } = props;
-  const subnetOk = subnet === undefined || problems.cidr4('exposure.subnet', subnet);
+  const subnetOk = subnet === undefined || (problems.cidr4('exposure.subnet', subnet) && checkSubnetRange(problems, subnet));
   if (vip !== undefined) {
-    if (problems.ipv4('exposure.vip', vip) && subnet !== undefined && subnetOk && !new Address4(vip).isInSubnet(new Address4(subnet))) {
+    if (
+      problems.ipv4('exposure.vip', vip) &&
+      checkServiceAddress(problems, 'exposure.vip', vip) &&
+      subnet !== undefined &&
+      subnetOk &&
+      !new Address4(vip).isInSubnet(new Address4(subnet))
+    ) {
       problems.add('exposure.vip', vip, `an address inside exposure.subnet ${subnet}`, 'fix the VIP or the subnet');
     }
     return vip;
   }
   if (subnet !== undefined && subnetOk && Number.isInteger(offset) && offset > 0) return deriveVip(problems, subnet, offset);
   return undefined;
+}
+
+/** A load-balancer address is an ordinary unicast address: not loopback, link-local, multicast, reserved or unspecified. */
+function checkServiceAddress(problems: Problems, field: string, address: string): boolean {
+  const special = specialIpv4(address);
+  if (special)
+    return problems.add(
+      field,
+      address,
+      `an ordinary unicast address for the load balancer, not ${special}`,
+      'pick an address of the load-balancer pool',
+    );
+  return true;
+}
+
+/** A load-balancer subnet is an address pool: at most a /8, of ordinary unicast addresses. */
+function checkSubnetRange(problems: Problems, subnet: string): boolean {
+  const net = new Address4(subnet);
+  if (net.subnetMask < MIN_SUBNET_PREFIX) {
+    return problems.add(
+      'exposure.subnet',
+      subnet,
+      `the load-balancer pool's subnet: a /${MIN_SUBNET_PREFIX} or narrower (/${net.subnetMask} is not an address pool)`,
+      'name the subnet of the load-balancer pool, e.g. "10.0.4.0/24"',
+    );
+  }
+  const special = specialIpv4(subnet);
+  if (special)
+    return problems.add('exposure.subnet', subnet, `a subnet of ordinary unicast addresses, not of ${special.replace(/^an? /, '')}`);
+  return true;
 }
 
 /** Network address + offset, or `undefined` with a problem when it falls outside the subnet. */

@@ -4,15 +4,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { IN_CLUSTER_SERVER, Platform } from '../declaration/platform';
+import { Platform } from '../declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from '../declaration/resolve';
 import type { VClusterSpec } from '../declaration/spec';
 import { buildVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
-import { Problem, Problems, ValidationError, formatProblem } from '../validation';
-import { ROOT_APPLICATION, bootstrapObjects, fleetAlertObjects } from './bootstrap';
+import { PlatformError, Problem, Problems, ValidationError, formatProblem } from '../validation';
+import { bootstrapObjects, fleetAlertObjects } from './bootstrap';
 import type { BuiltVCluster } from './built';
 import { toYaml } from './serialize';
+import { checkUniqueNames } from './unique-names';
 
 /** File name of the site configuration inside the declarations folder. */
 export const PLATFORM_FILE = 'platform.ts';
@@ -172,51 +173,6 @@ function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'
 export type { BuiltVCluster, VClusterFacts } from './built';
 
 /**
- * Reports values that two declarations must not share: vcluster names, host namespaces (per host
- * cluster), AppProjects, every Argo CD Application name (the vcluster's, its bootstrap children and
- * the root), Argo CD cluster names, API hostnames and load-balancer VIPs (per host cluster).
- */
-function checkUnique(problems: Problem[], resolved: Array<{ file: string; r: ResolvedVCluster }>): void {
-  const remote = (r: ResolvedVCluster) => r.destinationServer !== IN_CLUSTER_SERVER;
-  const rules: Array<[string, string, (r: ResolvedVCluster) => string[]]> = [
-    ['name', 'vcluster name', (r) => [r.names.release]],
-    ['targetNamespace', 'host namespace', (r) => [`${r.hostCluster}/${r.names.namespace}`]],
-    ['projectName', 'Argo CD AppProject', (r) => [r.names.project]],
-    [
-      'name',
-      'Argo CD Application name',
-      (r) => [r.names.application, r.names.bootstrapApplication, ...(remote(r) ? [`${r.names.bootstrapApplication}-host`] : [])],
-    ],
-    ['name', 'Argo CD cluster name', (r) => [r.names.argocdClusterName(r.platform.baseDomain)]],
-    ['exposure.hostname', 'API hostname', (r) => (r.endpoint.publicHostname ? [r.endpoint.publicHostname] : [])],
-    ['exposure.vip', 'load-balancer VIP', (r) => (r.endpoint.vip ? [`${r.hostCluster}/${r.endpoint.vip}`] : [])],
-  ];
-  const duplicateNames = new Set<string>();
-  for (const [field, what, keys] of rules) {
-    const seen = new Map<string, string>(what === 'Argo CD Application name' ? [[ROOT_APPLICATION, '(the root Application)']] : []);
-    for (const { file, r } of resolved) {
-      // A duplicated name duplicates every name derived from it: report it once, as the name.
-      if (field === 'name' && what !== 'vcluster name' && duplicateNames.has(file)) continue;
-      for (const k of keys(r)) {
-        const other = seen.get(k);
-        if (other === undefined) {
-          seen.set(k, file);
-          continue;
-        }
-        if (what === 'vcluster name') duplicateNames.add(file);
-        problems.push({
-          source: file,
-          field,
-          value: k.includes('/') && field !== 'exposure.hostname' ? k.split('/').slice(1).join('/') : k,
-          allowed: `${/^[aeiouAEIOU]/.test(what) ? 'an' : 'a'} ${what} no other vcluster uses (${other.startsWith('(') ? other.slice(1, -1) : other} already does)`,
-          fix: other.startsWith('(') ? `change ${field}` : `change ${field} in one of the two files`,
-        });
-      }
-    }
-  }
-}
-
-/**
  * Checks every declaration and the fleet-wide rules, then builds every chart. Nothing is built
  * unless every declaration is valid; every problem of the run is reported in one {@link FleetError}.
  * `onBuilt` sees each vcluster as soon as it is built (while no build has failed yet).
@@ -236,7 +192,7 @@ export function buildFleet(
     problems.push(...p.list.map((x) => ({ ...x, source: d.file })));
     if (p.ok) resolved.push({ file: d.file, r });
   }
-  checkUnique(problems, resolved);
+  checkUniqueNames(problems, resolved);
   if (problems.length) throw new FleetError(problems);
   const built: BuiltVCluster[] = [];
   for (const { file, r } of resolved) {
@@ -253,7 +209,10 @@ export function buildFleet(
       };
       b = { file, resolved: r, vcluster, objects, objectCount: objects.length };
     } catch (e) {
-      problems.push(...problemsOf(e, file, 'build'));
+      // The site's fault (e.g. a registration convention that throws) is reported once, against platform.ts.
+      const found =
+        e instanceof PlatformError ? problemsOf(e, path.posix.join(path.posix.dirname(file), PLATFORM_FILE)) : problemsOf(e, file, 'build');
+      problems.push(...found.filter((p) => !problems.some((q) => q.source === p.source && q.field === p.field)));
       continue;
     }
     // e.g. hand the objects to the output writer while the next vcluster builds (src/cli/synth.ts)

@@ -153,7 +153,26 @@ export function inventoryMarkdown(built: readonly BuiltVCluster[]): string {
     '',
   );
   lines.push(...reservedCapacity(items), '', ...hostTotals(items, total), '');
+  lines.push(...exceptions(items));
   return lines.join('\n');
+}
+
+/** Every exception to the Helm values guard, the site's and each vcluster's (nothing when there is none). */
+function exceptions(items: readonly Item[]): string[] {
+  const site = items[0]?.b.resolved.platform.exceptions ?? [];
+  const rows = [
+    ...site.map((e) => ['the site (platform), for every vcluster that keeps its values', e.rule, `\`${e.path}\``, e.reason]),
+    ...items.flatMap(({ b, name }) => (b.resolved.spec.exceptions ?? []).map((e) => [`\`${name}\``, e.rule, `\`${e.path}\``, e.reason])),
+  ];
+  if (!rows.length) return [];
+  return [
+    '## Exceptions to the Helm values guard',
+    '',
+    'Values the guard refuses, allowed here by an explicit exception with its reason (README: "Helm values guard").',
+    '',
+    ...table(['applies to', 'rule', 'path', 'reason'], rows),
+    '',
+  ];
 }
 
 function sum(rs: readonly Reservation[]): Reservation {

@@ -163,6 +163,6 @@ function checkQuantities(problems: Problems, field: string, v: unknown, resource
   }
   for (const [k, q] of Object.entries(v)) {
     if (!resourceName(k)) problems.add(`${field}[${JSON.stringify(k)}]`, k, what);
-    problems.quantity(`${field}[${JSON.stringify(k)}]`, q);
+    else problems.resourceQuantity(`${field}[${JSON.stringify(k)}]`, k, q);
   }
 }

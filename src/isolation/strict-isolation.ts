@@ -52,6 +52,12 @@ export interface StrictIsolationProps extends StrictIsolationSettings {
  *   that silently never syncs. With `restricted` the control plane (and a deployed etcd) run as
  *   non-root with a RuntimeDefault seccomp profile and no capabilities; tenant workloads must comply
  *   too.
+ * - **Nothing undoes it:** these values are a final layer of the vcluster's Helm values; a
+ *   `helmValues` entry (or a later add-on) that changes any of them is refused. Host Secrets are
+ *   never mapped into a strict vcluster (`sync.fromHost.secrets.enabled: false`, even when the
+ *   site maps some), no exception to the guard's pod rules (privileged, host paths, namespaces,
+ *   ports, capabilities) or to `hostSecretMapping` holds, and Pod Security labels come only from
+ *   here (a site label, a namespace label or `managedNamespaceMetadata` with one is refused).
  * - Not a guarantee: pods still share the host kernel and nodes (this is not VM isolation).
  *
  * In `standard` mode none of this is rendered: no quota, no limit range, no Pod Security labels,
@@ -129,10 +135,12 @@ export class StrictIsolation extends Construct {
         resourceQuota: { enabled: false },
         limitRange: { enabled: false },
       },
-      sync: { toHost: { networkPolicies: { enabled: false } } },
+      // no host Secrets mapped in: a mapping gives the control plane list/watch on every host Secret
+      sync: { toHost: { networkPolicies: { enabled: false } }, fromHost: { secrets: { enabled: false } } },
     };
     if (this.podSecurity === 'restricted') values.controlPlane = restrictedSecurityValues(vcluster.etcdMembers > 0);
-    vcluster.addHelmValues('strict isolation', values);
+    // final: the declaration's helmValues (or a site value) cannot undo any of it
+    vcluster.addHelmValues('strict isolation', values, { final: true });
     this.node.addValidation({ validate: () => this.staleness(vcluster) });
   }
 

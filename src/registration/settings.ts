@@ -5,7 +5,7 @@
  * produce together. The constructs are {@link ArgoRegistration} and {@link KubeconfigSync}.
  */
 import type { Platform, RegistrationContext, WorkloadRepo } from '../declaration/platform';
-import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
+import { PlatformError, Problems, checkKnownKeys, checkPlainData, isPlainObject, keysOf } from '../validation';
 import { checkTemplateText } from './template-literal';
 
 /** Label that makes a Secret an Argo CD cluster Secret. */
@@ -110,17 +110,53 @@ export function registrationMetadata(
 ): RegistrationMetadata {
   const ctx = registrationContext(platform, props.name, props.environment, props.workloadRepo);
   const reg = platform.registration;
-  const site = reg.labels(ctx);
+  const site = siteConvention(platform, 'labels', ctx);
   return {
     labels: {
       ...site,
-      ...(reg.secretLabels ? reg.secretLabels(ctx) : {}),
+      ...(reg.secretLabels ? siteConvention(platform, 'secretLabels', ctx) : {}),
       ...(props.clusterLabels ?? {}),
       [ARGOCD_SECRET_TYPE_LABEL]: 'cluster',
     },
     objectLabels: { ...site, ...(props.clusterLabels ?? {}), [ARGOCD_SECRET_TYPE_LABEL]: 'cluster' },
-    annotations: { ...reg.annotations(ctx), ...(props.clusterAnnotations ?? {}) },
+    annotations: { ...siteConvention(platform, 'annotations', ctx), ...(props.clusterAnnotations ?? {}) },
   };
+}
+
+/**
+ * Calls one registration convention of the site and checks what it returns (plain data, label or
+ * annotation grammar, literal template text). Whatever goes wrong is the site's: a
+ * {@link PlatformError} naming `platform.registration.<key>`.
+ */
+function siteConvention(
+  platform: Platform,
+  key: 'labels' | 'secretLabels' | 'annotations',
+  ctx: RegistrationContext,
+): Record<string, string> {
+  const field = `registration.${key}`;
+  const p = new Problems('platform');
+  let result: unknown;
+  try {
+    result = (platform.registration[key] as (c: RegistrationContext) => unknown)(ctx);
+  } catch (e) {
+    const message = (e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e)).split('\n')[0];
+    p.add(
+      field,
+      message,
+      `a function that returns a map for every vcluster; it threw this error for the vcluster "${ctx.name}"`,
+      'fix the function in the site configuration',
+    );
+    throw new PlatformError(p.list);
+  }
+  if (!isPlainObject(result)) p.add(field, result, `a map of ${key === 'annotations' ? 'annotation' : 'label'} keys to string values`);
+  else if (checkPlainData(p, field, result)) {
+    if (key === 'annotations') {
+      p.annotations(field, result);
+      checkTemplateText(p, field, result);
+    } else p.labels(field, result);
+  }
+  if (!p.ok) throw new PlatformError(p.list);
+  return result as Record<string, string>;
 }
 
 /** The context the site's registration conventions are evaluated with. */

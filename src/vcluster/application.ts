@@ -6,6 +6,7 @@ import type { ApplicationSpecSyncPolicy } from '../../imports/argocd-application
 import { chartLineOf, chartVersionsAllowed } from '../presets';
 import { DURATION, Problems, isPlainObject, keysOf } from '../validation';
 import type { JsonObject } from './helm-values';
+import { checkNoPodSecurityLabels } from './pod-security-labels';
 
 /** Annotation that keeps Argo CD from pruning or deleting an object. */
 export const KEEP_ON_DELETE = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
@@ -113,6 +114,12 @@ export function checkSyncPolicy(problems: Problems, field: string, syncPolicy: J
     });
   }
   if (syncPolicy.retry !== undefined) checkRetry(problems, `${field}.retry`, syncPolicy.retry);
+  const managed = syncPolicy.managedNamespaceMetadata;
+  if (isPlainObject(managed)) {
+    problems.labels(`${field}.managedNamespaceMetadata.labels`, managed.labels);
+    checkNoPodSecurityLabels(problems, `${field}.managedNamespaceMetadata.labels`, managed.labels);
+    problems.annotations(`${field}.managedNamespaceMetadata.annotations`, managed.annotations);
+  }
 }
 
 /** A bounded retry: every Application that installs a chart retries, and never forever. */

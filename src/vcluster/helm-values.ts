@@ -13,37 +13,49 @@ export type JsonObject = { [key: string]: unknown };
 export type VClusterHelmValues = Values0_31;
 
 /**
+ * Sets `obj[key] = value` as an own, enumerable data property. Unlike an assignment it cannot
+ * change the prototype of `obj` (a key `__proto__` stays an ordinary key), so copying a map
+ * written by a user can never pollute an object.
+ */
+export function setOwn(obj: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * Merges `overlay` into `base` without mutating either: maps merge key by key, everything else
  * (lists, scalars) is replaced by the overlay. `undefined` in the overlay leaves the base value.
+ * Keys are copied as own properties (see {@link setOwn}): no key of either side can change the
+ * prototype of the result or of anything else.
  */
 export function deepMerge<T extends object>(base: T, overlay: object | undefined): T {
   if (overlay === undefined) return base;
-  const out: JsonObject = { ...(base as JsonObject) };
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(base as JsonObject)) setOwn(out, k, v);
   for (const [k, v] of Object.entries(overlay)) {
     if (v === undefined) continue;
-    const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : cloneJson(v);
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn(out, k, isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : cloneJson(v));
   }
   return out as T;
 }
 
-/** A deep copy of plain JSON data (objects and arrays); other values are returned as they are. */
+/** A deep copy of plain JSON data (objects and arrays; keys copied as own properties); other values are returned as they are. */
 export function cloneJson<T>(v: T): T {
   if (Array.isArray(v)) return v.map(cloneJson) as unknown as T;
   if (isPlainObject(v)) {
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, cloneJson(x));
     return out as T;
   }
   return v;
 }
 
-/** Removes keys whose value is `undefined`, recursively (they are not valid JSON). */
+/** Removes keys whose value is `undefined`, recursively (they are not valid JSON); keys copied as own properties. */
 export function compact<T>(v: T): T {
   if (Array.isArray(v)) return v.map(compact) as unknown as T;
   if (isPlainObject(v)) {
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = compact(x);
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) setOwn(out, k, compact(x));
     return out as T;
   }
   return v;
@@ -73,7 +85,7 @@ function validatorFor(line: ChartLine): Validator {
 export function valueAtPath(value: unknown, path: readonly string[]): unknown {
   let cur = value;
   for (const k of path) {
-    if (!isPlainObject(cur)) return undefined;
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, k)) return undefined;
     cur = cur[k];
   }
   return cur;

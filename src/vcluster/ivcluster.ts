@@ -45,6 +45,16 @@ export interface ApiEndpoint {
   readonly description: string;
 }
 
+/** How a layer of Helm values added by an add-on is applied. */
+export interface HelmValuesOptions {
+  /**
+   * No later layer may change these values (the declaration's `helmValues` included): the final
+   * values are checked to still hold every one of them. Strict isolation adds its values this way.
+   * @default false
+   */
+  readonly final?: boolean;
+}
+
 /**
  * A vcluster as its add-ons see it.
  *
@@ -74,8 +84,9 @@ export interface IVCluster extends IConstruct {
    * Adds Helm values, applied over the vcluster's computed values and under the declaration's
    * escape hatch. Call before synthesis.
    * @param source who adds them, for error messages
+   * @param options `final: true` when no later layer may change them
    */
-  addHelmValues(source: string, values: object): void;
+  addHelmValues(source: string, values: object, options?: HelmValuesOptions): void;
   /** Adds labels to the host namespace (e.g. Pod Security admission labels). */
   addNamespaceLabels(labels: Readonly<Record<string, string>>): void;
   /** The final Helm values, every layer applied. */

@@ -77,8 +77,9 @@ export function checkResources(problems: Problems, field: string, resources: unk
     if (!isPlainObject(values)) continue;
     for (const [k, v] of Object.entries(values)) {
       if (v === undefined) continue;
-      merged[kind][k] = v;
-      problems.quantity(`${field}.${kind}.${k}`, v);
+      // a quantity in the wrong unit is one mistake: it is not compared with its limit as well
+      if (problems.resourceQuantity(`${field}.${kind}.${k}`, k, v)) merged[kind][k] = v;
+      else delete merged[kind][k];
     }
   }
   for (const k of ['cpu', 'memory']) {
@@ -100,7 +101,7 @@ export function checkPersistence(problems: Problems, field: string, persistence:
   if (!isPlainObject(persistence)) return;
   const pv = persistence;
   if (pv.enabled !== undefined) problems.boolean(`${field}.enabled`, pv.enabled);
-  if (pv.size !== undefined && problems.quantity(`${field}.size`, pv.size) && !(parseQuantity(pv.size as string)! > 0)) {
+  if (pv.size !== undefined && problems.resourceQuantity(`${field}.size`, 'storage', pv.size) && !(parseQuantity(pv.size as string)! > 0)) {
     problems.add(`${field}.size`, pv.size, 'a size greater than zero, such as "10Gi"');
   }
   if (pv.storageClass !== undefined) problems.dnsSubdomain(`${field}.storageClass`, pv.storageClass);

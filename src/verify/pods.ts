@@ -18,6 +18,7 @@ import { createHash } from 'crypto';
 import * as YAML from 'yaml';
 import { Json, Manifest, WholeVCluster, at, kindOf, listAt, namespaceOf, objAt } from './model';
 import { Labels } from './selectors';
+import { MAX_NAME, safeConcatName } from '../naming';
 
 /** One kind of pod the vcluster runs, with how many of them. */
 export interface PodModel {
@@ -40,17 +41,9 @@ export interface PodModel {
 /** Label keys the syncer rewrites on host objects. */
 const TRANSLATED_KEYS = ['release', 'vcluster.loft.sh/namespace', 'vcluster.loft.sh/managed-by', 'vcluster.loft.sh/controlled-by'];
 
-/** vcluster's `SafeConcatName`: joined with `-`, shortened with a digest beyond 63 characters. */
-function safeConcatName(...parts: string[]): string {
-  const full = parts.join('-');
-  if (full.length <= 63) return full;
-  const digest = createHash('sha256').update(full).digest('hex').slice(0, 10);
-  return `${full.slice(0, 52)}-${digest}`.split('.-').join('-');
-}
-
 /** The host label key the syncer writes for a virtual label key under `prefix`. */
 function hashedKey(prefix: string, release: string, key: string): string {
-  return safeConcatName(prefix, release, 'x', createHash('sha256').update(key).digest('hex').slice(0, 10));
+  return safeConcatName(MAX_NAME, prefix, release, 'x', createHash('sha256').update(key).digest('hex').slice(0, 10));
 }
 
 /** Host labels of a pod synced from virtual namespace `vNamespace` with virtual labels `vLabels`. */

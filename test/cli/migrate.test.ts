@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import media from '../fixtures/integratn/media';
-import { VClusterSpec, synthVCluster } from '../../src';
+import { GUARD_RULES, VClusterSpec, synthVCluster } from '../../src';
 import { MigrationError, migrateRequest, requestField, runMigrate } from '../../src/cli/migrate';
 import { Obj, find, helmValues, platform, render } from '../util';
 
@@ -103,6 +103,34 @@ describe('migrate', () => {
     expect(spec.integrations).toBeUndefined();
     expect(logs.some((l) => l.includes('spec.integrations.certManager and externalSecrets not carried over: vcluster Pro features'))).toBe(
       true,
+    );
+  });
+
+  test('what the guard refuses in a request is carried over as an exception, with a comment and a warning', () => {
+    // GIVEN a request whose overrides run the control plane privileged / WHEN migrated
+    const privileged = { controlPlane: { statefulSet: { security: { containerSecurityContext: { privileged: true } } } } };
+    const m = migrateRequest(
+      request({ name: 'priv', targetNamespace: 'priv', vcluster: { helmOverrides: privileged } }),
+      platform,
+      'priv.yaml',
+    );
+    // THEN the declaration says so explicitly, and the migration warns
+    const path = 'controlPlane.statefulSet.security.containerSecurityContext.privileged';
+    expect(m.spec.exceptions).toEqual([
+      { rule: 'privileged', path, reason: `carried over from the original request: it ${GUARD_RULES.privileged}` },
+    ]);
+    expect(m.source()).toContain('// The original request did this; the Helm values guard refuses it.');
+    expect(
+      m.warnings.filter((w) => w.includes(`(${path}); carried over as an exception to the guard rule "privileged": review it`)),
+    ).toHaveLength(1);
+  });
+
+  test('throws on a key "__proto__" anywhere in a request, naming its path', () => {
+    const doc = YAML.parse(
+      'spec:\n  name: x\n  vcluster:\n    helmOverrides:\n      controlPlane:\n        __proto__: {statefulSet: {}}\n',
+    );
+    expect(refusal(request(doc.spec))).toBe(
+      'bad.yaml: spec.vcluster.helmOverrides.controlPlane["__proto__"]: {"statefulSet":{}} is not allowed. Allowed: no key named "__proto__", "constructor" or "prototype" (writing one into an object changes how every object behaves). Fix: remove the key',
     );
   });
 

@@ -99,6 +99,39 @@ describe('inventory', () => {
     expect(md).toContain('| **fleet** | 2 | **520m** | **1.69Gi** |');
   });
 
+  test("every exception to the Helm values guard is listed, the site's and each vcluster's, with its reason", () => {
+    const site = {
+      ...platform,
+      helmValues: { ...platform.helmValues, controlPlane: { advanced: { kubeVip: { enabled: true } } } },
+      exceptions: [
+        { rule: 'capabilities' as const, path: 'controlPlane.advanced.kubeVip', reason: 'bare-metal API VIP announced by kube-vip' },
+      ],
+    };
+    const cache = { name: 'cache', hostPath: { path: '/var/cache/images' } };
+    const built = build(
+      [
+        sandbox,
+        {
+          ...media,
+          helmValues: { controlPlane: { statefulSet: { persistence: { addVolumes: [cache] } } } },
+          exceptions: [{ rule: 'hostPath', path: 'controlPlane.statefulSet.persistence.addVolumes[0]', reason: 'node-local image cache' }],
+        },
+      ],
+      site,
+    );
+    const md = inventoryMarkdown(built);
+    const section = md.slice(md.indexOf('## Exceptions to the Helm values guard'));
+    expect(section.split('\n').filter((l) => l.startsWith('| '))).toEqual([
+      '| applies to | rule | path | reason |',
+      '| the site (platform), for every vcluster that keeps its values | capabilities | `controlPlane.advanced.kubeVip` | bare-metal API VIP announced by kube-vip |',
+      '| `vcluster-media` | hostPath | `controlPlane.statefulSet.persistence.addVolumes[0]` | node-local image cache |',
+    ]);
+  });
+
+  test('no exception, no section', () => {
+    expect(inventoryMarkdown(build([sandbox, media]))).not.toContain('Exceptions');
+  });
+
   test('an ephemeral vcluster claims no volume', () => {
     const md = inventoryMarkdown(build([{ name: 'scratch', persistence: { enabled: false } }]));
     expect(md).toContain('| `scratch` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | none |');
