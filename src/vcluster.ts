@@ -18,6 +18,8 @@ import {
   ChartLine,
   DEFAULT_CHART,
   DEFAULT_KUBERNETES_VERSION,
+  NEWEST_CHART_LINE,
+  compareChartLines,
   DeletionPolicy,
   PRESETS,
   Preset,
@@ -216,10 +218,10 @@ export class VCluster extends Construct implements IVCluster {
     this.targetRevision = props.targetRevision ?? DEFAULT_CHART.version;
     const line = chartLineOf(this.targetRevision);
     if (!line) p.add('targetRevision', this.targetRevision, `an exact supported vcluster chart version: ${chartVersionsAllowed()}`);
-    this.chartLine = line ?? '0.31';
+    this.chartLine = line ?? NEWEST_CHART_LINE;
     const k8sVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const tag = resolveKubernetesVersion(k8sVersion);
-    if (!tag) p.add('kubernetesVersion', k8sVersion, kubernetesVersionsAllowed());
+    const tag = resolveKubernetesVersion(k8sVersion, this.chartLine);
+    if (!tag) p.add('kubernetesVersion', k8sVersion, kubernetesVersionsAllowed(this.chartLine));
     this.kubernetesVersion = tag ?? '';
     this.replicas = props.replicas ?? preset.replicas;
     checkReplicas(p, 'replicas', this.replicas);
@@ -438,7 +440,7 @@ export class VCluster extends Construct implements IVCluster {
       ingress: { enabled: false },
     };
     // A PDB with minAvailable 1 on a single replica would block every node drain.
-    if (this.chartLine !== '0.30' && this.replicas > 1) {
+    if (compareChartLines(this.chartLine, '0.31') >= 0 && this.replicas > 1) {
       controlPlane.advanced = { podDisruptionBudget: { enabled: true, minAvailable: 1 } };
     }
     if (this.backingStore) {

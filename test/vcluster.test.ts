@@ -110,7 +110,7 @@ describe('VCluster', () => {
     expect(app.spec.source).toMatchObject({
       repoURL: 'https://charts.example.com',
       chart: 'vcluster',
-      targetRevision: '0.31.3',
+      targetRevision: '0.36.1',
       helm: { releaseName: 'vcluster-media' },
     });
     expect(app.spec.destination).toEqual({ server: 'https://host.example.com:6443', namespace: 'vcluster-media' });
@@ -159,7 +159,7 @@ describe('VCluster', () => {
     const chart = new Chart(app, 'test', { disableResourceNameHashes: true });
     new VCluster(chart, 'vc', { releaseName: 'demo', helmValues: { controlPlane: { statefulSet: { resourcez: {} } } } as any });
     expect(() => chart.toJson()).toThrow(
-      /helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.31\.3 declares/,
+      /helmValues\.controlPlane\.statefulSet\.resourcez: \{\} is not allowed\. Allowed: only keys the vcluster chart 0\.36\.1 declares/,
     );
   });
   test("the AppProject carries the site's project labels (none by default)", () => {

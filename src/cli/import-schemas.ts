@@ -51,17 +51,17 @@ const LOCAL_COPIES: Record<string, string> = {
     'cilium-02904c9bb255-ciliumnetworkpolicies-crd.yaml',
   'https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/v0.93.0/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml':
     'prometheus-operator-v0.93.0-prometheusrules-crd.yaml',
-  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.30.4/chart/values.schema.json': 'vcluster-v0.30.4.values.schema.json',
-  'https://raw.githubusercontent.com/loft-sh/vcluster/v0.31.3/chart/values.schema.json': 'vcluster-v0.31.3.values.schema.json',
   'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.30.0/_definitions.json':
     'k8s-v1.30.0-definitions.json',
 };
 
 /** The vcluster chart lines this project supports, each with the schema of its newest patch. */
-const VCLUSTER_LINES: ReadonlyArray<{ line: string; url: string }> = [
-  { line: '0.30', url: 'https://raw.githubusercontent.com/loft-sh/vcluster/v0.30.4/chart/values.schema.json' },
-  { line: '0.31', url: 'https://raw.githubusercontent.com/loft-sh/vcluster/v0.31.3/chart/values.schema.json' },
-];
+const VCLUSTER_LINES: ReadonlyArray<{ line: string; newest: string; url: string }> = ['0.30.4', '0.31.3', '0.36.1'].map((newest) => ({
+  line: newest.split('.').slice(0, 2).join('.'),
+  newest,
+  url: `https://raw.githubusercontent.com/loft-sh/vcluster/v${newest}/chart/values.schema.json`,
+}));
+for (const { newest, url } of VCLUSTER_LINES) LOCAL_COPIES[url] = `vcluster-v${newest}.values.schema.json`;
 
 const K8S_DEFINITIONS =
   'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.30.0/_definitions.json';
@@ -215,6 +215,9 @@ function generateVClusterValues(outDir: string): void {
     fs.writeFileSync(path.join(outDir, `${mod}.ts`), ts);
     exportsTs.push(ident);
   }
+  // The chart lines the library supports: those whose values schema is imported here.
+  const lines = VCLUSTER_LINES.map(({ line, newest }) => ({ line, newest }));
+  fs.writeFileSync(path.join(outDir, 'vcluster-chart-lines.json'), `${JSON.stringify({ lines }, null, 2)}\n`);
 }
 
 // --- 3. validators for the rendered kinds (tests) ---------------------------------------------

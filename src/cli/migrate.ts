@@ -367,8 +367,9 @@ function checkRequestValues(p: Problems, r: Omit<RequestParts, 'name' | 'hostClu
   else if (name === 'platform') p.add('spec.name', name, 'any name but "platform" (vclusters/platform.ts is the site configuration)');
   if (r.preset !== undefined) p.oneOf('spec.vcluster.preset', r.preset, ['dev', 'prod']);
   if (r.isolationMode !== undefined) p.oneOf('spec.vcluster.isolationMode', r.isolationMode, ['standard', 'strict']);
-  if (r.k8sVersion !== undefined && !resolveKubernetesVersion(r.k8sVersion))
-    p.add('spec.vcluster.k8sVersion', r.k8sVersion, kubernetesVersionsAllowed());
+  const line = chartLineOf(r.targetRevision ?? ORIGINAL_DEFAULTS.targetRevision);
+  if (r.k8sVersion !== undefined && !resolveKubernetesVersion(r.k8sVersion, line))
+    p.add('spec.vcluster.k8sVersion', r.k8sVersion, kubernetesVersionsAllowed(line));
   if (r.targetRevision !== undefined && !chartLineOf(r.targetRevision)) {
     p.add(
       'spec.argocdApplication.targetRevision',

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { PLATFORM_FILE } from '../fleet/fleet';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { PRESETS, PRESET_NAMES, PresetName } from '../presets';
+import { NEWEST_CHART_VERSION, PRESETS, PRESET_NAMES, PresetName } from '../presets';
 import { VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { synthVCluster } from '../vcluster-chart';
@@ -33,6 +33,8 @@ export interface NewOptions {
   readonly namespace?: string;
   /** Argo CD environment. @default - the preset's */
   readonly environment?: string;
+  /** vcluster chart version the declaration pins. @default - the newest supported (NEWEST_CHART_VERSION) */
+  readonly chartVersion?: string;
   /** Folder of the declarations. @default the repository's vclusters/ */
   readonly outDir?: string;
   /** Replace an existing file. @default false */
@@ -62,6 +64,9 @@ export function scaffoldSource(opts: NewOptions, platform: Platform, importPath 
   spec.preset = preset;
   if (opts.hostname !== undefined) spec.exposure = Exposure.loadBalancer({ hostname: opts.hostname });
   if (opts.environment !== undefined) spec.argocd = { environment: opts.environment };
+  // A new vcluster starts on the newest supported chart line, pinned, so that a later change of the
+  // platform's default never moves it.
+  spec.application = { targetRevision: opts.chartVersion ?? NEWEST_CHART_VERSION };
   // Written out (it is the preset's default) so that what removing the file does is visible in it.
   spec.deletionPolicy = PRESETS[preset].deletionPolicy;
   const declaration = spec as unknown as VClusterSpec;
@@ -102,6 +107,7 @@ function optionOf(field: string): string {
   if (field === 'exposure.hostname') return '--hostname';
   if (field === 'argocd.environment') return '--environment';
   if (field === 'preset') return '--preset';
+  if (field === 'application.targetRevision') return '--chart-version';
   return field;
 }
 
@@ -146,6 +152,10 @@ export const NEW_COMMAND = {
     hostname: { value: 'HOST', description: 'API hostname (default: <name>.<baseDomain>)' },
     namespace: { value: 'NS', description: 'host namespace (default: the name)' },
     environment: { value: 'ENV', description: "Argo CD environment (default: the preset's)" },
+    'chart-version': {
+      value: 'VERSION',
+      description: `vcluster chart version to pin (default: the newest supported, ${NEWEST_CHART_VERSION})`,
+    },
     out: { value: 'DIR', alias: 'o', description: 'folder of the declarations (default: vclusters/)' },
     force: { description: 'replace an existing file of that name' },
   },
@@ -155,7 +165,8 @@ export const NEW_COMMAND = {
 /** The options of {@link scaffold} from a parsed command line. */
 function newOptions(args: ParsedArgs<typeof NEW_COMMAND.options>): NewOptions {
   const { preset, hostname, namespace, environment, out, force } = args.options;
-  return { name: args.positionals[0], preset, hostname, namespace, environment, outDir: out, force };
+  const chartVersion = args.options['chart-version'];
+  return { name: args.positionals[0], preset, hostname, namespace, environment, chartVersion, outDir: out, force };
 }
 
 if (require.main === module) {

@@ -617,7 +617,7 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   const line = chartLineOf(version);
   if (!line) p.add('chart.version', version, `an exact supported chart version: ${chartVersionsAllowed()}`);
   const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  if (!resolveKubernetesVersion(kubernetesVersion)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed());
+  if (!resolveKubernetesVersion(kubernetesVersion, line)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed(line));
   p.labels('integrations.clusterIssuerSelectorLabels', config.integrations?.clusterIssuerSelectorLabels);
   p.labels('integrations.clusterStoreSelectorLabels', config.integrations?.clusterStoreSelectorLabels);
   checkPlatformRegistration(p, config.registration);

@@ -13,7 +13,7 @@ import type { StrictIsolationProps } from '../isolation/strict-isolation';
 import type { KubeconfigSyncProps } from '../kubeconfig-sync';
 import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
-import { DeletionPolicy, PRESETS, Preset, PresetName, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import { DeletionPolicy, PRESETS, Preset, PresetName, chartLineOf, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
 import { Problems, checkPlainData, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
@@ -172,17 +172,7 @@ function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
 
 /** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
 function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, platform: Platform): void {
-  if (
-    spec.kubernetesVersion !== undefined &&
-    (typeof spec.kubernetesVersion !== 'string' || !resolveKubernetesVersion(spec.kubernetesVersion))
-  ) {
-    problems.add(
-      'kubernetesVersion',
-      spec.kubernetesVersion,
-      kubernetesVersionsAllowed(),
-      'write the version as a quoted string, e.g. "1.33"',
-    );
-  }
+  checkKubernetesVersion(problems, spec, platform);
   checkApplication(problems, 'application', spec.application);
   if (spec.replicas !== undefined) checkReplicas(problems, 'replicas', spec.replicas);
   checkResources(problems, 'resources', spec.resources, preset);
@@ -201,6 +191,23 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, pla
   if (spec.deletionPolicy !== undefined) problems.oneOf('deletionPolicy', spec.deletionPolicy, ['retain', 'delete'] as DeletionPolicy[]);
   if (spec.helmValues !== undefined) problems.object('helmValues', spec.helmValues, 'a map of Helm values of the vcluster chart');
   checkGuardExceptions(problems, 'exceptions', spec.exceptions);
+}
+
+/** The Kubernetes version (declared, else the platform's) must be one the vcluster's chart line supports. */
+function checkKubernetesVersion(problems: Problems, spec: VClusterSpec, platform: Platform): void {
+  const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
+  const line = typeof chartVersion === 'string' ? chartLineOf(chartVersion) : undefined;
+  const declared = spec.kubernetesVersion;
+  if (declared !== undefined && (typeof declared !== 'string' || !resolveKubernetesVersion(declared, line))) {
+    problems.add('kubernetesVersion', declared, kubernetesVersionsAllowed(line), 'write the version as a quoted string, e.g. "1.33"');
+  } else if (declared === undefined && line && !resolveKubernetesVersion(platform.kubernetesVersion, line)) {
+    problems.add(
+      'kubernetesVersion',
+      declared,
+      `a version chart ${chartVersion} supports (the platform's default ${platform.kubernetesVersion} is newer): ${kubernetesVersionsAllowed(line)}`,
+      'set kubernetesVersion, or pin a newer chart version',
+    );
+  }
 }
 
 /** The host cluster a declaration names (or the platform's default) and its API server. */

@@ -2,15 +2,15 @@
  * Helm values helpers of the VCluster construct: the deep merge every layer of values goes
  * through, and the check of the final values against the chart line's `values.schema.json`.
  */
-import type { Values0_31 } from '../../imports/vcluster-values-0.31';
+import type { Values0_36 } from '../../imports/vcluster-values-0.36';
 import { ChartLine } from '../presets';
 import { Problems, isPlainObject } from '../validation';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: unknown };
 
-/** Helm values of the vcluster chart, as a deep-partial override (the 0.31 line's keys). */
-export type VClusterHelmValues = Values0_31;
+/** Helm values of the vcluster chart, as a deep-partial override (the keys of the newest line; each vcluster's values are checked against its own line's schema). */
+export type VClusterHelmValues = Values0_36;
 
 /**
  * Sets `obj[key] = value` as an own, enumerable data property. Unlike an assignment it cannot

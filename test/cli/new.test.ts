@@ -23,11 +23,11 @@ function load(file: string): VClusterSpec {
 }
 
 describe('new', () => {
-  test('a dev scaffold is the name, the preset and its deletion policy written out, and renders', () => {
+  test('a dev scaffold is the name, the preset, the newest chart version pinned and its deletion policy written out, and renders', () => {
     const file = scaffold({ name: 'team-a', outDir: dir });
     expect(path.basename(file)).toBe('team-a.ts');
     const spec = load(file);
-    expect(spec).toEqual({ name: 'team-a', preset: 'dev', deletionPolicy: 'delete' });
+    expect(spec).toEqual({ name: 'team-a', preset: 'dev', application: { targetRevision: '0.36.1' }, deletionPolicy: 'delete' });
     const objects = render(spec);
     expect(find(objects, 'Namespace', 'team-a')).toBeDefined();
     expect(fs.readFileSync(file, 'utf8')).toContain("import { defineVCluster } from '");

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Exposure, VClusterSpec } from '../../src';
-import { CHART_VERSIONS } from '../../src/presets';
+import { CHART_LINES, chartVersionsOf } from '../../src/presets';
 import { FleetError, buildFleet, renderFleet } from '../../src/fleet/fleet';
 import { writeTreeAtomically } from '../../src/fleet/output';
 import { checkHelmValues } from '../../src/vcluster/helm-values';
@@ -98,7 +98,7 @@ const validSpec: fc.Arbitrary<VClusterSpec> = fc
     preset: optional(fc.constantFrom('dev' as const, 'prod' as const)),
     replicas: optional(fc.integer({ min: 1, max: 5 })),
     kubernetesVersion: optional(fc.constantFrom('1.34', '1.33', '1.32', 'v1.33.7', 'v1.34')),
-    chartVersion: optional(fc.constantFrom(...CHART_VERSIONS['0.30'], ...CHART_VERSIONS['0.31'])),
+    chartVersion: optional(fc.constantFrom(...CHART_LINES.flatMap((l) => chartVersionsOf(l.line)))),
     resources: optional(resources),
     persistence: optional(
       fc.record({
