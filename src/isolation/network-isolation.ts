@@ -130,15 +130,16 @@ function ipBlock(cidr: string, except?: readonly string[]): k8s.NetworkPolicyPee
  *   and monitoring namespaces; TCP 80/443 from anywhere (the vcluster's own gateway keeps client
  *   IPs). Egress to 1Password Connect on 443, to the host metrics-server on 10250 by selector, and
  *   to public (non-private) addresses on TCP 80/443 and UDP/TCP 53 (DNS-01).
- * - P7 `allow-vcluster-lb-snat` (Cilium): ingress to the control plane on 8443 from `host`,
- *   `remote-node` and `world` (load-balancer traffic SNAT'd to the node).
+ * - P7 `allow-vcluster-lb-snat` (Cilium, load-balancer exposure only): ingress to the control plane on
+ *   8443 from `host`, `remote-node` and `world` (load-balancer traffic SNAT'd to the node). An internal
+ *   or gateway API gets no such opening (the original platform had the load-balancer exposure only).
  * - P8 `allow-nfs-egress` (with `enableNFS`): egress to the NFS CIDR on TCP 2049.
  * - P9 `allow-<name>-egress`: one per extra egress rule.
  *
  * **`strict` mode** (default-deny with only what the vcluster itself needs, plus what is declared):
  * P1, P2, P3, P4, P5 as above; P6 reduced to API ingress on 8443 from the API client namespaces and
  * CIDRs, monitoring ingress, metrics-server egress, and 1Password egress only when a pod of the
- * namespace needs it; P7 only for a load-balancer exposure; P8 and P9 as declared. There is no public
+ * namespace needs it; P7 as above; P8 and P9 as declared. There is no public
  * ingress or egress and no workload-gateway ingress. With a deployed etcd, P5 leaves out the etcd pods
  * and `allow-etcd-from-control-plane` admits only the control plane and the etcd peers to them, so
  * tenant pods cannot reach etcd.
@@ -175,8 +176,8 @@ export class NetworkIsolation extends Construct {
     else this.portableHostAccess(props);
     this.intraNamespace(vcluster, strict && vcluster.etcdMembers > 0); // P5
     this.external(props, strict, metricsServer); // P6
-    // P7
-    if (props.cilium && (!strict || vcluster.endpoint.loadBalancerSnat)) this.loadBalancerSnat();
+    // P7: only where a load balancer delivers the API (an internal or gateway API admits no node or world traffic)
+    if (props.cilium && vcluster.endpoint.loadBalancerSnat) this.loadBalancerSnat();
     // P8
     if (props.enableNFS) {
       this.policy('allow-nfs-egress', {

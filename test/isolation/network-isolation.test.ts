@@ -227,6 +227,18 @@ describe('NetworkIsolation: options', () => {
     expect(first.ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
   });
 
+  test('standard mode opens the API to node and world traffic only for a load-balancer exposure', () => {
+    const site = { ...platform, gateway: { name: 'api-gateway', namespace: 'gateways' } };
+    const names = (spec: VClusterSpec) => policies(render(spec, site)).map((o) => o.metadata.name);
+    expect(names({ name: 'lb', exposure: Exposure.loadBalancer() })).toContain('allow-vcluster-lb-snat');
+    expect(names({ name: 'in', exposure: Exposure.internal() })).not.toContain('allow-vcluster-lb-snat');
+    expect(names({ name: 'gw', exposure: Exposure.gateway() })).not.toContain('allow-vcluster-lb-snat');
+    // the rest of standard mode is unchanged by the exposure
+    expect(names({ name: 'in', exposure: Exposure.internal() })).toEqual(
+      names({ name: 'lb', exposure: Exposure.loadBalancer() }).filter((n) => n !== 'allow-vcluster-lb-snat'),
+    );
+  });
+
   test('metrics-server integration off: no 10250 egress', () => {
     const objects = render({ name: 'nometrics', integrations: { metricsServer: { enabled: false } } });
     const egress = find(objects, 'NetworkPolicy', 'allow-vcluster-external').spec.egress;
