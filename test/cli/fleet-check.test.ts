@@ -26,8 +26,8 @@ beforeEach(() => {
   fs.mkdirSync(dir);
   fs.mkdirSync(requests);
   folderName = path.basename(dir);
-  // the repository's site configuration
-  const site = JSON.stringify(path.resolve(__dirname, '..', '..', 'vclusters', 'platform'));
+  // the integratn site of the fixtures
+  const site = JSON.stringify(path.resolve(__dirname, '..', 'fixtures', 'integratn', 'platform'));
   fs.writeFileSync(path.join(dir, 'platform.ts'), `export { default } from ${site};\n`);
 });
 afterEach(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));

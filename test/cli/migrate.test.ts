@@ -14,6 +14,8 @@ import { Obj, find, helmValues, platform, render } from '../util';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'migrate');
 const fixture = (name: string) => path.join(FIXTURES, name);
+/** The integratn site of the fixtures (not this repository's vclusters/platform.ts, which its users edit). */
+const SITE = path.join(__dirname, '..', 'fixtures', 'integratn', 'platform.ts');
 
 let out: string;
 const logs: string[] = [];
@@ -25,7 +27,7 @@ afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
 /** Migrates request files into `out` and loads the declaration written for `name`. */
 function migrate(files: string[], name: string, force = false): { spec: VClusterSpec; source: string } {
-  runMigrate({ files, outDir: out, force, log: (l) => logs.push(l) });
+  runMigrate({ platformFile: SITE, files, outDir: out, force, log: (l) => logs.push(l) });
   const file = path.join(out, `${name}.ts`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const spec = require(file).default as VClusterSpec;
@@ -234,7 +236,9 @@ describe('migrate', () => {
       file,
       YAML.stringify(request({ name: 'prod-nostore', targetNamespace: 'prod-nostore', vcluster: { preset: 'prod' } })),
     );
-    expect(() => runMigrate({ files: [file], outDir: out, log: () => undefined })).toThrow(/spec\.vcluster\.backingStore/);
+    expect(() => runMigrate({ platformFile: SITE, files: [file], outDir: out, log: () => undefined })).toThrow(
+      /spec\.vcluster\.backingStore/,
+    );
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
     // replicas raised by helmOverrides count too
     const dev = request({
@@ -268,7 +272,7 @@ describe('migrate', () => {
         .map((d) => YAML.stringify(d))
         .join('---\n'),
     );
-    runMigrate({ files: [multi], outDir: out, log: (l) => logs.push(l) });
+    runMigrate({ platformFile: SITE, files: [multi], outDir: out, log: (l) => logs.push(l) });
     expect(fs.existsSync(path.join(out, 'one.ts'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'two.ts'))).toBe(true);
   });
@@ -348,20 +352,20 @@ describe('migrate', () => {
   test('nothing is written when one of the requests is invalid', () => {
     const bad = path.join(out, 'bad.yaml');
     fs.writeFileSync(bad, YAML.stringify(request({ name: 'b', vcluster: { preset: 'huge' } })));
-    expect(() => runMigrate({ files: [fixture('dev-minimal.request.yaml'), bad], outDir: out, log: () => undefined })).toThrow(
-      /spec\.vcluster\.preset: "huge"/,
-    );
+    expect(() =>
+      runMigrate({ platformFile: SITE, files: [fixture('dev-minimal.request.yaml'), bad], outDir: out, log: () => undefined }),
+    ).toThrow(/spec\.vcluster\.preset: "huge"/);
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 
   test('an existing declaration is not overwritten without --force', () => {
     const target = path.join(out, 'scratch.ts');
     fs.writeFileSync(target, '// hand-written\n');
-    expect(() => runMigrate({ files: [fixture('dev-minimal.request.yaml')], outDir: out, log: () => undefined })).toThrow(
-      /scratch\.ts exists.*--force/s,
-    );
+    expect(() =>
+      runMigrate({ platformFile: SITE, files: [fixture('dev-minimal.request.yaml')], outDir: out, log: () => undefined }),
+    ).toThrow(/scratch\.ts exists.*--force/s);
     expect(fs.readFileSync(target, 'utf8')).toBe('// hand-written\n');
-    runMigrate({ files: [fixture('dev-minimal.request.yaml')], outDir: out, force: true, log: () => undefined });
+    runMigrate({ platformFile: SITE, files: [fixture('dev-minimal.request.yaml')], outDir: out, force: true, log: () => undefined });
     expect(fs.readFileSync(target, 'utf8')).toContain('defineVCluster');
   });
 
