@@ -1,0 +1,74 @@
+/**
+ * What the loader thread (./load-worker.ts) and {@link loadFleet} (./loader.ts) exchange. Kept
+ * free of other imports so that both sides load it cheaply.
+ */
+import type { MessagePort } from 'worker_threads';
+import type { FactoryCall, PlainDataIssue } from './plain-data';
+
+/** Slots of the shared Int32Array. */
+export const Slot = {
+  /** Bumped (and notified) when the main thread should look: the thread exited, stopped, finished, or sent a few messages. */
+  Seq: 0,
+  /** Index of the file being loaded; -1 while the library loads. */
+  Current: 1,
+  /** 0 while the thread runs; 1000 + exit code once it has exited. */
+  Exit: 2,
+  /** Set to 1 by the main thread when the thread may go on after the platform file. */
+  Go: 3,
+  /** When the current file started, in milliseconds after {@link LoadWorkerData.epoch}. */
+  Started: 4,
+} as const;
+
+/** Number of slots. */
+export const SLOTS = 5;
+
+/** The thread wakes the main thread after this many files (which then takes their messages). */
+export const WAKE_EVERY = 32;
+
+/** The static factories of `Exposure` whose results travel as factory calls. */
+export const EXPOSURE_FACTORIES = ['internal', 'loadBalancer', 'gateway'] as const;
+
+/** Name of one of {@link EXPOSURE_FACTORIES}. */
+export type ExposureFactory = (typeof EXPOSURE_FACTORIES)[number];
+
+/** What the thread is started with. */
+export interface LoadWorkerData {
+  /** Absolute paths of every file of the run; index = position. */
+  readonly files: readonly string[];
+  /** Index of the first file this thread loads (a restarted thread skips the ones done). */
+  readonly first: number;
+  /** Index of the platform file, whose turn ends with a wait for {@link Slot.Go}; -1 for none. */
+  readonly platformIndex: number;
+  /** The library every declaration imports (`src/index.ts`), loaded before the first file. */
+  readonly library: string;
+  readonly state: SharedArrayBuffer;
+  /** `Date.now()` when the thread was started; {@link Slot.Started} counts from here. */
+  readonly epoch: number;
+  /** Where {@link LoadMessage}s go. */
+  readonly port: MessagePort;
+}
+
+/** A problem found while loading (sent as data; values made printable). */
+export interface SentProblem {
+  readonly source?: string;
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly fix?: string;
+}
+
+/** How loading one file ended (`loaded`: the platform file, which the main thread then loads itself). */
+export type FileOutcome =
+  | { readonly kind: 'loaded' }
+  | { readonly kind: 'data'; readonly data: unknown; readonly calls: readonly FactoryCall[] }
+  | { readonly kind: 'not-data'; readonly issues: readonly PlainDataIssue[] }
+  | { readonly kind: 'no-default'; readonly named: readonly string[] }
+  | { readonly kind: 'threw'; readonly message: string; readonly syntax: boolean; readonly problems?: readonly SentProblem[] }
+  | { readonly kind: 'fault'; readonly fault: 'handles' | 'rejection' | 'uncaught'; readonly detail: string };
+
+/** One message from the thread. */
+export type LoadMessage =
+  /** `stop`: the thread loads nothing more (it is not clean any more); start a fresh one for the rest. */
+  | { readonly type: 'file'; readonly index: number; readonly outcome: FileOutcome; readonly stop: boolean }
+  | { readonly type: 'library'; readonly message: string }
+  | { readonly type: 'done' };

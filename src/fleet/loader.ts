@@ -1,0 +1,362 @@
+/**
+ * Loading the declarations folder: the platform first (then frozen), then every declaration, each
+ * in a thread of its own (./load-worker.ts) with a time limit. A file that hangs, exits, throws,
+ * leaves a timer or another handle running, or rejects a promise nobody handles is one problem
+ * naming the file; declarations come back as plain data. The platform is loaded into this thread
+ * (it holds functions) only after the loader thread has shown that it loads cleanly.
+ */
+import * as path from 'path';
+import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
+import { Platform } from '../platform';
+import { Problem, ValidationError, formatProblem } from '../validation';
+import { Exposure } from '../vcluster/exposure';
+import { PLATFORM_FILE, readDeclarationFolder } from './declaration-folder';
+import { Declaration, FleetError } from './fleet';
+import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SLOTS, Slot } from './load-protocol';
+import { deepFreeze, formatPath, fromPrintable, rebuild } from './plain-data';
+
+export { PLATFORM_FILE };
+
+/** Environment variable with the default time limit for loading one file, in seconds. */
+export const LOAD_TIMEOUT_ENV = 'VCLUSTER_FLEET_LOAD_TIMEOUT';
+
+/** Options of {@link loadFleet}. */
+export interface LoadFleetOptions {
+  /**
+   * Time limit for loading one file (the platform or a declaration), in seconds.
+   * @default the `VCLUSTER_FLEET_LOAD_TIMEOUT` environment variable, else 10
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/** Time for loading the library itself (cold caches compile all of it), at least. */
+const LIBRARY_TIMEOUT_MS = 120_000;
+/** After this many files that hang, the remaining files are not loaded. */
+const MAX_HANGS = 3;
+
+/** One line saying why a file failed to load, with line and column when the compiler gave them. */
+export function loadErrorMessage(e: unknown): string {
+  // strip terminal colour codes (ESC [ ... m) that compilers put in their messages
+  const text = (e instanceof Error ? e.message : String(e)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:43: ERROR: Expected identifier but found ..."
+  for (const l of lines) {
+    const m = /\.[cm]?[tj]sx?:(\d+):(\d+): ERROR: (.*)$/.exec(l);
+    if (m) return `syntax error at line ${m[1]}, column ${m[2]}: ${m[3]}`;
+  }
+  // swc (jest): "  x Unexpected token ...\n   ,-[/path/file.ts:1:1]\n 2 | export ...\n   :   ^"
+  const swc = lines.map((l) => /^(?:\w*Error:\s*)?[×x] (.*)$/.exec(l)).find((m) => m);
+  if (swc) {
+    const caret = lines.findIndex((l) => /^:\s*\^/.test(l));
+    const line = caret > 0 ? /^(\d+) \|/.exec(lines[caret - 1])?.[1] : undefined;
+    return `syntax error${line ? ` at line ${line}` : ''}: ${swc[1].trim()}`;
+  }
+  if (e instanceof SyntaxError) return `syntax error: ${lines[0] ?? ''}`;
+  const first = lines.find((l) => !/:$/.test(l)) ?? lines[0] ?? '';
+  return `${e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
+}
+
+/** Turns anything thrown while loading a file into problems attributed to `source`. */
+export function loadProblems(e: unknown, source: string): Problem[] {
+  if (e instanceof ValidationError) return e.problems.map((p) => ({ ...p, source: p.source ?? source }));
+  if (e instanceof FleetError) return [...e.problems];
+  return [thrownProblem(source, loadErrorMessage(e))];
+}
+
+function thrownProblem(source: string, message: string): Problem {
+  const fix = message.startsWith('syntax error')
+    ? 'fix the syntax at the line and column named (`npx tsc --noEmit -p .` shows more)'
+    : 'fix the code that throws while the file is loaded';
+  return { source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix };
+}
+
+/** The time limit in milliseconds: the option, else the environment variable, else 10 s. */
+function timeLimitMs(options: LoadFleetOptions): number {
+  const fromEnv = process.env[LOAD_TIMEOUT_ENV];
+  const [field, value] =
+    options.timeoutSeconds !== undefined
+      ? ['load timeout', options.timeoutSeconds]
+      : [LOAD_TIMEOUT_ENV, fromEnv === undefined || fromEnv === '' ? 10 : fromEnv];
+  const seconds = typeof value === 'number' ? value : /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!(seconds > 0 && seconds <= 86_400)) {
+    throw new Error(formatProblem({ field, value, allowed: 'a number of seconds greater than 0 (the time limit for loading one file)' }));
+  }
+  return seconds * 1000;
+}
+
+/**
+ * Reads the platform and every declaration of a folder, sorted by file name. Throws a
+ * {@link FleetError} listing every problem: entries that are not declarations, files that do not
+ * load (or hang, exit, leave handles running, reject promises), default exports that are not
+ * plain data. The platform is deep-frozen before any declaration is loaded.
+ */
+export function loadFleet(
+  dir: string,
+  displayDir = path.basename(dir),
+  options: LoadFleetOptions = {},
+): { platform: Platform; declarations: Declaration[] } {
+  const limitMs = timeLimitMs(options);
+  const show = (f: string) => `${displayDir}/${f}`;
+  const folder = readDeclarationFolder(dir);
+  const problems: Problem[] = folder.refused.map((r) => ({
+    source: show(r.name),
+    field: '(file)',
+    value: r.name,
+    allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder',
+    fix: r.fix,
+  }));
+  const names = [...(folder.platform ? [folder.platform] : []), ...folder.declarations];
+  let platform: Platform | undefined;
+  if (!folder.platform) {
+    problems.push(...loadProblems(new Error(`missing: declare the site configuration in ${show(PLATFORM_FILE)}`), show(PLATFORM_FILE)));
+  }
+  const outcomes = runLoader(
+    names.map((f) => path.resolve(dir, f)),
+    folder.platform ? 0 : -1,
+    limitMs,
+    (outcome) => {
+      // the loader thread has shown that the platform loads cleanly: load it here, freeze it
+      const loaded = loadPlatform(path.resolve(dir, PLATFORM_FILE), show(PLATFORM_FILE), outcome);
+      if (Array.isArray(loaded)) problems.push(...loaded);
+      else platform = deepFreeze(loaded);
+    },
+  );
+  const declarations: Declaration[] = [];
+  names.forEach((f, i) => {
+    if (f === folder.platform) {
+      if (outcomes[i].kind !== 'loaded' && outcomes[i].kind !== 'threw') problems.push(...outcomeProblems(show(f), outcomes[i], limitMs));
+      return;
+    }
+    const r = declarationOf(show(f), outcomes[i], limitMs);
+    if ('spec' in r) declarations.push(r);
+    else problems.push(...r);
+  });
+  if (problems.length) throw new FleetError(problems);
+  return { platform: platform!, declarations };
+}
+
+/** Loads the platform file in this thread: the platform, or its problems. */
+function loadPlatform(file: string, source: string, outcome: LoaderOutcome): Platform | Problem[] {
+  if (outcome.kind !== 'loaded' && outcome.kind !== 'threw') return [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(file) as { default?: unknown };
+    const platform = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+    if (!platform || typeof platform !== 'object' || !('baseDomain' in platform)) {
+      return [{ source, field: 'default export', value: platform, allowed: 'definePlatform({...})' }];
+    }
+    return platform as Platform;
+  } catch (e) {
+    return loadProblems(e, source);
+  }
+}
+
+/** What loading one file gave: the thread's outcome, or what the main thread saw happen to it. */
+type LoaderOutcome =
+  | FileOutcome
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'exit'; readonly code: number }
+  | { readonly kind: 'skipped'; readonly hangs: number };
+
+/** Exposure factories by name (a Map: a name from the other thread never reaches a prototype). */
+const FACTORIES = new Map<string, (args: readonly unknown[]) => unknown>(
+  EXPOSURE_FACTORIES.map((f) => [f, (args) => (Exposure[f] as (...a: unknown[]) => unknown)(...args)]),
+);
+
+/** A declaration from its outcome, or its problems. */
+function declarationOf(source: string, outcome: LoaderOutcome, limitMs: number): Declaration | Problem[] {
+  if (outcome.kind !== 'data') return outcomeProblems(source, outcome, limitMs);
+  const spec = rebuild(outcome.data, outcome.calls, (factory, args) => FACTORIES.get(factory)!(args));
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    return [{ source, field: 'export default', value: spec, allowed: DEFAULT_EXPORT, fix: 'default-export one declaration object' }];
+  }
+  return { file: source, spec: spec as Declaration['spec'] };
+}
+
+const DEFAULT_EXPORT = 'export default defineVCluster({ name: ..., ... })';
+
+/** The problems of a file that gave no usable default export. */
+function outcomeProblems(source: string, o: LoaderOutcome, limitMs: number): Problem[] {
+  const file = (value: unknown, allowed: string, fix: string): Problem[] => [{ source, field: '(file)', value, allowed, fix }];
+  const seconds = `${+(limitMs / 1000).toFixed(3)} s`;
+  switch (o.kind) {
+    case 'loaded':
+    case 'data':
+      return [];
+    case 'threw':
+      if (o.problems) return o.problems.map((p) => ({ ...p, value: fromPrintable(p.value), source: p.source ?? source }));
+      return [thrownProblem(source, o.message)];
+    case 'no-default': {
+      const value = o.named.length ? `no default export (only ${o.named.join(', ')})` : 'no default export';
+      return [
+        { source, field: 'export default', value, allowed: DEFAULT_EXPORT, fix: 'default-export the declaration; one vcluster per file' },
+      ];
+    }
+    case 'not-data':
+      return o.issues.map((i) =>
+        i.path.length === 0
+          ? { source, field: 'export default', value: fromPrintable(i.value), allowed: DEFAULT_EXPORT, fix: exportFix(i.what) }
+          : {
+              source,
+              field: formatPath(i.path),
+              value: fromPrintable(i.value),
+              allowed: `plain data (strings, numbers, booleans, null, arrays and objects) or an Exposure.internal()/loadBalancer()/gateway() value; this is ${i.what}`,
+              fix: 'write the value itself',
+            },
+      );
+    case 'fault':
+      return file(o.detail, 'a module that only declares: nothing left running or pending once it has loaded', FAULT_FIX[o.fault]);
+    case 'timeout':
+      return file(
+        `still loading after ${seconds}`,
+        `a module that loads within ${seconds} (${LOAD_TIMEOUT_ENV} or --load-timeout)`,
+        'remove the endless loop or the blocking call at the top level of the file',
+      );
+    case 'exit':
+      return file(
+        `process.exit(${o.code}) while loading`,
+        'a module that only declares: it never ends synth',
+        'remove the process.exit call',
+      );
+    case 'skipped':
+      return file('not loaded', `files loaded after ${o.hangs} files that hang`, 'fix the files that hang first');
+  }
+}
+
+function exportFix(what: string): string {
+  return what.startsWith('a function')
+    ? 'call defineVCluster({...}) instead of exporting a function'
+    : 'default-export one declaration object';
+}
+
+const FAULT_FIX: Record<'handles' | 'rejection' | 'uncaught', string> = {
+  handles: 'remove the timer, interval, socket or watcher the file starts (declarations are data)',
+  rejection: 'remove the promise (declarations are synchronous) or handle its rejection',
+  uncaught: 'remove the code that runs after the file has loaded (timers, callbacks)',
+};
+
+/** One loader thread and what is needed to talk to it. */
+interface LoaderThread {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly state: Int32Array;
+  readonly epoch: number;
+}
+
+function startThread(files: readonly string[], first: number, platformIndex: number): LoaderThread {
+  let tsx: string;
+  try {
+    tsx = require.resolve('tsx/cjs');
+  } catch {
+    throw new Error('loading declarations needs the TypeScript loader tsx: run `npm ci`');
+  }
+  const shared = new SharedArrayBuffer(4 * SLOTS);
+  // the library loads first (with the thread's own start-up), under the library's time limit
+  new Int32Array(shared)[Slot.Current] = -1;
+  const { port1, port2 } = new MessageChannel();
+  const epoch = Date.now();
+  const library = path.resolve(__dirname, '..', 'index.ts');
+  const data: LoadWorkerData = { files, first, platformIndex, library, state: shared, epoch, port: port2 };
+  const code = [
+    `require(${JSON.stringify(tsx)});`,
+    'process.setSourceMapsEnabled(false);',
+    `require(${JSON.stringify(path.join(__dirname, 'load-worker.ts'))});`,
+  ].join('\n');
+  const worker = new Worker(code, {
+    eval: true,
+    execArgv: [],
+    workerData: data,
+    transferList: [port2],
+    // a declaration that allocates without end stops its thread, not synth
+    resourceLimits: { maxOldGenerationSizeMb: 1024 },
+  });
+  worker.on('error', () => undefined); // seen through the shared state and the messages
+  worker.unref();
+  return { worker, port: port1, state: new Int32Array(shared), epoch };
+}
+
+/**
+ * Loads `files` in loader threads, one at a time, and returns each file's outcome. A thread that
+ * stops (a fault, a timeout, an exit) is replaced by a fresh one for the files after it.
+ * `onPlatform` runs when the platform file (`platformIndex`) is done, before any other file loads.
+ */
+function runLoader(
+  files: readonly string[],
+  platformIndex: number,
+  limitMs: number,
+  onPlatform: (o: LoaderOutcome) => void,
+): LoaderOutcome[] {
+  const outcomes: LoaderOutcome[] = new Array(files.length);
+  let next = 0;
+  let hangs = 0;
+  while (next < files.length) {
+    if (hangs >= MAX_HANGS) {
+      for (let i = next; i < files.length; i++) outcomes[i] = { kind: 'skipped', hangs };
+      break;
+    }
+    const thread = startThread(files, next, next === platformIndex ? platformIndex : -1);
+    try {
+      const stoppedAt = drive(
+        thread,
+        outcomes,
+        limitMs,
+        (o) => {
+          onPlatform(o);
+          Atomics.store(thread.state, Slot.Go, 1);
+          Atomics.notify(thread.state, Slot.Go);
+        },
+        platformIndex,
+      );
+      if (stoppedAt === undefined) break;
+      if (outcomes[stoppedAt].kind === 'timeout') hangs++;
+      if (stoppedAt === platformIndex && outcomes[stoppedAt].kind !== 'loaded') onPlatform(outcomes[stoppedAt]);
+      next = stoppedAt + 1;
+    } finally {
+      void thread.worker.terminate();
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Follows one thread until it is done (returns `undefined`) or stops at a file (returns its index,
+ * whose outcome is recorded).
+ */
+function drive(
+  t: LoaderThread,
+  outcomes: LoaderOutcome[],
+  limitMs: number,
+  platformDone: (o: LoaderOutcome) => void,
+  platformIndex: number,
+): number | undefined {
+  for (;;) {
+    const seq = Atomics.load(t.state, Slot.Seq);
+    const exited = Atomics.load(t.state, Slot.Exit);
+    for (let m = receiveMessageOnPort(t.port); m; m = receiveMessageOnPort(t.port)) {
+      const message = m.message as LoadMessage;
+      if (message.type === 'done') return undefined;
+      if (message.type === 'library') throw new Error(`loading the vcluster-fleet library failed: ${message.message}`);
+      outcomes[message.index] = message.outcome;
+      if (message.stop) return message.index;
+      if (message.index === platformIndex) platformDone(message.outcome);
+    }
+    const current = Atomics.load(t.state, Slot.Current);
+    const since = t.epoch + Atomics.load(t.state, Slot.Started);
+    if (exited) {
+      if (current < 0) throw new Error(`the declaration loader thread stopped while loading the library (exit code ${exited - 1000})`);
+      if (outcomes[current] === undefined) outcomes[current] = { kind: 'exit', code: exited - 1000 };
+      return current;
+    }
+    const limit = current < 0 ? Math.max(limitMs, LIBRARY_TIMEOUT_MS) : limitMs;
+    const left = since + limit - Date.now();
+    if (left <= 0) {
+      if (current < 0) throw new Error(`the declaration loader thread did not load the library within ${limit / 1000} s`);
+      outcomes[current] = { kind: 'timeout' };
+      return current;
+    }
+    Atomics.wait(t.state, Slot.Seq, seq, Math.min(left, 1000));
+  }
+}
