@@ -104,6 +104,8 @@ function recordFactories(exposure: Record<string, unknown>): Made {
     };
     Object.defineProperty(exposure, factory, { value: recording, writable: true, configurable: true });
   }
+  // one declaration cannot change what the factories do for the declarations loaded after it
+  Object.freeze(exposure);
   return made;
 }
 

@@ -33,9 +33,19 @@ export function lockName(outDir: string): string {
   return `\0vcluster-fleet/synth/${st.dev}/${st.ino}/${path.basename(abs)}`;
 }
 
-/** Takes the lock of `outDir` or throws {@link OutputBusyError}. `display` names the folder in the message. */
-export function lockOutput(outDir: string, display = outDir): OutputLock {
-  return process.platform === 'linux' ? socketLock(outDir, display) : fileLock(outDir, display);
+/** Options of {@link lockOutput}. */
+export interface LockOptions {
+  /** How the folder is named in the message. @default the path given */
+  readonly display?: string;
+  /** The kind of lock. @default `socket` on Linux, else `file` */
+  readonly kind?: 'socket' | 'file';
+}
+
+/** Takes the lock of `outDir` or throws {@link OutputBusyError}. */
+export function lockOutput(outDir: string, options: LockOptions = {}): OutputLock {
+  const display = options.display ?? outDir;
+  const kind = options.kind ?? (process.platform === 'linux' ? 'socket' : 'file');
+  return kind === 'socket' ? socketLock(outDir, display) : fileLock(outDir, display);
 }
 
 function socketLock(outDir: string, display: string): OutputLock {

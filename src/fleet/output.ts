@@ -76,7 +76,7 @@ export class TreeWriter {
     const display = options.display ?? outDir;
     this.remove = (dir) => removeTree(dir, { threads: options.removeThreads });
     checkWritable(this.paths.out, display); // also creates the folder holding it
-    this.lock = lockOutput(this.paths.out, display);
+    this.lock = lockOutput(this.paths.out, { display });
     try {
       this.recovery = recoverOutput(this.paths, this.remove);
       fs.mkdirSync(this.tmp);
