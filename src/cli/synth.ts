@@ -8,6 +8,7 @@
  * empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
  */
 import './no-source-maps'; // first: before anything else loads
+import './prestart-load'; // then: the declarations start loading on their own thread
 import * as path from 'path';
 import { FleetError, buildFleet, fleetFiles, vclusterFiles } from '../fleet/fleet';
 import { inventoryFiles } from '../fleet/inventory';

@@ -13,14 +13,12 @@ export const Slot = {
   Current: 1,
   /** 0 while the thread runs; 1000 + exit code once it has exited. */
   Exit: 2,
-  /** Set to 1 by the main thread when the thread may go on after the platform file. */
-  Go: 3,
   /** When the current file started, in milliseconds after {@link LoadWorkerData.epoch}. */
-  Started: 4,
+  Started: 3,
 } as const;
 
 /** Number of slots. */
-export const SLOTS = 5;
+export const SLOTS = 4;
 
 /** The thread wakes the main thread after this many files (which then takes their messages). */
 export const WAKE_EVERY = 32;
@@ -33,12 +31,10 @@ export type ExposureFactory = (typeof EXPOSURE_FACTORIES)[number];
 
 /** What the thread is started with. */
 export interface LoadWorkerData {
-  /** Absolute paths of every file of the run; index = position. */
+  /** Absolute paths of every file of the run; index = position. The platform file, when present, is the first. */
   readonly files: readonly string[];
   /** Index of the first file this thread loads (a restarted thread skips the ones done). */
   readonly first: number;
-  /** Index of the platform file, whose turn ends with a wait for {@link Slot.Go}; -1 for none. */
-  readonly platformIndex: number;
   /** The library every declaration imports (`src/index.ts`), loaded before the first file. */
   readonly library: string;
   readonly state: SharedArrayBuffer;

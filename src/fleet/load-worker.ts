@@ -8,16 +8,18 @@
  * sends one outcome: the data, the fields that are not data, no default export, what it threw, or
  * a fault: a rejected promise nobody handled, an error thrown later, or handles (timers, sockets,
  * watchers) still open after the file loaded. After a fault it stops; the main thread starts a
- * fresh thread for the files that remain. After the platform file it waits until the main thread
- * has loaded the platform itself.
+ * fresh thread for the files that remain. The platform file comes first and is deep-frozen before
+ * the next file loads.
  */
+import * as path from 'path';
 import { workerData } from 'worker_threads';
+import { PLATFORM_FILE } from './declaration-folder';
 import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SentProblem, Slot, WAKE_EVERY } from './load-protocol';
-import { loadErrorMessage } from './loader';
+import { loadErrorMessage } from './load-error';
 import { deepFreeze, printable, toPlainData } from './plain-data';
 
 const init = workerData as LoadWorkerData;
-const { files, first, platformIndex, library, port, epoch } = init;
+const { files, first, library, port, epoch } = init;
 const state = new Int32Array(init.state);
 // Declarations can read workerData: leave nothing there to forge messages with.
 for (const key of Object.keys(init)) delete (init as unknown as Record<string, unknown>)[key];
@@ -179,10 +181,10 @@ async function main(): Promise<void> {
   const made = recordFactories(lib.Exposure as Record<string, unknown>);
   for (let i = first; i < files.length; i++) {
     setCurrent(i);
-    const { outcome, stop } = await loadOne(files[i], i === platformIndex, lib, made);
-    send({ type: 'file', index: i, outcome, stop }, stop || i === platformIndex || (i - first) % WAKE_EVERY === WAKE_EVERY - 1);
+    const isPlatform = path.basename(files[i]) === PLATFORM_FILE;
+    const { outcome, stop } = await loadOne(files[i], isPlatform, lib, made);
+    send({ type: 'file', index: i, outcome, stop }, stop || isPlatform || (i - first) % WAKE_EVERY === WAKE_EVERY - 1);
     if (stop) return;
-    if (i === platformIndex) while (Atomics.load(state, Slot.Go) === 0) Atomics.wait(state, Slot.Go, 0, 1000);
   }
   send({ type: 'done' });
 }

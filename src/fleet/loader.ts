@@ -5,17 +5,20 @@
  * naming the file; declarations come back as plain data. The platform is loaded into this thread
  * (it holds functions) only after the loader thread has shown that it loads cleanly.
  */
+import * as fs from 'fs';
 import * as path from 'path';
-import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
+import { receiveMessageOnPort } from 'worker_threads';
 import { Platform } from '../platform';
 import { Problem, ValidationError, formatProblem } from '../validation';
 import { Exposure } from '../vcluster/exposure';
-import { PLATFORM_FILE, readDeclarationFolder } from './declaration-folder';
+import { PLATFORM_FILE } from './declaration-folder';
 import { Declaration, FleetError } from './fleet';
-import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SLOTS, Slot } from './load-protocol';
+import { loadErrorMessage } from './load-error';
+import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, Slot } from './load-protocol';
+import { LoadSession, LoaderThread, loadSession, startLoaderThread } from './load-thread';
 import { deepFreeze, formatPath, fromPrintable, rebuild } from './plain-data';
 
-export { PLATFORM_FILE };
+export { PLATFORM_FILE, loadErrorMessage };
 
 /** Environment variable with the default time limit for loading one file, in seconds. */
 export const LOAD_TIMEOUT_ENV = 'VCLUSTER_FLEET_LOAD_TIMEOUT';
@@ -33,31 +36,6 @@ export interface LoadFleetOptions {
 const LIBRARY_TIMEOUT_MS = 120_000;
 /** After this many files that hang, the remaining files are not loaded. */
 const MAX_HANGS = 3;
-
-/** One line saying why a file failed to load, with line and column when the compiler gave them. */
-export function loadErrorMessage(e: unknown): string {
-  // strip terminal colour codes (ESC [ ... m) that compilers put in their messages
-  const text = (e instanceof Error ? e.message : String(e)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:43: ERROR: Expected identifier but found ..."
-  for (const l of lines) {
-    const m = /\.[cm]?[tj]sx?:(\d+):(\d+): ERROR: (.*)$/.exec(l);
-    if (m) return `syntax error at line ${m[1]}, column ${m[2]}: ${m[3]}`;
-  }
-  // swc (jest): "  x Unexpected token ...\n   ,-[/path/file.ts:1:1]\n 2 | export ...\n   :   ^"
-  const swc = lines.map((l) => /^(?:\w*Error:\s*)?[×x] (.*)$/.exec(l)).find((m) => m);
-  if (swc) {
-    const caret = lines.findIndex((l) => /^:\s*\^/.test(l));
-    const line = caret > 0 ? /^(\d+) \|/.exec(lines[caret - 1])?.[1] : undefined;
-    return `syntax error${line ? ` at line ${line}` : ''}: ${swc[1].trim()}`;
-  }
-  if (e instanceof SyntaxError) return `syntax error: ${lines[0] ?? ''}`;
-  const first = lines.find((l) => !/:$/.test(l)) ?? lines[0] ?? '';
-  return `${e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
-}
 
 /** Turns anything thrown while loading a file into problems attributed to `source`. */
 export function loadProblems(e: unknown, source: string): Problem[] {
@@ -100,7 +78,8 @@ export function loadFleet(
 ): { platform: Platform; declarations: Declaration[] } {
   const limitMs = timeLimitMs(options);
   const show = (f: string) => `${displayDir}/${f}`;
-  const folder = readDeclarationFolder(dir);
+  const session = loadSession(dir);
+  const { folder } = session;
   const problems: Problem[] = folder.refused.map((r) => ({
     source: show(r.name),
     field: '(file)',
@@ -108,29 +87,24 @@ export function loadFleet(
     allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder',
     fix: r.fix,
   }));
-  const names = [...(folder.platform ? [folder.platform] : []), ...folder.declarations];
   let platform: Platform | undefined;
   if (!folder.platform) {
     problems.push(...loadProblems(new Error(`missing: declare the site configuration in ${show(PLATFORM_FILE)}`), show(PLATFORM_FILE)));
   }
-  const outcomes = runLoader(
-    names.map((f) => path.resolve(dir, f)),
-    folder.platform ? 0 : -1,
-    limitMs,
-    (outcome) => {
-      // the loader thread has shown that the platform loads cleanly: load it here, freeze it
-      const loaded = loadPlatform(path.resolve(dir, PLATFORM_FILE), show(PLATFORM_FILE), outcome);
-      if (Array.isArray(loaded)) problems.push(...loaded);
-      else platform = deepFreeze(loaded);
-    },
-  );
+  const outcomes = runLoader(session, limitMs, (outcome) => {
+    // the loader thread has shown that the platform loads cleanly: load it here (it holds functions), freeze it
+    const loaded = loadPlatform(session, show(PLATFORM_FILE), outcome);
+    if (Array.isArray(loaded)) problems.push(...loaded);
+    else platform = deepFreeze(loaded);
+  });
   const declarations: Declaration[] = [];
-  names.forEach((f, i) => {
-    if (f === folder.platform) {
-      if (outcomes[i].kind !== 'loaded' && outcomes[i].kind !== 'threw') problems.push(...outcomeProblems(show(f), outcomes[i], limitMs));
+  session.files.forEach((file, i) => {
+    const source = show(path.basename(file));
+    if (i === session.platformIndex) {
+      if (outcomes[i].kind !== 'loaded' && outcomes[i].kind !== 'threw') problems.push(...outcomeProblems(source, outcomes[i], limitMs));
       return;
     }
-    const r = declarationOf(show(f), outcomes[i], limitMs);
+    const r = declarationOf(source, outcomes[i], limitMs);
     if ('spec' in r) declarations.push(r);
     else problems.push(...r);
   });
@@ -139,11 +113,24 @@ export function loadFleet(
 }
 
 /** Loads the platform file in this thread: the platform, or its problems. */
-function loadPlatform(file: string, source: string, outcome: LoaderOutcome): Platform | Problem[] {
+function loadPlatform(session: LoadSession, source: string, outcome: LoaderOutcome): Platform | Problem[] {
   if (outcome.kind !== 'loaded' && outcome.kind !== 'threw') return [];
+  const file = session.files[session.platformIndex];
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as { default?: unknown };
+    if (!fs.readFileSync(file).equals(session.platformSource!)) {
+      const allowed = 'a platform file that stays as it is while synth runs';
+      return [
+        {
+          source,
+          field: '(file)',
+          value: 'changed while the declarations were loading',
+          allowed,
+          fix: 'find the declaration that writes it',
+        },
+      ];
+    }
     const platform = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
     if (!platform || typeof platform !== 'object' || !('baseDomain' in platform)) {
       return [{ source, field: 'default export', value: platform, allowed: 'definePlatform({...})' }];
@@ -238,100 +225,46 @@ const FAULT_FIX: Record<'handles' | 'rejection' | 'uncaught', string> = {
   uncaught: 'remove the code that runs after the file has loaded (timers, callbacks)',
 };
 
-/** One loader thread and what is needed to talk to it. */
-interface LoaderThread {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly state: Int32Array;
-  readonly epoch: number;
-}
-
-function startThread(files: readonly string[], first: number, platformIndex: number): LoaderThread {
-  let tsx: string;
-  try {
-    tsx = require.resolve('tsx/cjs');
-  } catch {
-    throw new Error('loading declarations needs the TypeScript loader tsx: run `npm ci`');
-  }
-  const shared = new SharedArrayBuffer(4 * SLOTS);
-  // the library loads first (with the thread's own start-up), under the library's time limit
-  new Int32Array(shared)[Slot.Current] = -1;
-  const { port1, port2 } = new MessageChannel();
-  const epoch = Date.now();
-  const library = path.resolve(__dirname, '..', 'index.ts');
-  const data: LoadWorkerData = { files, first, platformIndex, library, state: shared, epoch, port: port2 };
-  const code = [
-    `require(${JSON.stringify(tsx)});`,
-    'process.setSourceMapsEnabled(false);',
-    `require(${JSON.stringify(path.join(__dirname, 'load-worker.ts'))});`,
-  ].join('\n');
-  const worker = new Worker(code, {
-    eval: true,
-    execArgv: [],
-    workerData: data,
-    transferList: [port2],
-    // a declaration that allocates without end stops its thread, not synth
-    resourceLimits: { maxOldGenerationSizeMb: 1024 },
-  });
-  worker.on('error', () => undefined); // seen through the shared state and the messages
-  worker.unref();
-  return { worker, port: port1, state: new Int32Array(shared), epoch };
-}
-
 /**
- * Loads `files` in loader threads, one at a time, and returns each file's outcome. A thread that
- * stops (a fault, a timeout, an exit) is replaced by a fresh one for the files after it.
- * `onPlatform` runs when the platform file (`platformIndex`) is done, before any other file loads.
+ * Loads the session's files in loader threads, one at a time, and returns each file's outcome. A
+ * thread that stops (a fault, a timeout, an exit) is replaced by a fresh one for the files after
+ * it. `onPlatform` runs once the platform file is done (while the thread goes on).
  */
-function runLoader(
-  files: readonly string[],
-  platformIndex: number,
-  limitMs: number,
-  onPlatform: (o: LoaderOutcome) => void,
-): LoaderOutcome[] {
+function runLoader(session: LoadSession, limitMs: number, onPlatform: (o: LoaderOutcome) => void): LoaderOutcome[] {
+  const { files, platformIndex } = session;
   const outcomes: LoaderOutcome[] = new Array(files.length);
-  let next = 0;
+  let thread: LoaderThread | undefined = session.thread;
   let hangs = 0;
-  while (next < files.length) {
-    if (hangs >= MAX_HANGS) {
-      for (let i = next; i < files.length; i++) outcomes[i] = { kind: 'skipped', hangs };
-      break;
-    }
-    const thread = startThread(files, next, next === platformIndex ? platformIndex : -1);
-    try {
-      const stoppedAt = drive(
-        thread,
-        outcomes,
-        limitMs,
-        (o) => {
-          onPlatform(o);
-          Atomics.store(thread.state, Slot.Go, 1);
-          Atomics.notify(thread.state, Slot.Go);
-        },
-        platformIndex,
-      );
+  const platformDone = (i: number) => {
+    if (i === platformIndex) onPlatform(outcomes[i]);
+  };
+  try {
+    while (thread) {
+      const stoppedAt = drive(thread, outcomes, limitMs, platformDone);
+      void thread.worker.terminate();
+      thread = undefined;
       if (stoppedAt === undefined) break;
       if (outcomes[stoppedAt].kind === 'timeout') hangs++;
-      if (stoppedAt === platformIndex && outcomes[stoppedAt].kind !== 'loaded') onPlatform(outcomes[stoppedAt]);
-      next = stoppedAt + 1;
-    } finally {
-      void thread.worker.terminate();
+      if (stoppedAt === platformIndex) onPlatform(outcomes[stoppedAt]);
+      const next = stoppedAt + 1;
+      if (next >= files.length) break;
+      if (hangs >= MAX_HANGS) {
+        for (let i = next; i < files.length; i++) outcomes[i] = { kind: 'skipped', hangs };
+        break;
+      }
+      thread = startLoaderThread(files, next);
     }
+  } finally {
+    if (thread) void thread.worker.terminate();
   }
   return outcomes;
 }
 
 /**
  * Follows one thread until it is done (returns `undefined`) or stops at a file (returns its index,
- * whose outcome is recorded).
+ * whose outcome is recorded). `fileDone` sees each file whose outcome arrived.
  */
-function drive(
-  t: LoaderThread,
-  outcomes: LoaderOutcome[],
-  limitMs: number,
-  platformDone: (o: LoaderOutcome) => void,
-  platformIndex: number,
-): number | undefined {
+function drive(t: LoaderThread, outcomes: LoaderOutcome[], limitMs: number, fileDone: (index: number) => void): number | undefined {
   for (;;) {
     const seq = Atomics.load(t.state, Slot.Seq);
     const exited = Atomics.load(t.state, Slot.Exit);
@@ -341,17 +274,16 @@ function drive(
       if (message.type === 'library') throw new Error(`loading the vcluster-fleet library failed: ${message.message}`);
       outcomes[message.index] = message.outcome;
       if (message.stop) return message.index;
-      if (message.index === platformIndex) platformDone(message.outcome);
+      fileDone(message.index);
     }
     const current = Atomics.load(t.state, Slot.Current);
-    const since = t.epoch + Atomics.load(t.state, Slot.Started);
     if (exited) {
       if (current < 0) throw new Error(`the declaration loader thread stopped while loading the library (exit code ${exited - 1000})`);
       if (outcomes[current] === undefined) outcomes[current] = { kind: 'exit', code: exited - 1000 };
       return current;
     }
     const limit = current < 0 ? Math.max(limitMs, LIBRARY_TIMEOUT_MS) : limitMs;
-    const left = since + limit - Date.now();
+    const left = t.epoch + Atomics.load(t.state, Slot.Started) + limit - Date.now();
     if (left <= 0) {
       if (current < 0) throw new Error(`the declaration loader thread did not load the library within ${limit / 1000} s`);
       outcomes[current] = { kind: 'timeout' };
