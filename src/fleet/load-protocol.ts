@@ -9,7 +9,10 @@ import type { FactoryCall, PlainDataIssue } from './plain-data';
 export const Slot = {
   /** Bumped (and notified) when the main thread should look: the thread exited, stopped, finished, or sent a few messages. */
   Seq: 0,
-  /** Index of the file being loaded; -1 while the library loads. */
+  /**
+   * Index of the file being loaded; -1 while the library loads; `-2 - i` while the files from `i`
+   * on, loaded together, settle (their promises and callbacks run).
+   */
   Current: 1,
   /** 0 while the thread runs; 1000 + exit code once it has exited. */
   Exit: 2,
@@ -20,8 +23,13 @@ export const Slot = {
 /** Number of slots. */
 export const SLOTS = 4;
 
-/** The thread wakes the main thread after this many files (which then takes their messages). */
-export const WAKE_EVERY = 32;
+/** Files loaded in one turn of the thread's event loop (unless the thread loads one file per turn). */
+export const BATCH = 32;
+
+/** The {@link Slot.Current} value while the files from `first` on settle. */
+export function settling(first: number): number {
+  return -2 - first;
+}
 
 /** The static factories of `Exposure` whose results travel as factory calls. */
 export const EXPOSURE_FACTORIES = ['internal', 'loadBalancer', 'gateway'] as const;
@@ -35,6 +43,8 @@ export interface LoadWorkerData {
   readonly files: readonly string[];
   /** Index of the first file this thread loads (a restarted thread skips the ones done). */
   readonly first: number;
+  /** Files per event-loop turn: {@link BATCH}, or 1 to tell which file a late fault came from. */
+  readonly batch: number;
   /** The library every declaration imports (`src/index.ts`), loaded before the first file. */
   readonly library: string;
   readonly state: SharedArrayBuffer;
@@ -64,7 +74,9 @@ export type FileOutcome =
 
 /** One message from the thread. */
 export type LoadMessage =
-  /** `stop`: the thread loads nothing more (it is not clean any more); start a fresh one for the rest. */
-  | { readonly type: 'file'; readonly index: number; readonly outcome: FileOutcome; readonly stop: boolean }
+  /** `stop`: the thread loads nothing more (it is not clean any more); start a fresh one after the last file. */
+  | { readonly type: 'files'; readonly results: ReadonlyArray<{ index: number; outcome: FileOutcome }>; readonly stop: boolean }
+  /** A fault after files loaded together: load them again one per turn, from `from`, to tell which. */
+  | { readonly type: 'retry'; readonly from: number }
   | { readonly type: 'library'; readonly message: string }
   | { readonly type: 'done' };

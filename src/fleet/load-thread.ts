@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker } from 'worker_threads';
 import { DeclarationFolder, PLATFORM_FILE, readDeclarationFolder } from './declaration-folder';
-import { LoadWorkerData, SLOTS, Slot } from './load-protocol';
+import { BATCH, LoadWorkerData, SLOTS, Slot } from './load-protocol';
 
 /** One loader thread and what is needed to talk to it. */
 export interface LoaderThread {
@@ -16,6 +16,8 @@ export interface LoaderThread {
   readonly state: Int32Array;
   /** `Date.now()` at its start ({@link Slot.Started} counts from here). */
   readonly epoch: number;
+  /** Files per turn of its event loop. */
+  readonly batch: number;
 }
 
 /** Loading one declarations folder: its entries, the files in loading order, the first thread. */
@@ -33,8 +35,8 @@ export interface LoadSession {
   readonly thread: LoaderThread;
 }
 
-/** Starts a loader thread for `files` from index `first`. */
-export function startLoaderThread(files: readonly string[], first: number): LoaderThread {
+/** Starts a loader thread for `files` from index `first`, `batch` files per turn of its event loop. */
+export function startLoaderThread(files: readonly string[], first: number, batch = BATCH): LoaderThread {
   let tsx: string;
   try {
     tsx = require.resolve('tsx/cjs');
@@ -47,7 +49,7 @@ export function startLoaderThread(files: readonly string[], first: number): Load
   const { port1, port2 } = new MessageChannel();
   const epoch = Date.now();
   const library = path.resolve(__dirname, '..', 'index.ts');
-  const data: LoadWorkerData = { files, first, library, state: shared, epoch, port: port2 };
+  const data: LoadWorkerData = { files, first, batch, library, state: shared, epoch, port: port2 };
   const code = [
     `require(${JSON.stringify(tsx)});`,
     'process.setSourceMapsEnabled(false);',
@@ -63,7 +65,7 @@ export function startLoaderThread(files: readonly string[], first: number): Load
   });
   worker.on('error', () => undefined); // seen through the shared state and the messages
   worker.unref();
-  return { worker, port: port1, state: new Int32Array(shared), epoch };
+  return { worker, port: port1, state: new Int32Array(shared), epoch, batch };
 }
 
 /** Reads the folder and starts loading it. */

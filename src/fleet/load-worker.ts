@@ -14,7 +14,7 @@
 import * as path from 'path';
 import { workerData } from 'worker_threads';
 import { PLATFORM_FILE } from './declaration-folder';
-import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SentProblem, Slot, WAKE_EVERY } from './load-protocol';
+import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SentProblem, Slot, settling } from './load-protocol';
 import { loadErrorMessage } from './load-error';
 import { deepFreeze, printable, toPlainData } from './plain-data';
 
@@ -30,13 +30,12 @@ function bump(): void {
   Atomics.notify(state, Slot.Seq);
 }
 
-/** Sends a message; wakes the main thread when `wake`. */
-function send(message: LoadMessage, wake = true): void {
+function send(message: LoadMessage): void {
   post(message);
-  if (wake) bump();
+  bump();
 }
 
-/** Publishes the file being loaded (-1: the library) and when it started. */
+/** Publishes the file being loaded (see {@link Slot.Current}) and when it started. */
 function setCurrent(index: number): void {
   Atomics.store(state, Slot.Started, Date.now() - epoch);
   Atomics.store(state, Slot.Current, index);
@@ -131,42 +130,57 @@ function exportOutcome(mod: unknown, made: Made): FileOutcome {
   return plain.issues.length ? { kind: 'not-data', issues: plain.issues } : { kind: 'data', data: plain.data, calls: plain.calls };
 }
 
-/** Loads one file and checks what it left behind; `stop` when the thread is no longer clean. */
-async function loadOne(
-  file: string,
-  isPlatform: boolean,
-  lib: Record<string, unknown>,
-  made: Made,
-): Promise<{ outcome: FileOutcome; stop: boolean }> {
-  pendingFault = undefined;
+/** A file just required: its module or what it threw, and what it left open. */
+interface Required {
+  readonly index: number;
+  readonly isPlatform: boolean;
+  readonly mod?: unknown;
+  readonly threw: boolean;
+  readonly error?: unknown;
+  /** Resources it opened and left open. */
+  readonly left: readonly string[];
+}
+
+function requireOne(index: number): Required {
+  setCurrent(index);
+  const isPlatform = path.basename(files[index]) === PLATFORM_FILE;
   const before = process.getActiveResourcesInfo();
-  let mod: unknown;
-  let error: unknown;
-  let threw = false;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(file);
-  } catch (e) {
-    threw = true;
-    error = e;
+    const mod: unknown = require(files[index]);
+    return { index, isPlatform, mod, threw: false, left: opened(before, process.getActiveResourcesInfo()) };
+  } catch (error) {
+    return { index, isPlatform, error, threw: true, left: opened(before, process.getActiveResourcesInfo()) };
   }
-  // one turn of the event loop: promises settle, rejections surface, zero-delay timers run
-  await new Promise((resolve) => setImmediate(resolve));
-  const left = opened(before, process.getActiveResourcesInfo());
-  // (set by the listeners above while this function awaited)
-  const fault = pendingFault as { fault: 'rejection' | 'uncaught'; detail: string } | undefined;
-  if (fault) return { outcome: { kind: 'fault', fault: fault.fault, detail: fault.detail }, stop: true };
-  if (threw) return { outcome: threwOutcome(error, lib.ValidationError), stop: left.length > 0 };
-  if (left.length) {
-    const words = [...new Set(left.map((r) => RESOURCE_WORDS[r] ?? r))].join(', ');
+}
+
+/** The outcome of a file that has settled; `stop` when the thread is no longer clean. */
+function outcomeOf(r: Required, lib: Record<string, unknown>, made: Made): { outcome: FileOutcome; stop: boolean } {
+  if (r.threw) return { outcome: threwOutcome(r.error, lib.ValidationError), stop: r.left.length > 0 };
+  if (r.left.length) {
+    const words = [...new Set(r.left.map((x) => RESOURCE_WORDS[x] ?? x))].join(', ');
     return { outcome: { kind: 'fault', fault: 'handles', detail: `left ${words} running after it loaded` }, stop: true };
   }
-  if (isPlatform) {
+  if (r.isPlatform) {
     // Later files may import the platform: they cannot change it.
-    if (mod && typeof mod === 'object') deepFreeze((mod as { default?: unknown }).default);
+    if (r.mod && typeof r.mod === 'object') deepFreeze((r.mod as { default?: unknown }).default);
     return { outcome: { kind: 'loaded' }, stop: false };
   }
-  return { outcome: exportOutcome(mod, made), stop: false };
+  return { outcome: exportOutcome(r.mod, made), stop: false };
+}
+
+/**
+ * Loads files from `i` until the batch is full, the platform was loaded (it is frozen before the
+ * next file loads) or a file left something open (the thread stops after it).
+ */
+function requireBatch(i: number): Required[] {
+  const batch: Required[] = [];
+  do {
+    const r = requireOne(i++);
+    batch.push(r);
+    if (r.isPlatform || r.left.length) break;
+  } while (i < files.length && batch.length < init.batch);
+  return batch;
 }
 
 async function main(): Promise<void> {
@@ -179,11 +193,24 @@ async function main(): Promise<void> {
     return send({ type: 'library', message: loadErrorMessage(e) });
   }
   const made = recordFactories(lib.Exposure as Record<string, unknown>);
-  for (let i = first; i < files.length; i++) {
-    setCurrent(i);
-    const isPlatform = path.basename(files[i]) === PLATFORM_FILE;
-    const { outcome, stop } = await loadOne(files[i], isPlatform, lib, made);
-    send({ type: 'file', index: i, outcome, stop }, stop || isPlatform || (i - first) % WAKE_EVERY === WAKE_EVERY - 1);
+  for (let i = first; i < files.length;) {
+    pendingFault = undefined;
+    const batch = requireBatch(i);
+    i += batch.length;
+    // one turn of the event loop: promises settle, rejections and late throws surface
+    setCurrent(settling(batch[0].index));
+    await new Promise((resolve) => setImmediate(resolve));
+    const fault = pendingFault as { fault: 'rejection' | 'uncaught'; detail: string } | undefined;
+    if (fault && batch.length > 1) return send({ type: 'retry', from: batch[0].index });
+    if (fault) return send({ type: 'files', results: [{ index: batch[0].index, outcome: { kind: 'fault', ...fault } }], stop: true });
+    const results: Array<{ index: number; outcome: FileOutcome }> = [];
+    let stop = false;
+    for (const r of batch) {
+      const o = outcomeOf(r, lib, made);
+      results.push({ index: r.index, outcome: o.outcome });
+      if ((stop = o.stop)) break;
+    }
+    send({ type: 'files', results, stop });
     if (stop) return;
   }
   send({ type: 'done' });

@@ -226,27 +226,32 @@ const FAULT_FIX: Record<'handles' | 'rejection' | 'uncaught', string> = {
 };
 
 /**
- * Loads the session's files in loader threads, one at a time, and returns each file's outcome. A
- * thread that stops (a fault, a timeout, an exit) is replaced by a fresh one for the files after
- * it. `onPlatform` runs once the platform file is done (while the thread goes on).
+ * Loads the session's files in loader threads and returns each file's outcome. A thread that
+ * stops (a fault, a timeout, an exit) is replaced by a fresh one for the files after it; a fault
+ * that cannot be told apart among files loaded together has them loaded again, one per turn.
+ * `onPlatform` runs once the platform file is done (while the thread goes on).
  */
 function runLoader(session: LoadSession, limitMs: number, onPlatform: (o: LoaderOutcome) => void): LoaderOutcome[] {
   const { files, platformIndex } = session;
   const outcomes: LoaderOutcome[] = new Array(files.length);
   let thread: LoaderThread | undefined = session.thread;
   let hangs = 0;
-  const platformDone = (i: number) => {
+  const fileDone = (i: number) => {
     if (i === platformIndex) onPlatform(outcomes[i]);
   };
   try {
     while (thread) {
-      const stoppedAt = drive(thread, outcomes, limitMs, platformDone);
+      const end = drive(thread, outcomes, limitMs, fileDone);
       void thread.worker.terminate();
       thread = undefined;
-      if (stoppedAt === undefined) break;
-      if (outcomes[stoppedAt].kind === 'timeout') hangs++;
-      if (stoppedAt === platformIndex) onPlatform(outcomes[stoppedAt]);
-      const next = stoppedAt + 1;
+      if (end === undefined) break;
+      if ('retryFrom' in end) {
+        thread = startLoaderThread(files, end.retryFrom, 1);
+        continue;
+      }
+      if (outcomes[end.stoppedAt].kind === 'timeout') hangs++;
+      if (end.stoppedAt === platformIndex) onPlatform(outcomes[end.stoppedAt]);
+      const next = end.stoppedAt + 1;
       if (next >= files.length) break;
       if (hangs >= MAX_HANGS) {
         for (let i = next; i < files.length; i++) outcomes[i] = { kind: 'skipped', hangs };
@@ -260,11 +265,14 @@ function runLoader(session: LoadSession, limitMs: number, onPlatform: (o: Loader
   return outcomes;
 }
 
+/** How a thread ended short of `done`: stopped at a file (its outcome recorded), or asked for files to be loaded again one by one. */
+type ThreadEnd = { readonly stoppedAt: number } | { readonly retryFrom: number };
+
 /**
- * Follows one thread until it is done (returns `undefined`) or stops at a file (returns its index,
- * whose outcome is recorded). `fileDone` sees each file whose outcome arrived.
+ * Follows one thread until it is done (returns `undefined`) or ends short of it. `fileDone` sees
+ * each file whose outcome arrived.
  */
-function drive(t: LoaderThread, outcomes: LoaderOutcome[], limitMs: number, fileDone: (index: number) => void): number | undefined {
+function drive(t: LoaderThread, outcomes: LoaderOutcome[], limitMs: number, fileDone: (index: number) => void): ThreadEnd | undefined {
   for (;;) {
     const seq = Atomics.load(t.state, Slot.Seq);
     const exited = Atomics.load(t.state, Slot.Exit);
@@ -272,22 +280,30 @@ function drive(t: LoaderThread, outcomes: LoaderOutcome[], limitMs: number, file
       const message = m.message as LoadMessage;
       if (message.type === 'done') return undefined;
       if (message.type === 'library') throw new Error(`loading the vcluster-fleet library failed: ${message.message}`);
-      outcomes[message.index] = message.outcome;
-      if (message.stop) return message.index;
-      fileDone(message.index);
+      if (message.type === 'retry') return { retryFrom: message.from };
+      for (const r of message.results) {
+        outcomes[r.index] = r.outcome;
+        if (!message.stop || r !== message.results[message.results.length - 1]) fileDone(r.index);
+      }
+      if (message.stop) return { stoppedAt: message.results[message.results.length - 1].index };
     }
-    const current = Atomics.load(t.state, Slot.Current);
+    let current = Atomics.load(t.state, Slot.Current);
+    // While files loaded together settle, a fault cannot be told apart: load them again one by one.
+    // (One file per turn: it is that file's.)
+    if (current <= -2 && t.batch === 1) current = -2 - current;
+    if (current <= -2 && exited) return { retryFrom: -2 - current };
     if (exited) {
       if (current < 0) throw new Error(`the declaration loader thread stopped while loading the library (exit code ${exited - 1000})`);
       if (outcomes[current] === undefined) outcomes[current] = { kind: 'exit', code: exited - 1000 };
-      return current;
+      return { stoppedAt: current };
     }
-    const limit = current < 0 ? Math.max(limitMs, LIBRARY_TIMEOUT_MS) : limitMs;
+    const limit = current === -1 ? Math.max(limitMs, LIBRARY_TIMEOUT_MS) : limitMs;
     const left = t.epoch + Atomics.load(t.state, Slot.Started) + limit - Date.now();
     if (left <= 0) {
-      if (current < 0) throw new Error(`the declaration loader thread did not load the library within ${limit / 1000} s`);
+      if (current === -1) throw new Error(`the declaration loader thread did not load the library within ${limit / 1000} s`);
+      if (current <= -2) return { retryFrom: -2 - current };
       outcomes[current] = { kind: 'timeout' };
-      return current;
+      return { stoppedAt: current };
     }
     Atomics.wait(t.state, Slot.Seq, seq, Math.min(left, 1000));
   }

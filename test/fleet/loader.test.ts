@@ -54,6 +54,25 @@ describe('a declaration that does more than declare is one problem naming the fi
     ]);
   });
 
+  test('a fault that surfaces after files loaded together settle is blamed on its own file', () => {
+    const dir = fleetDir({
+      'a.ts': declaration("name: 'a'"),
+      'b.ts': declaration("name: 'b'", "Promise.resolve().then(() => { throw new Error('in a callback'); });"),
+      'c.ts': declaration("name: 'c'"),
+      'd.ts': declaration("name: 'd'", 'queueMicrotask(() => { while (Date.now() > 0) { /* forever */ } });'),
+      'e.ts': "const spec = { name: 'e-before' };\nPromise.resolve().then(() => { spec.name = 'e'; });\nexport default spec;\n",
+    });
+    expect(problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 0.5 }))).toEqual([
+      `  - vclusters/b.ts: (file): "a promise nobody handled rejected: in a callback" is not allowed. Allowed: ${LOADS}. Fix: remove the promise (declarations are synchronous) or handle its rejection`,
+      `  - vclusters/d.ts: (file): "still loading after 0.5 s" is not allowed. Allowed: a module that loads within 0.5 s (${LOAD_TIMEOUT_ENV} or --load-timeout). Fix: remove the endless loop or the blocking call at the top level of the file`,
+    ]);
+    // what a file's own promises change before they settle is part of its declaration
+    const ok = fleetDir({
+      'e.ts': "const spec = { name: 'e-before' };\nPromise.resolve().then(() => { spec.name = 'e'; });\nexport default spec;\n",
+    });
+    expect(loadFleet(ok, 'vclusters').declarations.map((d) => d.spec.name)).toEqual(['e']);
+  });
+
   test('the time limit comes from the option, else the environment variable; anything but a positive number is refused', () => {
     const dir = fleetDir({ 'a.ts': 'while (Date.now() > 0) { /* forever */ }\nexport default {};\n' });
     const before = process.env[LOAD_TIMEOUT_ENV];
