@@ -84,7 +84,7 @@ export class TreeWriter {
       this.lock.release();
       throw e;
     }
-    this.local = new FileWriter(this.tmp);
+    this.local = new FileWriter(this.tmp, this.paths.out);
     if (options.parallel) this.useWriterThread();
   }
 
@@ -175,7 +175,7 @@ export class TreeWriter {
     this.worker = new Worker(code, {
       eval: true,
       execArgv: [],
-      workerData: { root: this.tmp, state: shared, port: port2 },
+      workerData: { root: this.tmp, previous: this.paths.out, state: shared, port: port2 },
       transferList: [port2],
     });
     this.worker.on('error', () => undefined); // reported through `state` and `port`

@@ -149,3 +149,37 @@ function writeFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
 }
+
+describe('unchanged files are linked from the replaced tree, not written again', () => {
+  test('same bytes keep their inode; changed, executable or shared files are written afresh', () => {
+    const out = path.join(work, `o${++n}`, 'dist');
+    const files = new Map([
+      ['a/same.yaml', 'same\n'],
+      ['a/changed.yaml', 'before\n'],
+      ['b/exec.yaml', 'x\n'],
+      ['b/shared.yaml', 'y\n'],
+    ]);
+    writeTreeAtomically(out, files);
+    const ino = (rel: string) => fs.statSync(path.join(out, rel)).ino;
+    const before = new Map([...files.keys()].map((rel) => [rel, ino(rel)]));
+    fs.chmodSync(path.join(out, 'b', 'exec.yaml'), 0o755);
+    const elsewhere = path.join(path.dirname(out), 'elsewhere');
+    fs.linkSync(path.join(out, 'b', 'shared.yaml'), elsewhere);
+    writeTreeAtomically(out, new Map([...files, ['a/changed.yaml', 'after\n'], ['c/new.yaml', 'new\n']]));
+    expect(ino('a/same.yaml')).toBe(before.get('a/same.yaml'));
+    for (const rel of ['a/changed.yaml', 'b/exec.yaml', 'b/shared.yaml']) expect(ino(rel)).not.toBe(before.get(rel));
+    expect(fs.statSync(path.join(out, 'b', 'exec.yaml')).mode & 0o111).toBe(0);
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('y\n');
+    // after the swap nothing else holds the linked file: the replaced tree is gone
+    expect(fs.statSync(path.join(out, 'a', 'same.yaml')).nlink).toBe(1);
+    const text = (rel: string) => fs.readFileSync(path.join(out, rel), 'utf8');
+    expect(['a/same.yaml', 'a/changed.yaml', 'b/exec.yaml', 'b/shared.yaml', 'c/new.yaml'].map(text)).toEqual([
+      'same\n',
+      'after\n',
+      'x\n',
+      'y\n',
+      'new\n',
+    ]);
+    expect(beside(out)).toEqual(['dist', 'elsewhere']);
+  });
+});
