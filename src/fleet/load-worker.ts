@@ -4,12 +4,13 @@
  * data (./plain-data.ts). Synth's own objects never meet declaration code: synth gets copies and
  * makes `Exposure` values again with its own factories.
  *
- * Before each file it publishes the file's index (the main thread times it). After each file it
- * sends one outcome: the data, the fields that are not data, no default export, what it threw, or
- * a fault: a rejected promise nobody handled, an error thrown later, or handles (timers, sockets,
- * watchers) still open after the file loaded. After a fault it stops; the main thread starts a
- * fresh thread for the files that remain. The platform file comes first and is deep-frozen before
- * the next file loads.
+ * Before each file it publishes the file's index (the main thread times it). Files load in
+ * batches, one turn of the event loop each; then each file's outcome is sent: the data, the fields
+ * that are not data, no default export, what it threw, or a fault: handles (timers, sockets,
+ * watchers) still open after the file loaded, a rejected promise nobody handled, an error thrown
+ * later. After a fault the thread stops; the main thread starts a fresh one for the files that
+ * remain (one file per turn when the fault could not be told apart within its batch). The
+ * platform file comes first, alone, and is deep-frozen before the next file loads.
  */
 import * as path from 'path';
 import { workerData } from 'worker_threads';
@@ -19,7 +20,7 @@ import { loadErrorMessage } from './load-error';
 import { deepFreeze, printable, toPlainData } from './plain-data';
 
 const init = workerData as LoadWorkerData;
-const { files, first, library, port, epoch } = init;
+const { files, first, batch: batchSize, library, port, epoch } = init;
 const state = new Int32Array(init.state);
 // Declarations can read workerData: leave nothing there to forge messages with.
 for (const key of Object.keys(init)) delete (init as unknown as Record<string, unknown>)[key];
@@ -179,7 +180,7 @@ function requireBatch(i: number): Required[] {
     const r = requireOne(i++);
     batch.push(r);
     if (r.isPlatform || r.left.length) break;
-  } while (i < files.length && batch.length < init.batch);
+  } while (i < files.length && batch.length < batchSize);
   return batch;
 }
 

@@ -69,7 +69,8 @@ function timeLimitMs(options: LoadFleetOptions): number {
  * Reads the platform and every declaration of a folder, sorted by file name. Throws a
  * {@link FleetError} listing every problem: entries that are not declarations, files that do not
  * load (or hang, exit, leave handles running, reject promises), default exports that are not
- * plain data. The platform is deep-frozen before any declaration is loaded.
+ * plain data. The platform is loaded and deep-frozen in the loader thread before any declaration
+ * loads there; what this thread gets is loaded here and deep-frozen at once.
  */
 export function loadFleet(
   dir: string,
