@@ -7,6 +7,7 @@
  * lock is a file created exclusively, holding the owner's host name and PID; it is taken over when
  * that process no longer runs on this host.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -26,11 +27,15 @@ export interface OutputLock {
   release(): void;
 }
 
-/** The socket name of an output folder's lock (the parent must exist). */
+/** The socket name of an output folder's lock (the parent must exist); of fixed length, whatever the folder's name. */
 export function lockName(outDir: string): string {
   const abs = path.resolve(outDir);
   const st = fs.statSync(path.dirname(abs), { bigint: true });
-  return `\0vcluster-fleet/synth/${st.dev}/${st.ino}/${path.basename(abs)}`;
+  const id = createHash('sha256')
+    .update(`${st.dev}:${st.ino}:${path.basename(abs)}`)
+    .digest('hex')
+    .slice(0, 40);
+  return `\0vcluster-fleet-synth-${id}`;
 }
 
 /** Options of {@link lockOutput}. */

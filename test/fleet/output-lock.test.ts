@@ -45,8 +45,8 @@ describe.each(['socket', 'file'] as const)('the %s lock', (kind) => {
     lock.release();
     lock.release(); // twice is fine
     lockOutput(out, { kind }).release();
-    // another output folder beside it has a lock of its own
-    const other = lockOutput(path.join(path.dirname(out), 'dist2'), { kind });
+    // another output folder beside it has a lock of its own, even with a very long name
+    const other = lockOutput(path.join(path.dirname(out), 'd'.repeat(200)), { kind });
     lockOutput(out, { kind }).release();
     other.release();
   });
