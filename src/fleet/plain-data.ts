@@ -95,91 +95,111 @@ function instanceOf(value: object): string {
   return name ? `an instance of ${name}` : 'an object with a custom prototype';
 }
 
+/** Recognizes values made by a known factory: the factory's name and arguments, or `undefined`. */
+export type FactoryCallOf = (v: object) => { factory: string; args: readonly unknown[] } | undefined;
+
 /**
- * Copies `value` as plain data. `factoryCall` recognizes values made by a known factory and
- * returns the factory's name and arguments (or `undefined`).
+ * Copies `value` as plain data. `factoryCall` recognizes values made by a known factory; they
+ * travel as calls (see {@link PlainData}).
  */
-export function toPlainData(
-  value: unknown,
-  factoryCall: (v: object) => { factory: string; args: readonly unknown[] } | undefined,
-): PlainData {
-  const calls: FactoryCall[] = [];
-  const issues: PlainDataIssue[] = [];
-  const open: object[] = []; // objects on the current path, to find cycles
-  const openPaths: ValuePath[] = [];
+export function toPlainData(value: unknown, factoryCall: FactoryCallOf): PlainData {
+  const copier = new PlainCopier(factoryCall);
+  let data: unknown;
+  try {
+    data = copier.copy(value, []);
+  } catch (e) {
+    // e.g. a revoked proxy deep inside: name it rather than fail the whole load
+    copier.issue([], String(e instanceof Error ? e.message : e), 'data that can be read');
+    data = null;
+  }
+  return { data, calls: copier.calls, issues: copier.issues };
+}
 
-  const issue = (path: ValuePath, v: unknown, what: string): null => {
-    issues.push({ path, value: printable(v), what });
+/** One copy: what it found on the way. */
+class PlainCopier {
+  public readonly calls: FactoryCall[] = [];
+  public readonly issues: PlainDataIssue[] = [];
+  /** Objects on the current path (to find cycles) and their paths. */
+  private readonly open: object[] = [];
+  private readonly openPaths: ValuePath[] = [];
+
+  constructor(private readonly factoryCall: FactoryCallOf) {}
+
+  public issue(path: ValuePath, v: unknown, what: string): null {
+    this.issues.push({ path, value: printable(v), what });
     return null;
-  };
+  }
 
-  const copy = (v: unknown, path: ValuePath): unknown => {
+  public copy(v: unknown, path: ValuePath): unknown {
     if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-    if (typeof v === 'function') return issue(path, v, 'a function (functions are never called)');
-    if (typeof v === 'symbol') return issue(path, v, 'a symbol');
-    if (typeof v === 'bigint') return issue(path, v, 'a bigint (write a number)');
+    if (typeof v === 'function') return this.issue(path, v, 'a function (functions are never called)');
+    if (typeof v === 'symbol') return this.issue(path, v, 'a symbol');
+    if (typeof v === 'bigint') return this.issue(path, v, 'a bigint (write a number)');
     const obj = v as object;
-    if (types.isProxy(obj)) return issue(path, '[Proxy]', 'a Proxy');
-    const at = open.indexOf(obj);
-    if (at >= 0)
-      return issue(path, `[reference to ${formatPath(openPaths[at]) || 'the declaration'}]`, 'a cycle (the value contains itself)');
-    if (path.length > MAX_DEPTH) return issue(path, '[too deep]', `data nested more than ${MAX_DEPTH} levels deep`);
-    const made = factoryCall(obj);
-    if (made) {
-      const args = made.args.map((a, i) => {
-        const inner = toPlainData(a, factoryCall);
-        for (const x of inner.issues) issues.push({ ...x, path: [...path, ...x.path] });
-        if (inner.calls.length) issue([...path, i], a, 'a value made by a factory inside the arguments of another');
-        return inner.data;
-      });
-      calls.push({ path, factory: made.factory, args });
-      return null;
+    if (types.isProxy(obj)) return this.issue(path, '[Proxy]', 'a Proxy');
+    const at = this.open.indexOf(obj);
+    if (at >= 0) {
+      return this.issue(
+        path,
+        `[reference to ${formatPath(this.openPaths[at]) || 'the declaration'}]`,
+        'a cycle (the value contains itself)',
+      );
     }
+    if (path.length > MAX_DEPTH) return this.issue(path, '[too deep]', `data nested more than ${MAX_DEPTH} levels deep`);
+    const made = this.factoryCall(obj);
+    if (made) return this.factoryValue(made, path);
     const isArray = Array.isArray(obj);
     const proto = Object.getPrototypeOf(obj) as unknown;
-    if (isArray ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return issue(path, obj, instanceOf(obj));
-    open.push(obj);
-    openPaths.push(path);
+    if (isArray ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) return this.issue(path, obj, instanceOf(obj));
+    this.open.push(obj);
+    this.openPaths.push(path);
     try {
-      return isArray ? copyArray(obj as unknown[], path) : copyObject(obj, path);
+      return isArray ? this.copyArray(obj as unknown[], path) : this.copyObject(obj, path);
     } finally {
-      open.pop();
-      openPaths.pop();
+      this.open.pop();
+      this.openPaths.pop();
     }
-  };
+  }
 
-  const copyArray = (arr: unknown[], path: ValuePath): unknown[] => {
+  /** A factory-made value: recorded as a call with plain arguments; `null` in the copy. */
+  private factoryValue(made: { factory: string; args: readonly unknown[] }, path: ValuePath): null {
+    const args = made.args.map((a, i) => {
+      const inner = toPlainData(a, this.factoryCall);
+      for (const x of inner.issues) this.issues.push({ ...x, path: [...path, ...x.path] });
+      if (inner.calls.length) this.issue([...path, i], a, 'a value made by a factory inside the arguments of another');
+      return inner.data;
+    });
+    this.calls.push({ path, factory: made.factory, args });
+    return null;
+  }
+
+  private copyArray(arr: unknown[], path: ValuePath): unknown[] {
     const out: unknown[] = [];
     for (let i = 0; i < arr.length; i++) {
       const d = Object.getOwnPropertyDescriptor(arr, i);
-      if (d && (d.get || d.set)) out.push(issue([...path, i], d.get ?? d.set, 'a getter or setter (never called)'));
-      else out.push(copy(d?.value, [...path, i]));
+      if (d && (d.get || d.set)) out.push(this.issue([...path, i], d.get ?? d.set, 'a getter or setter (never called)'));
+      else out.push(this.copy(d?.value, [...path, i]));
     }
     return out;
-  };
+  }
 
-  const copyObject = (obj: object, path: ValuePath): Record<string, unknown> => {
+  private copyObject(obj: object, path: ValuePath): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const s of Object.getOwnPropertySymbols(obj))
-      issue([...path, `[${String(s)}]`], (obj as Record<symbol, unknown>)[s], 'a symbol key');
+    for (const s of Object.getOwnPropertySymbols(obj)) {
+      const d = Object.getOwnPropertyDescriptor(obj, s)!;
+      this.issue([...path, `[${String(s)}]`], d.get ?? d.set ?? d.value, 'a symbol key');
+    }
     for (const key of Object.keys(obj)) {
       const d = Object.getOwnPropertyDescriptor(obj, key)!;
-      const v = d.get || d.set ? issue([...path, key], d.get ?? d.set, 'a getter or setter (never called)') : copy(d.value, [...path, key]);
+      const v =
+        d.get || d.set
+          ? this.issue([...path, key], d.get ?? d.set, 'a getter or setter (never called)')
+          : this.copy(d.value, [...path, key]);
       // defineProperty: a key named __proto__ stays an ordinary key of the copy
       Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     }
     return out;
-  };
-
-  let data: unknown;
-  try {
-    data = copy(value, []);
-  } catch (e) {
-    // e.g. a revoked proxy deep inside; name it rather than fail the whole load
-    issue([], String(e instanceof Error ? e.message : e), 'data that can be read');
-    data = null;
   }
-  return { data, calls, issues };
 }
 
 /**
