@@ -671,3 +671,19 @@ function notPlainMessage(proto: object): string {
   }
   return 'a plain map literal {...}: "__proto__" written in an object literal sets its prototype instead of adding a key';
 }
+
+/** Freezes `value` and everything reachable from it (own properties, prototypes excepted). */
+export function deepFreeze<T>(value: T): T {
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null || seen.has(v)) return;
+    seen.add(v);
+    for (const key of Reflect.ownKeys(v)) {
+      const d = Object.getOwnPropertyDescriptor(v, key);
+      if (d && 'value' in d) visit(d.value);
+    }
+    Object.freeze(v);
+  };
+  visit(value);
+  return value;
+}

@@ -147,14 +147,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Waits until synth's detached deletion of the tree it replaced (`.<out>-old-<pid>`) is over, so it does not disturb the next measurement. */
-function waitForCleanup(out: string): void {
-  const parent = path.dirname(out);
-  const prefix = `.${path.basename(out)}-old-`;
-  const until = Date.now() + 120_000;
-  while (fs.readdirSync(parent).some((f) => f.startsWith(prefix)) && Date.now() < until) spawnSync('sleep', ['0.1']);
-}
-
 /**
  * Flushes pending writes and deletions before a measurement, so neither the synth nor the floor
  * pays for the other's I/O (deleting ~25,000 files keeps an ext4 disk mounted with `discard` busy).
@@ -165,10 +157,10 @@ function settle(): void {
 
 /**
  * Runs the synth command once, replacing the previous run's output (as `npm run synth` replaces
- * dist/); wall from this process, peak RSS from GNU time (of the largest process).
+ * dist/, deleting the replaced tree before it ends); wall from this process, peak RSS from GNU time
+ * (of the largest process).
  */
 function runSynth(cmd: readonly string[], decls: string, out: string): { wall: number; rss: number } {
-  waitForCleanup(out);
   settle();
   const hasTime = fs.existsSync('/usr/bin/time');
   const argv = [...cmd, '--vclusters', decls, '--out', out];
@@ -183,7 +175,6 @@ function runSynth(cmd: readonly string[], decls: string, out: string): { wall: n
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`synth failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   const m = /BENCH-RSS (\d+)/.exec(r.stderr ?? '');
-  waitForCleanup(out);
   return { wall, rss: m ? Number(m[1]) / 1024 : NaN };
 }
 

@@ -2,17 +2,20 @@
  * `npm run synth`: validates every declaration in vclusters/, builds every vcluster, and replaces
  * dist/ only when everything succeeded.
  *
- * Usage: `npm run synth -- [--vclusters DIR] [--out DIR] [--allow-empty]` (`--help` lists them).
+ * Usage: `npm run synth -- [--vclusters DIR] [--out DIR] [--allow-empty] [--load-timeout SECONDS]`
+ * (`--help` lists them).
  * With `--cdk8s` (how cdk8s.yaml runs it) it is the app of the cdk8s CLI: the output folder is
  * `$CDK8S_OUTDIR`, written the same way (see ./cdk8s-app.ts). Exit code 1 on invalid input, with one
  * line per problem and no stack trace; 2 on a usage error. A folder without any declaration is
  * refused (the empty output would make Argo CD prune every vcluster) unless `--allow-empty` is given.
  */
 import './no-source-maps'; // first: before anything else loads
+import './prestart-load'; // then: the declarations start loading on their own thread
 import * as path from 'path';
-import { FleetError, buildFleet, fleetFiles, loadFleet, vclusterFiles } from '../fleet/fleet';
+import { FleetError, buildFleet, fleetFiles, vclusterFiles } from '../fleet/fleet';
 import { inventoryFiles } from '../fleet/inventory';
-import { TreeWriter } from '../fleet/output';
+import { DEFAULT_LOAD_TIMEOUT_SECONDS, LOAD_TIMEOUT_ENV, loadFleet } from '../fleet/loader';
+import { OutputBusyError, TreeWriter } from '../fleet/output';
 import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, commandLine } from './args';
 import { cdk8sOutDir, runAsCdk8sApp } from './cdk8s-app';
 import { checkOutputTarget, shown } from './output-target';
@@ -32,6 +35,10 @@ export const SYNTH_COMMAND = {
     out: { value: 'DIR', alias: 'o', description: 'the output folder, replaced as a whole (default: dist/)' },
     allowEmpty: { description: 'accept a folder without declarations (renders an empty fleet: Argo CD prunes every vcluster)' },
     cdk8s: { description: 'run as the app of the cdk8s CLI: write to $CDK8S_OUTDIR (cdk8s.yaml passes it)' },
+    loadTimeout: {
+      value: 'SECONDS',
+      description: `the time one declaration file may take to load (default: $${LOAD_TIMEOUT_ENV}, else ${DEFAULT_LOAD_TIMEOUT_SECONDS})`,
+    },
   },
   notes: [
     'The output folder must be absent, empty or an earlier synth output; anything else is refused.',
@@ -51,22 +58,45 @@ function folders(args: SynthArgs): { vclustersDir: string; outDir: string } {
   return { vclustersDir, outDir };
 }
 
+/** `--load-timeout`: a number of seconds, 1 to 3600. */
+function loadTimeoutOf(args: SynthArgs): number | undefined {
+  const v = args.options.loadTimeout;
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || n < 1 || n > 3600)
+    throw new UsageError(`--load-timeout: ${JSON.stringify(v)} is not a number of seconds from 1 to 3600`);
+  return n;
+}
+
+/** What one synth run reads, writes and reports to. */
+interface SynthRun {
+  readonly vclustersDir: string;
+  readonly outDir: string;
+  readonly allowEmpty: boolean;
+  readonly loadTimeout?: number;
+  readonly log: (line: string) => void;
+}
+
 /** Loads, checks and builds the fleet of `vclustersDir`, and replaces `outDir` with it. */
-function synthesize(vclustersDir: string, outDir: string, allowEmpty: boolean, log: (line: string) => void): void {
+function synthesize({ vclustersDir, outDir, allowEmpty, loadTimeout, log }: SynthRun): void {
   const started = process.hrtime.bigint();
-  const { platform, declarations } = loadFleet(vclustersDir, path.relative(process.cwd(), vclustersDir) || '.');
-  if (declarations.length === 0 && !allowEmpty) {
-    // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
-    throw new Error(
-      `no vcluster declarations in ${path.relative(process.cwd(), vclustersDir) || '.'}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`,
-    );
-  }
-  // Same tree as renderFleet(), streamed: each vcluster's objects go to the (atomic) writer as soon
-  // as it is built; nothing replaces the output folder unless every declaration validated and built.
-  const tree = new TreeWriter(outDir, { parallel: declarations.length >= PARALLEL_FROM, backgroundCleanup: true });
+  // First the output folder's lock and the repair of whatever an earlier run left there (also when
+  // this run's input turns out bad). Nothing replaces the folder unless everything below succeeds.
+  const tree = new TreeWriter(outDir, { display: `${shown(outDir)}/` });
   let fileCount = 0;
   let built;
   try {
+    const shownDir = path.relative(process.cwd(), vclustersDir) || '.';
+    const { platform, declarations } = loadFleet(vclustersDir, shownDir, { timeoutSeconds: loadTimeout });
+    if (declarations.length === 0 && !allowEmpty) {
+      // An empty output would make Argo CD prune every vcluster (and delete every `dev` one).
+      throw new Error(
+        `no vcluster declarations in ${shownDir}; refusing to write an empty fleet. Pass --allow-empty to remove every vcluster on purpose.`,
+      );
+    }
+    if (declarations.length >= PARALLEL_FROM) tree.useWriterThread();
+    // Same tree as renderFleet(), streamed: each vcluster's objects go to the (atomic) writer as soon
+    // as it is built.
     built = buildFleet(
       platform,
       declarations,
@@ -102,10 +132,12 @@ function main(): void {
     const { vclustersDir, outDir } = folders(args);
     target = `${shown(outDir)}/`;
     const ctx = { root: ROOT, declarations: vclustersDir };
+    const loadTimeout = loadTimeoutOf(args);
+    // The cdk8s CLI swallows its app's stdout: the summary goes to stderr there.
+    const log = args.options.cdk8s ? console.error : console.log;
     const run = (out: string) => {
       checkOutputTarget(out, ctx);
-      // The cdk8s CLI swallows its app's stdout: the summary goes to stderr there.
-      synthesize(vclustersDir, out, args.options.allowEmpty, args.options.cdk8s ? console.error : console.log);
+      synthesize({ vclustersDir, outDir: out, allowEmpty: args.options.allowEmpty, loadTimeout, log });
     };
     if (args.options.cdk8s) runAsCdk8sApp(outDir, ROOT, run);
     else run(outDir);
@@ -117,7 +149,8 @@ function main(): void {
     }
     // One line per problem, never a stack trace: the output folder is untouched on every failure.
     const message = e instanceof FleetError ? e.message : e instanceof Error ? e.message.split('\n').slice(0, 3).join('\n') : String(e);
-    console.error(`synth failed; nothing was written to ${target}\n${message}`);
+    // a busy output folder is one line: the other run is no fault of this input
+    console.error(e instanceof OutputBusyError ? `synth: ${e.message}` : `synth failed; nothing was written to ${target}\n${message}`);
     process.exitCode = 1;
   }
 }

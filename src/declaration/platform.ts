@@ -15,7 +15,7 @@ import {
   kubernetesVersionsAllowed,
   resolveKubernetesVersion,
 } from '../presets';
-import { Problems, checkKnownKeys, checkPlainData, isPlainObject, keysOf } from '../validation';
+import { Problems, checkKnownKeys, checkPlainData, deepFreeze, isPlainObject, keysOf } from '../validation';
 import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { VClusterEdition, resolveEdition } from '../vcluster/edition';
 import { GuardException, checkGuardExceptions } from '../vcluster/exceptions';
@@ -465,19 +465,6 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
 
 /** The private IPv4 ranges (RFC 1918). */
 export const RFC1918: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-/** Freezes a value and everything it holds (functions included), so it cannot be changed afterwards. */
-export function deepFreeze<T>(value: T): T {
-  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
-    if (Object.isFrozen(value)) return value;
-    Object.freeze(value);
-    for (const key of Reflect.ownKeys(value as object)) {
-      const d = Object.getOwnPropertyDescriptor(value, key);
-      if (d && 'value' in d) deepFreeze(d.value);
-    }
-  }
-  return value;
-}
 
 /** Keys of a {@link PlatformConfig} and of its sections whose shape is settled. */
 const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {

@@ -2,172 +2,39 @@
  * The fleet: every declaration under `vclusters/`, checked one by one and against each other,
  * built into charts and rendered as the file tree of `dist/`.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Platform } from '../declaration/platform';
 import { ResolvedVCluster, resolveDeclaration } from '../declaration/resolve';
-import type { VClusterSpec } from '../declaration/spec';
 import { buildVCluster } from '../vcluster-chart';
 import { JsonObject } from '../vcluster/helm-values';
-import { PlatformError, Problem, Problems, ValidationError, formatProblem } from '../validation';
+import { PlatformError, Problem, Problems, ValidationError } from '../validation';
 import { bootstrapObjects, fleetAlertObjects } from './bootstrap';
 import type { BuiltVCluster } from './built';
 import { toYaml } from './serialize';
 import { checkUniqueNames } from './unique-names';
 
-/** File name of the site configuration inside the declarations folder. */
-export const PLATFORM_FILE = 'platform.ts';
+/** Loading the declarations folder lives in ./loader.ts. */
+export { LOAD_TIMEOUT_ENV, PLATFORM_FILE, loadErrorMessage, loadFleet } from './loader';
+export type { LoadFleetOptions } from './loader';
 
-/** One declaration file. */
-export interface Declaration {
-  /** Path for messages, e.g. `vclusters/media.ts`. */
-  readonly file: string;
-  /** Its default export. */
-  readonly spec: VClusterSpec;
-}
+import { Declaration, FleetError, PLATFORM_FILE } from './declaration-folder';
+export { FleetError };
+export type { Declaration };
 
-/** Thrown when any declaration is invalid; lists every problem of the run. */
-export class FleetError extends Error {
-  constructor(public readonly problems: readonly Problem[]) {
-    super(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the vcluster declarations:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
-    );
-    this.name = 'FleetError';
-  }
-}
-
-function loadModule(file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as { default?: unknown };
-  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
-}
-
-/** Loads a declaration file: its default export, or a problem when it has none or it is no object. */
-function loadDeclaration(file: string, source: string): Declaration | Problem {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as Record<string, unknown>;
-  const allowed = 'export default defineVCluster({ name: ..., ... })';
-  if (!mod || typeof mod !== 'object' || !('default' in mod)) {
-    const named = mod && typeof mod === 'object' ? Object.keys(mod).filter((k) => k !== '__esModule') : [];
-    return {
-      source,
-      field: 'export default',
-      value: named.length ? `no default export (only ${named.join(', ')})` : 'no default export',
-      allowed,
-      fix: 'default-export the declaration; one vcluster per file',
-    };
-  }
-  const spec = mod.default;
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    return {
-      source,
-      field: 'export default',
-      value: spec,
-      allowed,
-      fix:
-        typeof spec === 'function' ? 'call defineVCluster({...}) instead of exporting a function' : 'default-export one declaration object',
-    };
-  }
-  return { file: source, spec: spec as VClusterSpec };
-}
-
-/** Files in the declarations folder that are neither declarations nor documentation (refused, never skipped). */
-function strayFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && !(e.isFile() && (/\.ts$/.test(e.name) || /\.md$/i.test(e.name))))
-    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-    .sort();
-}
-
-/** One line saying why a file failed to load, with line and column when the compiler gave them. */
-export function loadErrorMessage(e: unknown): string {
-  // strip terminal colour codes (ESC [ ... m) that compilers put in their messages
-  const text = (e instanceof Error ? e.message : String(e)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:43: ERROR: Expected identifier but found ..."
-  for (const l of lines) {
-    const m = /\.[cm]?[tj]sx?:(\d+):(\d+): ERROR: (.*)$/.exec(l);
-    if (m) return `syntax error at line ${m[1]}, column ${m[2]}: ${m[3]}`;
-  }
-  // swc (jest): "  x Unexpected token ...\n   ,-[/path/file.ts:1:1]\n 2 | export ...\n   :   ^"
-  const swc = lines.map((l) => /^(?:\w*Error:\s*)?[×x] (.*)$/.exec(l)).find((m) => m);
-  if (swc) {
-    const caret = lines.findIndex((l) => /^:\s*\^/.test(l));
-    const line = caret > 0 ? /^(\d+) \|/.exec(lines[caret - 1])?.[1] : undefined;
-    return `syntax error${line ? ` at line ${line}` : ''}: ${swc[1].trim()}`;
-  }
-  if (e instanceof SyntaxError) return `syntax error: ${lines[0] ?? ''}`;
-  const first = lines.find((l) => !/:$/.test(l)) ?? lines[0] ?? '';
-  return `${e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
-}
-
-/** Reads the platform and every declaration of a folder, sorted by file name. */
-export function loadFleet(dir: string, displayDir = path.basename(dir)): { platform: Platform; declarations: Declaration[] } {
-  const problems: Problem[] = [];
-  const show = (f: string) => `${displayDir}/${f}`;
-  let platform: Platform | undefined;
-  const platformFile = path.join(dir, PLATFORM_FILE);
-  try {
-    if (!fs.existsSync(platformFile)) throw new Error(`missing: declare the site configuration in ${show(PLATFORM_FILE)}`);
-    platform = loadModule(path.resolve(platformFile)) as Platform;
-    if (!platform || typeof platform !== 'object' || !('baseDomain' in platform)) {
-      problems.push({ source: show(PLATFORM_FILE), field: 'default export', value: platform, allowed: 'definePlatform({...})' });
-    }
-  } catch (e) {
-    problems.push(...problemsOf(e, show(PLATFORM_FILE)));
-  }
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== PLATFORM_FILE)
-    .sort();
-  for (const f of strayFiles(dir)) {
-    problems.push({
-      source: show(f),
-      field: '(file)',
-      value: f,
-      allowed: 'only vcluster declarations (<name>.ts), platform.ts and *.md files in this folder',
-      fix: 'rename it to <name>.ts if it declares a vcluster, otherwise move it out of the folder',
-    });
-  }
-  const declarations: Declaration[] = [];
-  for (const f of files) {
-    try {
-      const d = loadDeclaration(path.resolve(dir, f), show(f));
-      if ('spec' in d) declarations.push(d);
-      else problems.push(d);
-    } catch (e) {
-      problems.push(...problemsOf(e, show(f)));
-    }
-  }
-  if (problems.length) throw new FleetError(problems);
-  return { platform: platform!, declarations };
-}
-
-/** Turns anything thrown while loading or building into problems attributed to `source`. */
-function problemsOf(e: unknown, source: string, stage: 'load' | 'build' = 'load'): Problem[] {
+/** Turns anything thrown while building into problems attributed to `source` (loading: ./loader.ts). */
+function problemsOf(e: unknown, source: string): Problem[] {
   if (e instanceof ValidationError) return e.problems.map((p) => ({ ...p, source: p.source ?? source }));
   if (e instanceof FleetError) return [...e.problems];
-  if (stage === 'build') {
-    const message = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
-    return [
-      {
-        source,
-        field: '(build)',
-        value: message,
-        allowed: 'a declaration that builds',
-        fix: 'the declaration passed validation but failed to build: report this message as a vcluster-fleet bug',
-      },
-    ];
-  }
-  const message = loadErrorMessage(e);
-  const fix = message.startsWith('syntax error')
-    ? 'fix the syntax at the line and column named (`npx tsc --noEmit -p .` shows more)'
-    : 'fix the code that throws while the file is loaded';
-  return [{ source, field: '(file)', value: message, allowed: 'a TypeScript module that loads without throwing', fix }];
+  const message = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0];
+  return [
+    {
+      source,
+      field: '(build)',
+      value: message,
+      allowed: 'a declaration that builds',
+      fix: 'the declaration passed validation but failed to build: report this message as a vcluster-fleet bug',
+    },
+  ];
 }
 
 export type { BuiltVCluster, VClusterFacts } from './built';
@@ -210,8 +77,7 @@ export function buildFleet(
       b = { file, resolved: r, vcluster, objects, objectCount: objects.length };
     } catch (e) {
       // The site's fault (e.g. a registration convention that throws) is reported once, against platform.ts.
-      const found =
-        e instanceof PlatformError ? problemsOf(e, path.posix.join(path.posix.dirname(file), PLATFORM_FILE)) : problemsOf(e, file, 'build');
+      const found = problemsOf(e, e instanceof PlatformError ? path.posix.join(path.posix.dirname(file), PLATFORM_FILE) : file);
       problems.push(...found.filter((p) => !problems.some((q) => q.source === p.source && q.field === p.field)));
       continue;
     }

@@ -1,14 +1,20 @@
 /**
  * Writing `dist/` safely: the new tree is written beside the old one and swapped in with renames,
  * so a failed or interrupted run never leaves `dist/` empty or half-written (an empty `dist/`
- * would tell Argo CD to prune every cluster).
+ * would tell Argo CD to prune every cluster). One run at a time holds the folder's lock
+ * (./output-lock.ts); each run first repairs whatever an earlier one left (./output-swap.ts).
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
+import { checkWritable } from './output-access';
+import { OutputLock, lockOutput } from './output-lock';
+import { OutputPaths, Recovery, outputPaths, recoverOutput, swapIn } from './output-swap';
+import { removeTree } from './remove-tree';
 import { FileWriter } from './serialize';
+
+export { OutputNotWritableError } from './output-access';
+export { OutputBusyError } from './output-lock';
 
 /** A JSON object. */
 type JsonObject = { [key: string]: unknown };
@@ -18,26 +24,44 @@ const BATCH = 64;
 /** Objects the writer thread may lag behind before the main thread serializes some itself. */
 const MAX_BACKLOG = 256;
 
+/** Options of {@link TreeWriter}. */
+export interface TreeWriterOptions {
+  /** Serialize and write objects on a writer thread (see {@link TreeWriter.useWriterThread}). @default false */
+  readonly parallel?: boolean;
+  /** How the output folder is named in messages. @default the path given */
+  readonly display?: string;
+  /** Threads deleting the replaced tree (this one included). @default 3 */
+  readonly removeThreads?: number;
+}
+
 /**
  * Builds a new output tree beside `outDir` and swaps it in on {@link commit}.
  *
- * Steps: write everything into `<outDir>.tmp-<pid>`, rename `outDir` to `<outDir>.old-<pid>`,
- * rename the new tree to `outDir`, delete the old tree. If anything fails before the swap,
- * `outDir` is untouched ({@link abort} removes the temporary tree); the window between the two
- * renames is two syscalls.
+ * The constructor takes the folder's lock (another run holding it: {@link OutputBusyError}),
+ * refuses a folder it may not write ({@link OutputNotWritableError}), and repairs what an earlier
+ * run left ({@link recovery}): it finishes a swap that was journaled, otherwise deletes the
+ * unfinished tree, so `outDir` is complete before this run does anything else. Create it before
+ * loading the input: a run with bad input repairs the folder too.
  *
- * With `backgroundCleanup`, the replaced tree is deleted by a detached process after the swap.
+ * Everything is written into `.<out>-new/`; {@link commit} journals the swap (`.<out>-swap/`),
+ * renames `outDir` to `.<out>-old/` and the new tree to `outDir`, then deletes the old tree with a
+ * few threads (./remove-tree.ts) and releases the lock. If anything fails before the swap,
+ * `outDir` is untouched ({@link abort} removes the new tree). A crash at any instant leaves
+ * either the old tree or a journaled complete new tree, which the next run swaps in.
  *
- * With `parallel`, objects given to {@link addObject} are serialized and written by a writer thread
- * while the caller goes on (building the next vclusters); when that thread falls behind, the
+ * With a writer thread, objects given to {@link addObject} are serialized and written by that
+ * thread while the caller goes on (building the next vclusters); when it falls behind, the
  * caller's thread serializes some objects itself. The bytes are the same either way
  * (`toYaml` of ./serialize.ts); {@link commit} waits for the writer thread before the swap.
  */
 export class TreeWriter {
   /** The temporary tree. */
   public readonly tmp: string;
-  private readonly abs: string;
-  private readonly old: string;
+  /** What the constructor found and repaired. */
+  public readonly recovery: Recovery;
+  private readonly paths: OutputPaths;
+  private readonly lock: OutputLock;
+  private readonly remove: (dir: string) => void;
   private readonly local: FileWriter;
   private worker?: Worker;
   private port?: MessagePort;
@@ -46,20 +70,22 @@ export class TreeWriter {
   private posted = 0;
   private closed = false;
 
-  private readonly backgroundCleanup: boolean;
-
-  constructor(outDir: string, options: { parallel?: boolean; backgroundCleanup?: boolean } = {}) {
-    this.backgroundCleanup = options.backgroundCleanup ?? false;
-    this.abs = path.resolve(outDir);
-    const parent = path.dirname(this.abs);
-    const base = path.basename(this.abs);
-    this.tmp = path.join(parent, `.${base}-new-${process.pid}`);
-    this.old = path.join(parent, `.${base}-old-${process.pid}`);
-    sweepReplacedTrees(this.abs);
-    fs.rmSync(this.tmp, { recursive: true, force: true });
-    fs.mkdirSync(this.tmp, { recursive: true });
-    this.local = new FileWriter(this.tmp);
-    if (options.parallel) this.startWorker();
+  constructor(outDir: string, options: TreeWriterOptions = {}) {
+    this.paths = outputPaths(outDir);
+    this.tmp = this.paths.next;
+    const display = options.display ?? outDir;
+    this.remove = (dir) => removeTree(dir, { threads: options.removeThreads });
+    checkWritable(this.paths.out, display); // also creates the folder holding it
+    this.lock = lockOutput(this.paths.out, { display });
+    try {
+      this.recovery = recoverOutput(this.paths, this.remove);
+      fs.mkdirSync(this.tmp);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
+    this.local = new FileWriter(this.tmp, this.paths.out);
+    if (options.parallel) this.useWriterThread();
   }
 
   /** Adds one object at `rel` (serialized to YAML, possibly on the writer thread). */
@@ -76,8 +102,9 @@ export class TreeWriter {
     this.local.write(rel, content);
   }
 
-  /** Waits for the writer thread, then swaps the new tree in. Throws (and cleans up) on failure. */
+  /** Waits for the writer thread, then swaps the new tree in and deletes the old one. Throws (and cleans up) on failure. */
   public commit(): void {
+    if (this.closed) throw new Error('this output tree was already committed or aborted');
     try {
       this.finishWorker();
     } catch (e) {
@@ -85,31 +112,32 @@ export class TreeWriter {
       throw e;
     }
     this.closed = true;
-    const hadOld = fs.existsSync(this.abs);
-    if (hadOld) fs.renameSync(this.abs, this.old);
     try {
-      fs.renameSync(this.tmp, this.abs);
+      swapIn(this.paths, this.remove);
     } catch (e) {
-      if (hadOld) fs.renameSync(this.old, this.abs);
-      fs.rmSync(this.tmp, { recursive: true, force: true });
+      if (!fs.existsSync(this.paths.journal)) this.remove(this.tmp);
       throw e;
+    } finally {
+      this.lock.release();
     }
-    if (hadOld && this.backgroundCleanup) removeInBackground(this.old);
-    else if (hadOld) fs.rmSync(this.old, { recursive: true, force: true });
   }
 
-  /** Stops the writer thread and removes the temporary tree; `outDir` stays as it was. */
+  /** Stops the writer thread, removes the temporary tree and releases the lock; `outDir` stays as it was. */
   public abort(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.worker && Atomics.compareExchange(this.state!, 0, 0, 3) === 0) {
-      // Ask the writer thread to stop and wait until it has (a file written after the rm would leave a stray folder).
-      this.worker.postMessage(null);
-      const until = Date.now() + 10_000;
-      while (Atomics.load(this.state!, 0) === 3 && Date.now() < until) Atomics.wait(this.state!, 0, 3, 100);
+    try {
+      if (this.worker && Atomics.compareExchange(this.state!, 0, 0, 3) === 0) {
+        // Ask the writer thread to stop and wait until it has (a file written after the rm would leave a stray folder).
+        this.worker.postMessage(null);
+        const until = Date.now() + 10_000;
+        while (Atomics.load(this.state!, 0) === 3 && Date.now() < until) Atomics.wait(this.state!, 0, 3, 100);
+      }
+      this.worker = undefined;
+      this.remove(this.tmp);
+    } finally {
+      this.lock.release();
     }
-    this.worker = undefined;
-    fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 
   private flush(): void {
@@ -119,7 +147,12 @@ export class TreeWriter {
     this.batch = [];
   }
 
-  private startWorker(): void {
+  /**
+   * Serializes and writes the objects given from now on on a writer thread (no effect when it
+   * runs already, or when there is no TypeScript loader to start it with).
+   */
+  public useWriterThread(): void {
+    if (this.worker || this.closed) return;
     let tsx: string;
     try {
       tsx = require.resolve('tsx/cjs');
@@ -142,7 +175,7 @@ export class TreeWriter {
     this.worker = new Worker(code, {
       eval: true,
       execArgv: [],
-      workerData: { root: this.tmp, state: shared, port: port2 },
+      workerData: { root: this.tmp, previous: this.paths.out, state: shared, port: port2 },
       transferList: [port2],
     });
     this.worker.on('error', () => undefined); // reported through `state` and `port`
@@ -159,60 +192,6 @@ export class TreeWriter {
       throw new Error(`writing the output failed: ${m ? String(m.message) : 'the writer thread stopped'}`);
     }
     this.worker = undefined;
-  }
-}
-
-/**
- * Deletes a replaced tree without making the caller wait: unlinking ~20,000 files takes seconds on
- * these disks, and the new tree is already in place. A detached process does it; trees it never got
- * to (machine stopped) are swept by the next run ({@link sweepReplacedTrees}).
- */
-function removeInBackground(dir: string): void {
-  try {
-    const child = spawn(process.execPath, ['-e', `require('fs').rmSync(${JSON.stringify(dir)}, { recursive: true, force: true })`], {
-      detached: true,
-      stdio: 'ignore',
-      env: {},
-    });
-    child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
-    child.unref();
-    // lowest CPU priority: it must not slow down whatever runs next (another synth, the tests)
-    if (child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, 19);
-      } catch {
-        // not allowed here: it runs at normal priority
-      }
-    }
-  } catch {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Removes trees left over by earlier runs that were interrupted (`.<base>-old-<pid>`, `.<base>-new-<pid>` of dead processes). */
-export function sweepReplacedTrees(outDir: string): void {
-  const abs = path.resolve(outDir);
-  const parent = path.dirname(abs);
-  const re = new RegExp(`^\\.${path.basename(abs).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(?:old|new)-(\\d+)$`);
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = re.exec(name);
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    removeInBackground(path.join(parent, name));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

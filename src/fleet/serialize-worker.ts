@@ -8,9 +8,9 @@
 import { MessagePort, parentPort, workerData } from 'worker_threads';
 import { FileWriter } from './serialize';
 
-const { root, state, port } = workerData as { root: string; state: SharedArrayBuffer; port: MessagePort };
+const { root, previous, state, port } = workerData as { root: string; previous?: string; state: SharedArrayBuffer; port: MessagePort };
 const flag = new Int32Array(state);
-const writer = new FileWriter(root);
+const writer = new FileWriter(root, previous);
 
 function finish(code: 1 | 2 | 4): void {
   Atomics.store(flag, 0, code);

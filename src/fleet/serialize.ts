@@ -17,11 +17,23 @@ export function toYaml(obj: JsonObject): string {
   return YAML.stringify(obj, YAML_OPTIONS);
 }
 
-/** Writes files below one root, creating each folder once. */
+/**
+ * Writes files below one root, creating each folder once. With `previous` (the tree being
+ * replaced, on the same file system), a file whose bytes are already there is hard-linked from it
+ * instead of written: no data is written for unchanged files, and deleting the replaced tree later
+ * frees nothing but names. Only a plain, unshared, non-executable file of this user is linked.
+ */
 export class FileWriter {
   private readonly dirs = new Set<string>();
+  private linking: boolean;
+  private readonly uid = process.getuid?.();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly previous?: string,
+  ) {
+    this.linking = previous !== undefined && fs.existsSync(previous);
+  }
 
   /** Writes `content` (or the YAML of an object) at `rel`. */
   public write(rel: string, content: string | JsonObject): void {
@@ -30,6 +42,36 @@ export class FileWriter {
       fs.mkdirSync(path.join(this.root, dir), { recursive: true });
       this.dirs.add(dir);
     }
-    fs.writeFileSync(path.join(this.root, rel), typeof content === 'string' ? content : toYaml(content));
+    const text = typeof content === 'string' ? content : toYaml(content);
+    const target = path.join(this.root, rel);
+    if (this.linking && this.linkUnchanged(path.join(this.previous!, rel), target, text)) return;
+    fs.writeFileSync(target, text);
+  }
+
+  /** Links `from` to `to` when `from` holds exactly `text`; false when it does not (or cannot). */
+  private linkUnchanged(from: string, to: string, text: string): boolean {
+    let fd: number;
+    try {
+      fd = fs.openSync(from, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch {
+      return false; // not there (a new file), or a link
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      const size = Buffer.byteLength(text);
+      if (!st.isFile() || st.nlink !== 1 || st.size !== size || (st.mode & 0o7111) !== 0 || (this.uid !== undefined && st.uid !== this.uid))
+        return false;
+      const bytes = Buffer.allocUnsafe(size);
+      if (fs.readSync(fd, bytes, 0, size, 0) !== size || bytes.toString('utf8') !== text) return false;
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.linkSync(from, to);
+      return true;
+    } catch {
+      this.linking = false; // a file system without hard links: write from now on
+      return false;
+    }
   }
 }

@@ -44,7 +44,11 @@ describe('--help prints the usage, exits 0 and touches nothing', () => {
 
 describe('usage errors: one line naming the option, exit code 2, nothing touched', () => {
   test.each([
-    ['synth', ['--bogus'], 'synth: unknown option --bogus (allowed: --vclusters DIR, -o|--out DIR, --allow-empty, --cdk8s, -h|--help)'],
+    [
+      'synth',
+      ['--bogus'],
+      'synth: unknown option --bogus (allowed: --vclusters DIR, -o|--out DIR, --allow-empty, --cdk8s, --load-timeout SECONDS, -h|--help)',
+    ],
     ['bench', ['--runs', 'three'], 'bench: --runs: "three" is not a comma-separated list of positive integers'],
   ])('npm run %s -- %j', (script, args, line) => {
     const r = npm(script, ...args);

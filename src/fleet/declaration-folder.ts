@@ -1,0 +1,85 @@
+/**
+ * The declarations folder (`vclusters/`): every entry is a declaration (`<name>.ts`), the platform
+ * (`platform.ts`), documentation (`*.md`), or refused with the reason and the fix. Nothing is
+ * skipped silently and nothing unexpected is loaded.
+ */
+import * as fs from 'fs';
+import type { VClusterSpec } from '../declaration/spec';
+import { Problem, formatProblem } from '../validation';
+
+/** File name of the site configuration inside the declarations folder. */
+export const PLATFORM_FILE = 'platform.ts';
+
+/** An entry of the folder that is neither a declaration, the platform nor documentation. */
+export interface RefusedEntry {
+  /** Its name (folders end in `/`). */
+  readonly name: string;
+  /** How to put it right. */
+  readonly fix: string;
+}
+
+/** The entries of a declarations folder, by role. */
+export interface DeclarationFolder {
+  /** `platform.ts`, when present. */
+  readonly platform?: string;
+  /** Declaration file names, sorted by code unit (never by locale). */
+  readonly declarations: readonly string[];
+  /** Everything else but documentation, sorted. */
+  readonly refused: readonly RefusedEntry[];
+}
+
+const OTHER_FIX = 'rename it to <name>.ts if it declares a vcluster, otherwise move it out of the folder';
+
+/** Why an entry is refused, or `undefined` when it is a declaration, the platform or documentation. */
+function refusal(e: fs.Dirent): RefusedEntry | undefined {
+  const hidden = e.name.startsWith('.');
+  if (e.isDirectory()) {
+    return {
+      name: `${e.name}/`,
+      fix: hidden
+        ? 'a hidden folder is not read: move it out of the folder'
+        : 'declarations are files directly in this folder: move its files up (one <name>.ts per vcluster) or move it out',
+    };
+  }
+  if (hidden) return { name: e.name, fix: `a hidden file is never loaded: delete it, or ${OTHER_FIX}` };
+  if (e.isSymbolicLink()) return { name: e.name, fix: 'a symbolic link is not loaded: put the file itself here' };
+  if (!e.isFile()) return { name: e.name, fix: 'not a regular file: remove it from the folder' };
+  if (/\.d\.ts$/i.test(e.name))
+    return { name: e.name, fix: 'a type declaration file (.d.ts) declares no vcluster: move it out of the folder' };
+  if (e.name.endsWith('.ts') || /\.md$/i.test(e.name)) return undefined;
+  return { name: e.name, fix: OTHER_FIX };
+}
+
+/** Reads a declarations folder and sorts its entries by role. */
+export function readDeclarationFolder(dir: string): DeclarationFolder {
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const refused: RefusedEntry[] = [];
+  const declarations: string[] = [];
+  let platform: string | undefined;
+  for (const e of entries) {
+    const r = refusal(e);
+    if (r) refused.push(r);
+    else if (e.name === PLATFORM_FILE) platform = e.name;
+    else if (e.name.endsWith('.ts')) declarations.push(e.name);
+  }
+  return { platform, declarations: declarations.sort(byName), refused: refused.sort((a, b) => byName(a.name, b.name)) };
+}
+
+/** One declaration file. */
+export interface Declaration {
+  /** Path for messages, e.g. `vclusters/media.ts`. */
+  readonly file: string;
+  /** Its default export. */
+  readonly spec: VClusterSpec;
+}
+
+/** Thrown when any declaration is invalid; lists every problem of the run. */
+export class FleetError extends Error {
+  constructor(public readonly problems: readonly Problem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the vcluster declarations:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`,
+    );
+    this.name = 'FleetError';
+  }
+}
