@@ -23,6 +23,9 @@ export type {
   PlatformVCluster,
   PlatformVClusterSecret,
   RegistrationContext,
+  ResolvedPreset,
+  SitePreset,
+  SitePresetPersistence,
   VClusterHelmValues,
   WorkloadRepo,
 } from './declaration/platform';
@@ -88,7 +91,7 @@ export type { VClusterEdition } from './vcluster/edition';
 // Shared: names, presets, errors.
 export { VClusterNames } from './naming';
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, PRESETS } from './presets';
-export type { DeletionPolicy, Preset, PresetName } from './presets';
+export type { DeletionPolicy, Preset, PresetChoice, PresetName } from './presets';
 export { ValidationError } from './validation';
 export type { Problem } from './validation';
 

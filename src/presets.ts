@@ -2,7 +2,8 @@
  * Sizing presets, and the version tables the project supports.
  *
  * The preset values are those the original platform's pipeline applied (its code, not its stale
- * READMEs). Every value a preset sets can be overridden in a declaration.
+ * READMEs). Every value a preset sets can be overridden in a declaration. A site adds presets of
+ * its own, each extending one of these (`presets` of the platform, src/declaration/site-presets.ts).
  */
 import CHART_LINE_DATA from '../imports/vcluster-chart-lines.json';
 
@@ -11,6 +12,18 @@ export type PresetName = 'dev' | 'prod';
 
 /** All preset names, in documentation order. */
 export const PRESET_NAMES: readonly PresetName[] = ['dev', 'prod'];
+
+/**
+ * Name of the preset a declaration picks: a built-in one (`dev`, `prod`) or one the site defines
+ * (`definePlatform({ presets: { <name>: {...} } })`). Any string type-checks (the editor still
+ * suggests `dev` and `prod`); the resolver refuses a name the site does not offer.
+ */
+export type PresetChoice = PresetName | (string & {});
+
+/** True for the name of a built-in preset. */
+export function isBuiltInPreset(name: unknown): name is PresetName {
+  return typeof name === 'string' && Object.hasOwn(PRESETS, name);
+}
 
 /** What to do with a vcluster's data and credentials when its declaration is removed. */
 export type DeletionPolicy = 'retain' | 'delete';

@@ -1,8 +1,8 @@
 /**
- * `npm run new -- <name> [--preset dev|prod] [--hostname H] [--namespace T] [--environment E] [--out DIR] [--force]`
+ * `npm run new -- <name> [--preset P] [--hostname H] [--namespace T] [--environment E] [--chart-version V] [--out DIR] [--force]`
  *
  * Scaffolds `vclusters/<name>.ts`: a declaration with the given options and everything else left
- * to the preset and the platform. The declaration is validated (alone and against the other
+ * to the preset (`dev`, `prod` or one of the site's presets) and the platform. The declaration is validated (alone and against the other
  * declarations of the folder) before the file is written; an existing file is replaced only with
  * `--force`.
  */
@@ -11,12 +11,13 @@ import * as path from 'path';
 import { PLATFORM_FILE } from '../fleet/fleet';
 import { Platform } from '../declaration/platform';
 import { resolveDeclaration } from '../declaration/resolve';
-import { NEWEST_CHART_VERSION, PRESETS, PRESET_NAMES, PresetName } from '../presets';
+import { NEWEST_CHART_VERSION, PRESET_NAMES } from '../presets';
+import { ResolvedPreset, presetNames, presetOf } from '../declaration/site-presets';
 import { VClusterSpec } from '../declaration/spec';
 import { Exposure } from '../exposure/exposure';
 import { synthVCluster } from '../vcluster-chart';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
-import { CommandSpec, OptionSpecs, ParsedArgs, commandLine } from './args';
+import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, parseArgs, usageText } from './args';
 import { fleetFileLabel, fleetProblems } from './fleet-check';
 import { libraryImport, loadDefault } from './migrate';
 import { TsCode, tsString, tsValue } from './ts-literal';
@@ -25,7 +26,7 @@ import { TsCode, tsString, tsValue } from './ts-literal';
 export interface NewOptions {
   /** vcluster name. */
   readonly name: string;
-  /** Sizing preset. @default "dev" */
+  /** Preset: `dev`, `prod` or one of the site's presets. @default "dev" */
   readonly preset?: string;
   /** API hostname. @default - `<name>.<baseDomain>` */
   readonly hostname?: string;
@@ -33,7 +34,7 @@ export interface NewOptions {
   readonly namespace?: string;
   /** Argo CD environment. @default - the preset's */
   readonly environment?: string;
-  /** vcluster chart version the declaration pins. @default - the newest supported (NEWEST_CHART_VERSION) */
+  /** vcluster chart version the declaration pins. @default - the preset's chart version, else the newest supported (NEWEST_CHART_VERSION) */
   readonly chartVersion?: string;
   /** Folder of the declarations. @default the repository's vclusters/ */
   readonly outDir?: string;
@@ -49,26 +50,50 @@ export class ScaffoldError extends Error {
   }
 }
 
+/**
+ * Thrown for a `--preset` the site does not offer: a usage error (exit code 2) listing the presets
+ * the site offers.
+ */
+export class UnknownPresetError extends ScaffoldError {
+  constructor(preset: string, platform: Platform) {
+    super([
+      {
+        field: '--preset',
+        value: preset,
+        allowed: `one of the presets the site offers: ${presetNames(platform.presets).join(', ')}`,
+        fix: 'pick one of them, or define it in the presets of the platform configuration',
+      },
+    ]);
+    this.name = 'UnknownPresetError';
+  }
+}
+
 const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The preset `--preset` names (dev when none). @throws UnknownPresetError for a preset the site does not offer */
+function presetOption(name: string | undefined, platform: Platform): { name: string; preset: ResolvedPreset } {
+  const preset = presetOf(platform.presets, name ?? 'dev');
+  if (!preset) throw new UnknownPresetError(name!, platform);
+  return { name: name ?? 'dev', preset };
+}
 
 /** The declaration and its source for the options (validated against `platform`). */
 export function scaffoldSource(opts: NewOptions, platform: Platform, importPath = '../src'): { spec: VClusterSpec; source: string } {
+  const { name: preset, preset: values } = presetOption(opts.preset, platform);
   const p = new Problems();
   p.dnsLabel('name', opts.name, 53);
   if (opts.name === 'platform') p.add('name', opts.name, `any name but "platform" (${PLATFORM_FILE} is the site configuration)`);
-  const preset = (opts.preset ?? 'dev') as PresetName;
-  p.oneOf('--preset', preset, PRESET_NAMES);
   if (!p.ok) throw new ScaffoldError(p.list);
   const spec: Record<string, unknown> = { name: opts.name };
   if (opts.namespace !== undefined) spec.targetNamespace = opts.namespace;
   spec.preset = preset;
   if (opts.hostname !== undefined) spec.exposure = Exposure.loadBalancer({ hostname: opts.hostname });
   if (opts.environment !== undefined) spec.argocd = { environment: opts.environment };
-  // A new vcluster starts on the newest supported chart line, pinned, so that a later change of the
-  // platform's default never moves it.
-  spec.application = { targetRevision: opts.chartVersion ?? NEWEST_CHART_VERSION };
+  // A new vcluster starts on the chart version its preset fixes, else on the newest supported one,
+  // pinned, so that a later change of the preset or the platform's default never moves it.
+  spec.application = { targetRevision: opts.chartVersion ?? values.chartVersion ?? NEWEST_CHART_VERSION };
   // Written out (it is the preset's default) so that what removing the file does is visible in it.
-  spec.deletionPolicy = PRESETS[preset].deletionPolicy;
+  spec.deletionPolicy = values.deletionPolicy;
   const declaration = spec as unknown as VClusterSpec;
   const check = new Problems();
   resolveDeclaration(check, declaration, platform);
@@ -84,10 +109,12 @@ export function scaffoldSource(opts: NewOptions, platform: Platform, importPath 
 
   const body: Record<string, unknown> = { ...spec };
   if (spec.exposure) body.exposure = new TsCode(`Exposure.loadBalancer({ hostname: ${tsString(opts.hostname!)} })`);
+  const removal =
+    values.deletionPolicy === 'retain' ? 'data retained when this file is removed' : 'removed with its data when this file is removed';
   const what =
-    preset === 'prod'
-      ? 'a production vcluster (data retained when this file is removed)'
-      : 'a development vcluster (removed with its data when this file is removed)';
+    preset === 'prod' || preset === 'dev'
+      ? `a ${preset === 'prod' ? 'production' : 'development'} vcluster (${removal})`
+      : `a vcluster of the site preset "${preset}" (${removal})`;
   const source = [
     '/**',
     ` * ${opts.name}: ${what}.`,
@@ -111,14 +138,17 @@ function optionOf(field: string): string {
   return field;
 }
 
+/** The site configuration `new` uses for a folder of declarations: its own platform.ts, else the repository's. */
+export function platformFileFor(outDir: string | undefined): string {
+  const dir = path.resolve(outDir ?? path.join(ROOT, 'vclusters'));
+  return fs.existsSync(path.join(dir, PLATFORM_FILE)) ? path.join(dir, PLATFORM_FILE) : path.join(ROOT, 'vclusters', PLATFORM_FILE);
+}
+
 /** Writes the scaffold; returns its path. */
 export function scaffold(opts: NewOptions): string {
   const outDir = path.resolve(opts.outDir ?? path.join(ROOT, 'vclusters'));
   const target = path.join(outDir, `${opts.name}.ts`);
-  const platformFile = fs.existsSync(path.join(outDir, PLATFORM_FILE))
-    ? path.join(outDir, PLATFORM_FILE)
-    : path.join(ROOT, 'vclusters', PLATFORM_FILE);
-  const platform = loadDefault<Platform>(platformFile);
+  const platform = loadDefault<Platform>(platformFileFor(opts.outDir));
   const { spec, source } = scaffoldSource(opts, platform, libraryImport(outDir));
   if (fs.existsSync(target) && !opts.force) {
     throw new ScaffoldError([
@@ -142,19 +172,37 @@ export function scaffold(opts: NewOptions): string {
   return target;
 }
 
-/** The command line of `npm run new`. */
+/** What `--preset` accepts: the built-in presets and the site's (when the site is known). */
+function presetDescription(platform?: Platform): string {
+  const names = platform ? presetNames(platform.presets) : [...PRESET_NAMES];
+  const site = platform && Object.keys(platform.presets).length ? ' (the built-in ones, then the site presets of platform.ts)' : '';
+  return `preset: ${names.join(', ')}${site} (default: dev)`;
+}
+
+/**
+ * The command line of `npm run new`; with the site configuration, `--help` lists the site's presets.
+ */
+export function newCommand(platform?: Platform, notes: readonly string[] = []) {
+  return {
+    ...NEW_COMMAND,
+    options: { ...NEW_COMMAND.options, preset: { value: 'NAME', description: presetDescription(platform) } },
+    notes,
+  };
+}
+
+/** The command line of `npm run new` (the built-in presets only; {@link newCommand} adds the site's). */
 export const NEW_COMMAND = {
   usage: 'npm run new --',
   summary:
     'Scaffolds vclusters/<name>.ts: a declaration with the given options, the rest left to the preset and the platform. It is validated, and checked against the declarations already in the folder, before it is written.',
   options: {
-    preset: { value: 'NAME', description: `sizing preset: ${PRESET_NAMES.join(' or ')} (default: dev)` },
+    preset: { value: 'NAME', description: presetDescription() },
     hostname: { value: 'HOST', description: 'API hostname (default: <name>.<baseDomain>)' },
     namespace: { value: 'NS', description: 'host namespace (default: the name)' },
     environment: { value: 'ENV', description: "Argo CD environment (default: the preset's)" },
     'chart-version': {
       value: 'VERSION',
-      description: `vcluster chart version to pin (default: the newest supported, ${NEWEST_CHART_VERSION})`,
+      description: `vcluster chart version to pin (default: the preset's, else the newest supported, ${NEWEST_CHART_VERSION})`,
     },
     out: { value: 'DIR', alias: 'o', description: 'folder of the declarations (default: vclusters/)' },
     force: { description: 'replace an existing file of that name' },
@@ -169,15 +217,49 @@ function newOptions(args: ParsedArgs<typeof NEW_COMMAND.options>): NewOptions {
   return { name: args.positionals[0], preset, hostname, namespace, environment, chartVersion, outDir: out, force };
 }
 
-if (require.main === module) {
+/**
+ * Runs `npm run new` with the given arguments; returns the exit code. `--help` prints the usage with
+ * the presets the site offers (its platform.ts read, nothing written); a `--preset` the site does
+ * not offer is a usage error (2).
+ */
+export function runNew(argv: readonly string[]): number {
+  let args: ParsedArgs<typeof NEW_COMMAND.options>;
   try {
-    const args = commandLine('new', NEW_COMMAND);
-    if (args) {
-      const file = scaffold(newOptions(args));
-      console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
-    }
+    args = parseArgs(NEW_COMMAND, argv);
   } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`new: ${e.message}`);
+    return USAGE_EXIT_CODE;
+  }
+  if (args.help) {
+    const file = platformFileFor(args.options.out);
+    try {
+      console.log(usageText(newCommand(loadDefault<Platform>(file))));
+    } catch (e) {
+      // the usage still prints, with the built-in presets and why the site's are missing
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      console.log(
+        usageText(
+          newCommand(undefined, [
+            `note: ${path.relative(process.cwd(), file)} did not load (${why}): only the built-in presets are listed`,
+          ]),
+        ),
+      );
+    }
+    return 0;
+  }
+  try {
+    const file = scaffold(newOptions(args));
+    console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UnknownPresetError) {
+      console.error(`new: ${formatProblem(e.problems[0])}`);
+      return USAGE_EXIT_CODE;
+    }
     console.error(`new failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    return 1;
   }
 }
+
+if (require.main === module) process.exitCode = runNew(process.argv.slice(2));

@@ -18,13 +18,14 @@ import {
 import { Problems, checkKnownKeys, checkPlainData, deepFreeze, isPlainObject, keysOf } from '../validation';
 import { checkBackingStoreEtcdArgs } from '../etcd/client-auth';
 import { VClusterEdition, resolveEdition } from '../vcluster/edition';
+import { ResolvedPreset, SitePreset, SitePresetPersistence, checkSitePresets, resolveSitePresets } from './site-presets';
 import { GuardException, checkGuardExceptions } from '../vcluster/exceptions';
 import { VClusterHelmValues, checkHelmValues, valueAtPath } from '../vcluster/helm-values';
 import { checkNoPodSecurityLabels } from '../vcluster/pod-security-labels';
 import { checkHelmValueGuard } from '../vcluster/values-guard';
 import { checkValueLimits } from '../vcluster/values-limits';
 
-export type { BackupSettings, MonitoringSettings, VClusterHelmValues };
+export type { BackupSettings, MonitoringSettings, ResolvedPreset, SitePreset, SitePresetPersistence, VClusterHelmValues };
 
 /** The workload repository the vcluster's own Argo CD follows (published as cluster annotations). */
 export interface WorkloadRepo {
@@ -235,6 +236,14 @@ export interface PlatformConfig {
   readonly chart?: PlatformChart;
   /** Kubernetes version used when a declaration names none. @default "1.34" */
   readonly kubernetesVersion?: string;
+  /**
+   * Site presets beside the built-in `dev` and `prod`, by name (a DNS label other than those two):
+   * each extends a built-in preset and sets some of its sizing, persistence, isolation, deletion
+   * policy, environment, chart version and Kubernetes version. A declaration picks one with
+   * `preset: '<name>'`; its own fields still win.
+   * @default {} - only the built-in presets
+   */
+  readonly presets?: Readonly<Record<string, SitePreset>>;
   /** The vcluster the site runs (its edition). @default - the edition of the site's image repository, else "oss" */
   readonly vcluster?: PlatformVCluster;
   /** Host selector labels the vcluster Pro integrations sync from. @default - none (the OSS edition has no such integration) */
@@ -335,6 +344,8 @@ export interface Platform {
   readonly vclusterSecret?: Required<PlatformVClusterSecret>;
   readonly chart: Required<PlatformChart>;
   readonly kubernetesVersion: string;
+  /** The site presets, each with what it omits taken from the built-in preset it extends (the built-in ones are not listed). */
+  readonly presets: Readonly<Record<string, ResolvedPreset>>;
   readonly vcluster: Required<PlatformVCluster>;
   readonly integrations: PlatformIntegrations;
   readonly registration: PlatformRegistration & { readonly workloadRepo: Required<WorkloadRepo> };
@@ -435,6 +446,7 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
       version: config.chart?.version ?? DEFAULT_CHART.version,
     },
     kubernetesVersion: config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+    presets: resolveSitePresets(config.presets),
     vcluster: { edition },
     integrations: config.integrations ?? {},
     registration: {
@@ -476,6 +488,7 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     vclusterSecret: true,
     chart: true,
     kubernetesVersion: true,
+    presets: true,
     vcluster: true,
     integrations: true,
     registration: true,
@@ -605,6 +618,7 @@ function checkPlatformFields(p: Problems, config: PlatformConfig): void {
   if (!line) p.add('chart.version', version, `an exact supported chart version: ${chartVersionsAllowed()}`);
   const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   if (!resolveKubernetesVersion(kubernetesVersion, line)) p.add('kubernetesVersion', kubernetesVersion, kubernetesVersionsAllowed(line));
+  checkSitePresets(p, config.presets, { chartVersion: version, kubernetesVersion });
   p.labels('integrations.clusterIssuerSelectorLabels', config.integrations?.clusterIssuerSelectorLabels);
   p.labels('integrations.clusterStoreSelectorLabels', config.integrations?.clusterStoreSelectorLabels);
   checkPlatformRegistration(p, config.registration);

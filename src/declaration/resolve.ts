@@ -8,12 +8,20 @@ import { CoreDnsSettings, checkCoreDnsSettings } from '../coredns-patch';
 import { Exposure, checkExposureOptions } from '../exposure/exposure';
 import { ExposureDefaults, ExposureMode } from '../exposure/exposure-mode';
 import type { NetworkIsolationProps } from '../isolation/network-isolation';
-import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation } from '../isolation/settings';
+import { ISOLATION_MODES, IsolationMode, checkExtraEgress, checkStrictIsolation, layerStrictIsolation } from '../isolation/settings';
 import type { StrictIsolationProps } from '../isolation/strict-isolation';
 import type { KubeconfigSyncProps } from '../kubeconfig-sync';
 import type { VClusterSecretSyncProps } from '../registration/vcluster-secret-sync';
 import { NamingFeatures, VClusterNames } from '../naming';
-import { DeletionPolicy, PRESETS, Preset, PresetName, chartLineOf, kubernetesVersionsAllowed, resolveKubernetesVersion } from '../presets';
+import {
+  DeletionPolicy,
+  PRESETS,
+  Preset,
+  PresetChoice,
+  chartLineOf,
+  kubernetesVersionsAllowed,
+  resolveKubernetesVersion,
+} from '../presets';
 import { KUBECONFIG_SYNC_STRATEGIES, KubeconfigSyncStrategy, checkRegistrationInputs } from '../registration/settings';
 import { Problems, checkPlainData, isPlainObject } from '../validation';
 import type { VClusterProps } from '../vcluster';
@@ -23,10 +31,11 @@ import { STRICT_ISOLATION_RULES, checkGuardExceptions } from '../vcluster/except
 import { checkIntegrations, checkIntegrationsForEdition } from '../vcluster/integrations';
 import type { ApiEndpoint } from '../vcluster/ivcluster';
 import { checkKubeconfigExport } from '../vcluster/kubeconfig-export';
-import { checkPersistence, checkReplicas, checkResources } from '../vcluster/sizing';
+import { ControlPlanePersistence, checkPersistence, checkReplicas, checkResources, resolveResources } from '../vcluster/sizing';
 import { OperationsProps, operationsProps } from './operations';
 import type { Platform } from './platform';
 import { checkCrossFeature, checkPlacement, checkShape } from './rules';
+import { ResolvedPreset, presetNames, presetOf } from './site-presets';
 import type { VClusterSpec } from './spec';
 
 /** Props of a construct without the vcluster it binds to. */
@@ -40,8 +49,8 @@ export interface ResolvedVCluster extends OperationsProps {
   readonly platform: Platform;
   /** Every derived name. */
   readonly names: VClusterNames;
-  /** Preset. */
-  readonly preset: PresetName;
+  /** Preset: a built-in one or a site preset. */
+  readonly preset: PresetChoice;
   /** Environment label. */
   readonly environment: string;
   /** What removing the declaration does. */
@@ -96,9 +105,8 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   }
   checkShape(problems, spec as unknown as Record<string, unknown>);
   checkPlacement(problems, spec, platform);
-  const preset = resolvePreset(problems, spec);
+  const { name: presetName, preset, presetKnown } = resolvePreset(problems, spec, platform);
   // An unknown preset is one mistake: the rules that read the preset's defaults wait for a known one.
-  const presetKnown = spec.preset === undefined || (typeof spec.preset === 'string' && Object.hasOwn(PRESETS, spec.preset));
   checkFields(problems, spec, presetKnown ? preset : UNKNOWN_PRESET, platform);
   const { hostCluster, destinationServer } = resolveHostCluster(problems, spec, platform);
   const names = new VClusterNames({
@@ -106,7 +114,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     namespace: spec.targetNamespace,
     project: spec.projectName,
   });
-  const choices = resolveChoices(problems, spec, preset);
+  const choices = resolveChoices(problems, spec, { presetName, preset }, platform);
   const backingStore = effectiveBackingStore(
     isPlainObject(spec.backingStore) ? spec.backingStore : undefined,
     typeof spec.replicas === 'number' ? spec.replicas : preset.replicas,
@@ -124,7 +132,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
   const endpoint = exposure.endpoint(problems, { release: names.release, namespace: names.namespace, ...exposureDefaults });
   checkFeatureSettings(problems, spec, names);
   if (problems.ok) names.check(problems, namingFeatures(platform.vclusterSecret?.name, choices.kubeconfigSync, etcdMembers, endpoint));
-  const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
+  const { chartVersion } = choices;
   return {
     spec,
     platform,
@@ -139,7 +147,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     chartVersion,
     endpoint,
     etcdMembers,
-    vcluster: vclusterProps(spec, platform, { ...choices, chartVersion, destinationServer, exposure, exposureDefaults, backingStore }),
+    vcluster: vclusterProps(spec, platform, { ...choices, destinationServer, exposure, exposureDefaults, backingStore }),
     ...addOnProps(spec, platform, choices),
     ...operationsProps(problems, spec, platform, { ...choices, names, etcdMembers, destinationServer }),
   };
@@ -154,25 +162,44 @@ function notPlainDeclaration(spec: unknown): string {
 }
 
 /** What the field checks assume of an unknown preset: nothing (no default resources to compare with, a volume allowed). */
-const UNKNOWN_PRESET: Preset = {
+const UNKNOWN_PRESET: ResolvedPreset = {
   ...PRESETS.dev,
+  extends: 'dev',
   resources: { requests: {}, limits: {} } as unknown as Preset['resources'],
   persistence: { enabled: true, size: PRESETS.dev.persistence.size },
 };
 
-/** The preset a declaration names (dev when it names none; the dev values stand in for an unknown one). */
-function resolvePreset(problems: Problems, spec: VClusterSpec): Preset {
+/**
+ * The preset a declaration names (dev when it names none), a site preset or a built-in one, with
+ * what it omits taken from the built-in preset it extends; the dev values stand in for an unknown one.
+ */
+function resolvePreset(
+  problems: Problems,
+  spec: VClusterSpec,
+  platform: Platform,
+): { name: PresetChoice; preset: ResolvedPreset; presetKnown: boolean } {
   problems.dns1035Label('name', spec.name, 53);
   if (spec.targetNamespace !== undefined) problems.dnsLabel('targetNamespace', spec.targetNamespace);
   if (spec.projectName !== undefined) problems.dnsLabel('projectName', spec.projectName);
-  const name = spec.preset ?? 'dev';
-  problems.oneOf('preset', name, Object.keys(PRESETS) as PresetName[]);
-  return typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name as PresetName] : PRESETS.dev;
+  const name: unknown = spec.preset ?? 'dev';
+  const preset = presetOf(platform.presets, name);
+  if (!preset) {
+    problems.add(
+      'preset',
+      name,
+      `one of the presets the site offers: ${presetNames(platform.presets)
+        .map((n) => `"${n}"`)
+        .join(', ')}`,
+      `pick one of them, or define it in the presets of the platform configuration`,
+    );
+  }
+  if (preset) return { name: name as PresetChoice, preset, presetKnown: true };
+  return { name: 'dev', preset: { ...PRESETS.dev, extends: 'dev' }, presetKnown: false };
 }
 
 /** The fields each feature checks on its own: versions, the Application, sizing, backing store, integrations, network. */
-function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, platform: Platform): void {
-  checkKubernetesVersion(problems, spec, platform);
+function checkFields(problems: Problems, spec: VClusterSpec, preset: ResolvedPreset, platform: Platform): void {
+  checkKubernetesVersion(problems, spec, preset, platform);
   checkApplication(problems, 'application', spec.application);
   if (spec.replicas !== undefined) checkReplicas(problems, 'replicas', spec.replicas);
   checkResources(problems, 'resources', spec.resources, preset);
@@ -193,18 +220,20 @@ function checkFields(problems: Problems, spec: VClusterSpec, preset: Preset, pla
   checkGuardExceptions(problems, 'exceptions', spec.exceptions);
 }
 
-/** The Kubernetes version (declared, else the platform's) must be one the vcluster's chart line supports. */
-function checkKubernetesVersion(problems: Problems, spec: VClusterSpec, platform: Platform): void {
-  const chartVersion = spec.application?.targetRevision ?? platform.chart.version;
+/** The Kubernetes version (declared, else the preset's, else the platform's) must be one the vcluster's chart line supports. */
+function checkKubernetesVersion(problems: Problems, spec: VClusterSpec, preset: ResolvedPreset, platform: Platform): void {
+  const chartVersion = chartVersionOf(spec, preset, platform);
   const line = typeof chartVersion === 'string' ? chartLineOf(chartVersion) : undefined;
   const declared = spec.kubernetesVersion;
+  const inherited = preset.kubernetesVersion ?? platform.kubernetesVersion;
   if (declared !== undefined && (typeof declared !== 'string' || !resolveKubernetesVersion(declared, line))) {
     problems.add('kubernetesVersion', declared, kubernetesVersionsAllowed(line), 'write the version as a quoted string, e.g. "1.33"');
-  } else if (declared === undefined && line && !resolveKubernetesVersion(platform.kubernetesVersion, line)) {
+  } else if (declared === undefined && line && !resolveKubernetesVersion(inherited, line)) {
+    const from = preset.kubernetesVersion !== undefined ? `the preset's ${inherited}` : `the platform's default ${inherited}`;
     problems.add(
       'kubernetesVersion',
       declared,
-      `a version chart ${chartVersion} supports (the platform's default ${platform.kubernetesVersion} is newer): ${kubernetesVersionsAllowed(line)}`,
+      `a version chart ${chartVersion} supports (${from} is newer): ${kubernetesVersionsAllowed(line)}`,
       'set kubernetesVersion, or pin a newer chart version',
     );
   }
@@ -224,24 +253,45 @@ function resolveHostCluster(
   return { hostCluster, destinationServer: destinationServer ?? '' };
 }
 
-/** The closed choices of a declaration with their defaults. */
+/** The chart version: the declaration's `application.targetRevision`, else its preset's, else the platform's. */
+function chartVersionOf(spec: VClusterSpec, preset: ResolvedPreset, platform: Platform): string {
+  return spec.application?.targetRevision ?? preset.chartVersion ?? platform.chart.version;
+}
+
+/** The choices of a declaration with their defaults: its own field, else the preset's, else the platform's, else the built-in default. */
 interface Choices {
-  readonly presetName: PresetName;
+  readonly presetName: PresetChoice;
+  readonly preset: ResolvedPreset;
   readonly isolationMode: IsolationMode;
   readonly kubeconfigSync: KubeconfigSyncStrategy;
   readonly deletionPolicy: DeletionPolicy;
   readonly environment: string;
+  readonly chartVersion: string;
+  readonly kubernetesVersion: string;
 }
 
-function resolveChoices(problems: Problems, spec: VClusterSpec, preset: Preset): Choices {
-  const isolationMode = spec.isolationMode ?? 'standard';
+function resolveChoices(
+  problems: Problems,
+  spec: VClusterSpec,
+  { presetName, preset }: Pick<Choices, 'presetName' | 'preset'>,
+  platform: Platform,
+): Choices {
+  const isolationMode = spec.isolationMode ?? preset.isolationMode ?? 'standard';
   problems.oneOf('isolationMode', isolationMode, ISOLATION_MODES);
   const kubeconfigSync = spec.kubeconfigSync ?? 'pushSecret';
   problems.oneOf('kubeconfigSync', kubeconfigSync, KUBECONFIG_SYNC_STRATEGIES);
   const environment = spec.argocd?.environment ?? preset.environment;
   problems.labelValue('argocd.environment', environment);
-  const presetName = (Object.keys(PRESETS) as PresetName[]).find((n) => PRESETS[n] === preset) ?? 'dev';
-  return { presetName, isolationMode, kubeconfigSync, deletionPolicy: spec.deletionPolicy ?? preset.deletionPolicy, environment };
+  return {
+    presetName,
+    preset,
+    isolationMode,
+    kubeconfigSync,
+    deletionPolicy: spec.deletionPolicy ?? preset.deletionPolicy,
+    environment,
+    chartVersion: chartVersionOf(spec, preset, platform),
+    kubernetesVersion: spec.kubernetesVersion ?? preset.kubernetesVersion ?? platform.kubernetesVersion,
+  };
 }
 
 /** The settings whose contents the features check once their shape is known: registration, kubeconfig export, egress, strict mode, DNS. */
@@ -276,7 +326,6 @@ function vclusterProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices & {
-    chartVersion: string;
     destinationServer: string;
     exposure: Exposure;
     exposureDefaults: ExposureDefaults;
@@ -296,12 +345,13 @@ function vclusterProps(
     targetRevision: r.chartVersion,
     destinationServer: r.destinationServer,
     syncPolicy: spec.application?.syncPolicy,
-    preset: r.presetName,
-    kubernetesVersion: spec.kubernetesVersion ?? platform.kubernetesVersion,
-    replicas: spec.replicas,
-    resources: spec.resources,
-    persistence: spec.persistence,
-    corednsReplicas: spec.coredns?.replicas,
+    // the construct knows the built-in presets only: every value a preset sets is resolved here
+    preset: r.preset.extends,
+    kubernetesVersion: r.kubernetesVersion,
+    replicas: spec.replicas ?? r.preset.replicas,
+    resources: resolveResources(r.preset, spec.resources),
+    persistence: resolvePersistence(spec.persistence, r.preset),
+    corednsReplicas: spec.coredns?.replicas ?? r.preset.corednsReplicas,
     clusterDomain: spec.clusterDomain,
     hostClusterDomain: platform.network.clusterDomain,
     backingStore: r.backingStore,
@@ -366,7 +416,8 @@ function addOnProps(
       kubeApiPort: n.kubeApiPort,
       labels: n.policyLabels,
     },
-    strict: r.isolationMode === 'strict' ? { ...(spec.isolation ?? {}) } : undefined,
+    // a declaration's strict settings over its preset's, as both are laid over the strict-mode defaults
+    strict: r.isolationMode === 'strict' ? layerStrictIsolation(r.preset.isolation ?? {}, spec.isolation ?? {}) : undefined,
     sync: {
       strategy: r.kubeconfigSync,
       secretStoreName: platform.secretStore.name,
@@ -388,4 +439,11 @@ function addOnProps(
       workloadRepo: spec.argocd?.workloadRepo,
     },
   };
+}
+
+/** The control-plane volume: the declaration's switch and size, else the preset's; a size only with a volume. */
+function resolvePersistence(declared: ControlPlanePersistence | undefined, preset: Preset): ControlPlanePersistence {
+  const enabled = declared?.enabled ?? preset.persistence.enabled;
+  const size = enabled ? (declared?.size ?? preset.persistence.size) : undefined;
+  return { ...declared, enabled, size };
 }

@@ -101,13 +101,16 @@ function reservedBy(namespace: string, platform: Platform): string | undefined {
 export interface CrossFeatureFacts {
   readonly kubeconfigSync: string;
   readonly deletionPolicy: string;
+  /** The isolation mode: the declaration's, else its preset's, else "standard". */
+  readonly isolationMode: string;
   /** Whether the preset is a known one (the rules that depend on its defaults wait until it is). */
   readonly presetKnown: boolean;
 }
 
 /** The rules that tie two features together. */
 export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platform: Platform, facts: CrossFeatureFacts): void {
-  if (spec.isolation !== undefined && spec.isolationMode !== 'strict') {
+  const fromPreset = (declared: unknown) => declared === undefined && !facts.presetKnown;
+  if (spec.isolation !== undefined && facts.isolationMode !== 'strict' && !fromPreset(spec.isolationMode)) {
     problems.add(
       'isolation',
       spec.isolation,
@@ -123,7 +126,6 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       'set network.nfsCidr in the platform configuration, or remove enableNFS',
     );
   }
-  const fromPreset = (declared: unknown) => declared === undefined && !facts.presetKnown;
   if (facts.kubeconfigSync === 'job' && facts.deletionPolicy === 'delete' && !fromPreset(spec.deletionPolicy)) {
     // The one-shot Job cannot remove the 1Password item when the vcluster goes; the item must follow the deletion policy.
     problems.add(
@@ -143,7 +145,7 @@ export function checkCrossFeature(problems: Problems, spec: VClusterSpec, platfo
       valueAtPath(spec.helmValues, ['controlPlane', 'backingStore']),
     );
   }
-  if (spec.isolationMode === 'strict' && Array.isArray(spec.exceptions)) checkStrictExceptions(problems, spec.exceptions);
+  if (facts.isolationMode === 'strict' && Array.isArray(spec.exceptions)) checkStrictExceptions(problems, spec.exceptions);
 }
 
 /** Strict isolation admits no exception to the pod rules of the guard or to host Secret mappings. */

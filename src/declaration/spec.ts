@@ -7,7 +7,7 @@ import type { CoreDnsSettings } from '../coredns-patch';
 import { COREDNS_KEYS } from '../coredns-patch';
 import type { Exposure } from '../exposure/exposure';
 import { ISOLATION_KEYS, IsolationMode, NetworkPoliciesSettings, StrictIsolationSettings } from '../isolation/settings';
-import type { DeletionPolicy, PresetName } from '../presets';
+import type { DeletionPolicy, PresetChoice } from '../presets';
 import { ArgoCdSettings, KubeconfigSyncStrategy, REGISTRATION_KEYS } from '../registration/settings';
 import { keysOf } from '../validation';
 import { APPLICATION_KEYS, ApplicationSettings } from '../vcluster/application';
@@ -31,9 +31,9 @@ export interface VClusterSpec {
   readonly projectName?: string;
   /** Host cluster (a key of the platform's `argocd.hostClusters`). @default - the platform's default host cluster */
   readonly hostCluster?: string;
-  /** Sizing preset. @default "dev" */
-  readonly preset?: PresetName;
-  /** Kubernetes version: `1.34`, `1.33`, `1.32` or the exact pinned patch. @default - the platform's (1.34) */
+  /** Preset: the built-in `dev` or `prod`, or one of the site presets (`presets` in the platform). @default "dev" */
+  readonly preset?: PresetChoice;
+  /** Kubernetes version: `1.34`, `1.33`, `1.32` or the exact pinned patch. @default - the preset's, else the platform's (1.34) */
   readonly kubernetesVersion?: string;
   /** Control-plane replicas. @default - the preset's (dev 1, prod 3) */
   readonly replicas?: number;
@@ -41,9 +41,9 @@ export interface VClusterSpec {
   readonly resources?: ControlPlaneResources;
   /** Control-plane PVC (both presets keep the store on one; `{ enabled: false }` is the ephemeral mode). @default - the preset's (dev 5Gi, prod 10Gi) */
   readonly persistence?: ControlPlanePersistence;
-  /** Namespace isolation. @default "standard" */
+  /** Namespace isolation. @default - the preset's, else "standard" */
   readonly isolationMode?: IsolationMode;
-  /** Strict-mode limits (only with isolationMode "strict"): the tenant allowance added to the vcluster's own pods, totals, LimitRange, Pod Security. @default - see the strict-mode defaults */
+  /** Strict-mode limits (only with isolationMode "strict"): the tenant allowance added to the vcluster's own pods, totals, LimitRange, Pod Security; laid key by key over the preset's. @default - the preset's, else the strict-mode defaults */
   readonly isolation?: StrictIsolationSettings;
   /** DNS inside the vcluster. @default - preset replicas, cluster.local, forward to the host resolver */
   readonly coredns?: CoreDnsSettings;

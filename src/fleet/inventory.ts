@@ -198,7 +198,7 @@ function overview(items: readonly Item[]): string[] {
     ],
     items.map(({ b, name, res }) => [
       `\`${name}\``,
-      b.vcluster.preset,
+      b.resolved.preset, // as declared: a site preset by its name
       b.vcluster.kubernetesVersion,
       b.vcluster.targetRevision,
       b.resolved.endpoint.description,

@@ -70,6 +70,40 @@ export const ISOLATION_KEYS = {
   egressRule: keysOf<EgressRule>({ name: true, cidr: true, port: true, protocol: true }),
 };
 
+/** A quantity map without the keys another map sets. */
+function without(
+  map: Readonly<Record<string, string>> | undefined,
+  keys: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(map ?? {}).filter(([k]) => keys === undefined || !Object.hasOwn(keys, k)));
+}
+
+/**
+ * Lays strict-mode settings over those below them (the strict-mode defaults; a site preset's under
+ * a declaration's): `podSecurity` replaces, `tenantQuota`, `resourceQuota` and the LimitRange maps
+ * merge key by key, and a quota key set above, as an allowance or as a total, replaces that key
+ * below in both forms. A setting neither side has stays absent, so layering over `{}` changes nothing.
+ */
+export function layerStrictIsolation(below: StrictIsolationSettings, above: StrictIsolationSettings): StrictIsolationSettings {
+  const layered: { -readonly [K in keyof StrictIsolationSettings]: StrictIsolationSettings[K] } = {};
+  const podSecurity = above.podSecurity ?? below.podSecurity;
+  if (podSecurity !== undefined) layered.podSecurity = podSecurity;
+  if (below.tenantQuota || above.tenantQuota) {
+    layered.tenantQuota = { ...without(below.tenantQuota, above.resourceQuota), ...above.tenantQuota };
+  }
+  if (below.resourceQuota || above.resourceQuota) {
+    layered.resourceQuota = { ...without(below.resourceQuota, above.tenantQuota), ...above.resourceQuota };
+  }
+  if (below.limitRange || above.limitRange) {
+    const limitRange: { -readonly [K in keyof LimitRangeSettings]: LimitRangeSettings[K] } = {};
+    for (const key of ['default', 'defaultRequest'] as const) {
+      if (below.limitRange?.[key] || above.limitRange?.[key]) limitRange[key] = { ...below.limitRange?.[key], ...above.limitRange?.[key] };
+    }
+    layered.limitRange = limitRange;
+  }
+  return layered;
+}
+
 /** Policy names rendered by the library itself (an extra egress rule must not collide with them). */
 const RESERVED_EGRESS_NAMES = ['nfs'];
 

@@ -9,7 +9,7 @@ import { Problems, ValidationError } from '../validation';
 import { PodGroup, vclusterPods } from '../vcluster/footprint';
 import type { IVCluster } from '../vcluster/ivcluster';
 import { DEFAULT_TENANT_QUOTA, DerivedQuota, LimitRangeDefaults, deriveQuota } from './quota';
-import { PodSecurityLevel, StrictIsolationSettings, checkStrictIsolation } from './settings';
+import { PodSecurityLevel, StrictIsolationSettings, checkStrictIsolation, layerStrictIsolation } from './settings';
 
 export { DEFAULT_TENANT_QUOTA };
 
@@ -17,6 +17,13 @@ export { DEFAULT_TENANT_QUOTA };
 export const DEFAULT_LIMITS: Readonly<Record<string, string>> = { cpu: '500m', memory: '512Mi' };
 /** Default container requests of the strict-mode LimitRange `default-limits`. */
 export const DEFAULT_REQUESTS: Readonly<Record<string, string>> = { cpu: '100m', memory: '128Mi' };
+
+/** The strict-mode defaults, the layer below a vcluster's settings. */
+const DEFAULT_SETTINGS: StrictIsolationSettings = {
+  podSecurity: 'baseline',
+  tenantQuota: DEFAULT_TENANT_QUOTA,
+  limitRange: { default: DEFAULT_LIMITS, defaultRequest: DEFAULT_REQUESTS },
+};
 
 /** UID/GID the control plane and etcd run as under the `restricted` level. */
 export const NON_ROOT_ID = 12345;
@@ -92,15 +99,12 @@ export class StrictIsolation extends Construct {
     checkStrictIsolation(p, settings);
     p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
 
-    this.podSecurity = props.podSecurity ?? 'baseline';
-    this.limitRangeDefaults = {
-      default: { ...DEFAULT_LIMITS, ...(props.limitRange?.default ?? {}) },
-      defaultRequest: { ...DEFAULT_REQUESTS, ...(props.limitRange?.defaultRequest ?? {}) },
-    };
-    this.totals = { ...(props.resourceQuota ?? {}) };
-    this.tenantQuota = Object.fromEntries(
-      Object.entries({ ...DEFAULT_TENANT_QUOTA, ...(props.tenantQuota ?? {}) }).filter(([k]) => !Object.hasOwn(this.totals, k)),
-    );
+    // the settings laid over the defaults: maps key by key, a total replacing the default allowance of its key
+    const s = layerStrictIsolation(DEFAULT_SETTINGS, settings);
+    this.podSecurity = s.podSecurity ?? 'baseline';
+    this.limitRangeDefaults = { default: { ...s.limitRange?.default }, defaultRequest: { ...s.limitRange?.defaultRequest } };
+    this.totals = { ...s.resourceQuota };
+    this.tenantQuota = { ...s.tenantQuota };
     const derived = this.derive(p, vcluster);
     p.throwIfAny(`StrictIsolation of "${vcluster.names.release}"`);
     this.quota = derived.hard;

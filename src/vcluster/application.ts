@@ -42,7 +42,7 @@ export interface ApplicationSettings {
   readonly repoURL?: string;
   /** Chart. @default - the platform's */
   readonly chart?: string;
-  /** Exact chart version. @default - the platform's */
+  /** Exact chart version. @default - the preset's, else the platform's */
   readonly targetRevision?: string;
   /** Sync policy, deep-merged over the default (lists replace); `retry` stays bounded (limit 1..100). @default - automated, selfHeal, prune, retry 5 times (10s backoff doubling up to 3m) */
   readonly syncPolicy?: ApplicationSpecSyncPolicy;

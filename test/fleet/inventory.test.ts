@@ -3,7 +3,8 @@
  */
 import media from '../fixtures/integratn/media';
 import sandbox from '../fixtures/integratn/sandbox';
-import { VClusterSpec } from '../../src';
+import { VClusterSpec, definePlatform } from '../../src';
+import { config } from '../fixtures/integratn/platform';
 import { buildFleet } from '../../src/fleet/fleet';
 import { formatCpu, formatMemory, inventoryFiles, inventoryMarkdown, reservationOf } from '../../src/fleet/inventory';
 import { parseQuantity } from '../../src/validation';
@@ -73,6 +74,16 @@ describe('inventory', () => {
     expect(md).toContain('| `sandbox` | in-cluster | 1 × 200m / 768Mi | 1 × 20m / 64Mi | none | 220m | 832Mi | 5Gi |');
     expect(md).toContain('reserved requests **1.07 CPU**, **7.38Gi memory**');
     expect(md).toContain('| **fleet** | 2 | **1.07** | **7.38Gi** |');
+  });
+
+  test('the preset column shows a site preset by its name', () => {
+    const site = definePlatform({ ...config, presets: { 'team-large': { extends: 'prod', replicas: 2 } } });
+    const md = inventoryMarkdown(build([{ name: 'team-a', preset: 'team-large' }, sandbox], site));
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows[1]).toMatch(
+      /^\| `team-a` \| team-large \| v1\.34\.3 \| 0\.31\.3 \| .* \| 2 \| standard \| production \| in-cluster \| retain \(data kept\) \|/,
+    );
+    expect(rows[0]).toMatch(/^\| `sandbox` \| dev \|/);
   });
 
   test('deterministic: same input, same bytes, no dates', () => {
