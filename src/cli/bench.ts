@@ -99,14 +99,15 @@ function declaration(i: number): string {
   ].join('\n');
 }
 
-/** Copies one declaration under a new name (and hostname), importing the repo's `src`. */
-function renamedCopy(text: string, i: number): string {
+/** Copies one declaration under a new name (and hostname), importing the repo's `src`: its file name and text. */
+function renamedCopy(text: string, i: number): { file: string; text: string } {
   const m = /name:\s*'([a-z0-9-]+)'/.exec(text);
   if (!m) throw new Error("--from: no `name: '...'` in the declaration");
   const base = m[1];
   const suffix = `-${String(i).padStart(4, '0')}`;
   const short = base.replace(/^vcluster-/, '');
-  return fixImports(text).split(`'${base}'`).join(`'${base}${suffix}'`).split(`'${short}.`).join(`'${short}${suffix}.`);
+  const copy = fixImports(text).split(`'${base}'`).join(`'${base}${suffix}'`).split(`'${short}.`).join(`'${short}${suffix}.`);
+  return { file: `${base}${suffix}.ts`, text: copy };
 }
 
 function fixImports(text: string): string {
@@ -118,8 +119,9 @@ function generate(dir: string, n: number, from: string | undefined): void {
   fs.writeFileSync(path.join(dir, 'platform.ts'), fixImports(fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8')));
   const template = from && fs.readFileSync(path.resolve(from), 'utf8');
   for (let i = 0; i < n; i++) {
-    const text = template ? renamedCopy(template, i) : declaration(i);
-    fs.writeFileSync(path.join(dir, `bench-${String(i).padStart(4, '0')}.ts`), text);
+    // each file named after its vcluster, as synth requires
+    const { file, text } = template ? renamedCopy(template, i) : { file: `bench-${String(i).padStart(4, '0')}.ts`, text: declaration(i) };
+    fs.writeFileSync(path.join(dir, file), text);
   }
 }
 

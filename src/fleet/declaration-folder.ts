@@ -83,3 +83,34 @@ export class FleetError extends Error {
     this.name = 'FleetError';
   }
 }
+
+/** The prefix a declaration's file name may leave out of its vcluster name (`media.ts` declares `vcluster-media`). */
+export const OMITTABLE_NAME_PREFIX = 'vcluster-';
+
+/**
+ * The file names a vcluster `name` may be declared in: `<name>.ts`, or, for a name starting with
+ * `vcluster-`, the rest of it (`vcluster-media` in `media.ts`). A file named after another vcluster
+ * misleads every reader of the folder (and `npm run new`/`migrate`, which write `<name>.ts`).
+ */
+export function declarationFileNames(name: string): string[] {
+  const short = name.startsWith(OMITTABLE_NAME_PREFIX) ? name.slice(OMITTABLE_NAME_PREFIX.length) : '';
+  return [`${name}.ts`, ...(short ? [`${short}.ts`] : [])];
+}
+
+/** A problem when the file `source` (e.g. `vclusters/team-a.ts`) declares a vcluster its name does not name. */
+export function fileNameProblem(source: string, name: unknown): Problem | undefined {
+  if (typeof name !== 'string' || name === '') return undefined; // the name's own check reports it
+  const file = source.slice(source.lastIndexOf('/') + 1);
+  const wanted = declarationFileNames(name);
+  if (wanted.includes(file)) return undefined;
+  const base = file.replace(/\.ts$/, '');
+  const names = [base, ...(base.startsWith(OMITTABLE_NAME_PREFIX) ? [] : [`${OMITTABLE_NAME_PREFIX}${base}`])];
+  const dir = source.slice(0, source.lastIndexOf('/') + 1);
+  return {
+    source,
+    field: 'name',
+    value: name,
+    allowed: `${names.map((n) => JSON.stringify(n)).join(' or ')}, the name${names.length > 1 ? 's' : ''} ${file} may declare (a vcluster ${JSON.stringify(name)} goes in ${wanted.join(' or ')})`,
+    fix: `rename the file (git mv ${source} ${dir}${wanted[wanted.length - 1]}), or correct the name`,
+  };
+}

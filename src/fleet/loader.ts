@@ -11,7 +11,7 @@ import { receiveMessageOnPort } from 'worker_threads';
 import { Platform } from '../declaration/platform';
 import { Problem, ValidationError, deepFreeze, formatProblem } from '../validation';
 import { Exposure } from '../exposure/exposure';
-import { Declaration, FleetError, PLATFORM_FILE } from './declaration-folder';
+import { Declaration, FleetError, PLATFORM_FILE, fileNameProblem } from './declaration-folder';
 import { loadErrorMessage } from './load-error';
 import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, Slot } from './load-protocol';
 import { LoadSession, LoaderThread, loadSession, startLoaderThread } from './load-thread';
@@ -108,8 +108,10 @@ export function loadFleet(
       return;
     }
     const r = declarationOf(source, outcomes[i], limitMs);
-    if ('spec' in r) declarations.push(r);
-    else problems.push(...r);
+    if (!('spec' in r)) return void problems.push(...r);
+    const misnamed = fileNameProblem(source, (r.spec as { name?: unknown }).name);
+    if (misnamed) problems.push(misnamed);
+    else declarations.push(r);
   });
   if (problems.length) throw new FleetError(problems);
   return { platform: platform!, declarations };

@@ -1062,8 +1062,8 @@ describe('a refused declaration leaves the synth target byte-identical', () => {
         'vclusters/x.ts: helmValues.policies.podSecurityStandard: "privileged" is not allowed. Allowed: "baseline", as strict isolation sets it',
       ],
       [
-        { 'x.ts': one(`{ name: 'a', targetNamespace: 'b-v-c' }`), 'y.ts': one(`{ name: 'a-v-b', targetNamespace: 'c' }`) },
-        'vclusters/y.ts: targetNamespace: "c" is not allowed. Allowed: a name and namespace whose cluster-scoped ClusterRole "vc-a-v-b-v-c"',
+        { 'a.ts': one(`{ name: 'a', targetNamespace: 'b-v-c' }`), 'a-v-b.ts': one(`{ name: 'a-v-b', targetNamespace: 'c' }`) },
+        'vclusters/a.ts: targetNamespace: "b-v-c" is not allowed. Allowed: a name and namespace whose cluster-scoped ClusterRole "vc-a-v-b-v-c"',
       ],
     ] as const) {
       // WHEN synth meets hostile files

@@ -67,8 +67,9 @@ export function declaration(i: number, variant: 'a' | 'b'): string {
 export function fleet(dir: string, n: number, variant: 'a' | 'b', bad?: 'invalid' | 'syntax'): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const platform = fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8');
-  fs.writeFileSync(path.join(dir, 'platform.ts'), platform.replace(/from '\.\.\/src'/g, `from ${JSON.stringify(path.join(ROOT, 'src'))}`));
+  // the integratn site of the fixtures (this repository's vclusters/platform.ts is its users' to edit)
+  const site = JSON.stringify(path.join(ROOT, 'test', 'fixtures', 'integratn', 'platform'));
+  fs.writeFileSync(path.join(dir, 'platform.ts'), `export { default } from ${site};\n`);
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `f-${String(i).padStart(3, '0')}.ts`), declaration(i, variant));
   const last = path.join(dir, `f-${String(n - 1).padStart(3, '0')}.ts`);
   if (bad === 'invalid') fs.writeFileSync(last, declaration(n - 1, variant).replace("preset: '", "replicas: 'three', preset: '"));

@@ -1,5 +1,6 @@
 /**
- * Declaration folders for the loader tests: the repository's platform.ts plus the files given,
+ * Declaration folders for the loader tests: the integratn site of the fixtures as platform.ts
+ * (not this repository's vclusters/platform.ts, which its users edit) plus the files given,
  * each folder fresh (no module cache is shared), imports of `../src` pointing at the repository.
  */
 import * as fs from 'fs';
@@ -17,7 +18,7 @@ export function fleetDir(files: Record<string, string | null>): string {
   const dir = path.join(work, `f${++dirs}`, 'vclusters');
   fs.mkdirSync(dir, { recursive: true });
   const all: Record<string, string | null> = {
-    'platform.ts': fs.readFileSync(path.join(ROOT, 'vclusters', 'platform.ts'), 'utf8'),
+    'platform.ts': `export { default } from ${JSON.stringify(path.join(ROOT, 'test', 'fixtures', 'integratn', 'platform'))};\n`,
     ...files,
   };
   for (const [f, content] of Object.entries(all)) {

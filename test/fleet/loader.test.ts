@@ -21,14 +21,14 @@ describe('a declaration that does more than declare is one problem naming the fi
   test('exit, throw, timer, interval, other handles, unhandled rejection, late throw: the files after each still load', () => {
     const dir = fleetDir({
       'a-exit0.ts': 'process.exit(0);\nexport default {};\n',
-      'b-exit1.ts': "import { defineVCluster } from '../src';\nprocess.exit(1);\nexport default defineVCluster({ name: 'b' });\n",
+      'b-exit1.ts': "import { defineVCluster } from '../src';\nprocess.exit(1);\nexport default defineVCluster({ name: 'b-exit1' });\n",
       'c-throws.ts': "throw new Error('boom');\n",
-      'd-timer.ts': declaration("name: 'd'", 'setTimeout(() => undefined, 60_000);'),
-      'e-interval.ts': declaration("name: 'e'", 'setInterval(() => undefined, 1000);'),
-      'f-server.ts': declaration("name: 'f'", "require('net').createServer().listen(0);"),
-      'g-rejects.ts': declaration("name: 'g'", "Promise.reject(new Error('later'));"),
-      'h-late-throw.ts': declaration("name: 'h'", "setImmediate(() => { throw new Error('after'); });"),
-      'z-good.ts': declaration("name: 'z', exposure: Exposure.internal()"),
+      'd-timer.ts': declaration("name: 'd-timer'", 'setTimeout(() => undefined, 60_000);'),
+      'e-interval.ts': declaration("name: 'e-interval'", 'setInterval(() => undefined, 1000);'),
+      'f-server.ts': declaration("name: 'f-server'", "require('net').createServer().listen(0);"),
+      'g-rejects.ts': declaration("name: 'g-rejects'", "Promise.reject(new Error('later'));"),
+      'h-late-throw.ts': declaration("name: 'h-late-throw'", "setImmediate(() => { throw new Error('after'); });"),
+      'z-good.ts': declaration("name: 'z-good', exposure: Exposure.internal()"),
     });
     const lines = problemLines(() => loadFleet(dir, 'vclusters'));
     expect(lines).toEqual([
@@ -46,10 +46,10 @@ describe('a declaration that does more than declare is one problem naming the fi
   test('an endless loop is stopped at the time limit; after three such files the rest is not loaded', () => {
     const loop = 'while (Date.now() > 0) { /* forever */ }\nexport default {};\n';
     const dir = fleetDir({ 'a.ts': loop, 'b.ts': loop, 'c.ts': loop, 'd.ts': declaration("name: 'd'") });
-    expect(problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 0.5 }))).toEqual([
+    expect(problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 2 }))).toEqual([
       ...['a', 'b', 'c'].map(
         (f) =>
-          `  - vclusters/${f}.ts: (file): "still loading after 0.5 s" is not allowed. Allowed: a module that loads within 0.5 s (${LOAD_TIMEOUT_ENV} or --load-timeout). Fix: remove the endless loop or the blocking call at the top level of the file`,
+          `  - vclusters/${f}.ts: (file): "still loading after 2 s" is not allowed. Allowed: a module that loads within 2 s (${LOAD_TIMEOUT_ENV} or --load-timeout). Fix: remove the endless loop or the blocking call at the top level of the file`,
       ),
       '  - vclusters/d.ts: (file): "not loaded" is not allowed. Allowed: files loaded after 3 files that hang. Fix: fix the files that hang first',
     ]);
@@ -63,9 +63,9 @@ describe('a declaration that does more than declare is one problem naming the fi
       'd.ts': declaration("name: 'd'", 'queueMicrotask(() => { while (Date.now() > 0) { /* forever */ } });'),
       'e.ts': "const spec = { name: 'e-before' };\nPromise.resolve().then(() => { spec.name = 'e'; });\nexport default spec;\n",
     });
-    expect(problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 0.5 }))).toEqual([
+    expect(problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 2 }))).toEqual([
       `  - vclusters/b.ts: (file): "a promise nobody handled rejected: in a callback" is not allowed. Allowed: ${LOADS}. Fix: remove the promise (declarations are synchronous) or handle its rejection`,
-      `  - vclusters/d.ts: (file): "still loading after 0.5 s" is not allowed. Allowed: a module that loads within 0.5 s (${LOAD_TIMEOUT_ENV} or --load-timeout). Fix: remove the endless loop or the blocking call at the top level of the file`,
+      `  - vclusters/d.ts: (file): "still loading after 2 s" is not allowed. Allowed: a module that loads within 2 s (${LOAD_TIMEOUT_ENV} or --load-timeout). Fix: remove the endless loop or the blocking call at the top level of the file`,
     ]);
     // what a file's own promises change before they settle is part of its declaration
     const ok = fleetDir({
@@ -96,11 +96,14 @@ describe('a declaration that does more than declare is one problem naming the fi
 describe('the platform file', () => {
   const platformWith = (line: string) =>
     fs
-      .readFileSync(path.join(__dirname, '..', '..', 'vclusters', 'platform.ts'), 'utf8')
-      .replace("import { definePlatform } from '../src';", `import { definePlatform } from '../src';\n${line}`);
+      .readFileSync(path.join(__dirname, '..', 'fixtures', 'integratn', 'platform.ts'), 'utf8')
+      .replace(
+        "import { PlatformConfig, definePlatform } from '../../../src';",
+        `import { PlatformConfig, definePlatform } from '../src';\n${line}`,
+      );
 
   test.each([
-    ['an endless loop', 'while (Date.now() > 0) { /* forever */ }', '"still loading after 0.5 s" is not allowed.'],
+    ['an endless loop', 'while (Date.now() > 0) { /* forever */ }', '"still loading after 2 s" is not allowed.'],
     ['process.exit', 'process.exit(0);', '"process.exit(0) while loading" is not allowed.'],
     [
       'a timer',
@@ -109,7 +112,7 @@ describe('the platform file', () => {
     ],
   ])('%s in platform.ts is blamed on platform.ts; the declarations still load', (_what, line, expected) => {
     const dir = fleetDir({ 'platform.ts': platformWith(line), 'a.ts': declaration("name: 'a'"), 'b.ts': 'export default 1;\n' });
-    const lines = problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 0.5 }));
+    const lines = problemLines(() => loadFleet(dir, 'vclusters', { timeoutSeconds: 2 }));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`vclusters/platform.ts: (file): ${expected}`);
     expect(lines[1]).toContain('vclusters/b.ts: export default: 1 is not allowed.');
@@ -117,11 +120,12 @@ describe('the platform file', () => {
 
   test('is frozen before any declaration loads: a declaration cannot redirect the Applications', () => {
     const dir = fleetDir({
-      'a.ts': declaration(
+      // each file is named after the outcome its name reports (another name would be refused as misnamed)
+      'frozen.ts': declaration(
         "name: Reflect.set(platform.argocd.hostClusters, 'in-cluster', 'https://evil.example.com') ? 'changed' : 'frozen'",
         "import platform from './platform';",
       ),
-      'b.ts': declaration(
+      'unchanged.ts': declaration(
         "name: platform.argocd.hostClusters['in-cluster'] === 'https://kubernetes.default.svc' ? 'unchanged' : 'changed'",
         "import platform from './platform';",
       ),
@@ -184,14 +188,15 @@ describe('declarations come back as plain data', () => {
 
   test('one declaration cannot change the factories for the next one', () => {
     const dir = fleetDir({
-      'a.ts': declaration(
-        "name: Reflect.set(Exposure, 'internal', () => Exposure.loadBalancer({ vip: '6.6.6.6' })) ? 'changed' : 'frozen'",
+      // named after the outcome its name reports (another name would be refused as misnamed)
+      'a-frozen.ts': declaration(
+        "name: Reflect.set(Exposure, 'internal', () => Exposure.loadBalancer({ vip: '6.6.6.6' })) ? 'a-changed' : 'a-frozen'",
       ),
       'b.ts': declaration("name: 'b', exposure: Exposure.internal()"),
     });
     const { declarations } = loadFleet(dir, 'vclusters');
     expect(declarations.map((d) => [d.spec.name, d.spec.exposure])).toEqual([
-      ['frozen', undefined],
+      ['a-frozen', undefined],
       ['b', Exposure.internal()],
     ]);
   });
