@@ -84,6 +84,7 @@ function synthesize({ vclustersDir, outDir, allowEmpty, loadTimeout, log }: Synt
   // this run's input turns out bad). Nothing replaces the folder unless everything below succeeds.
   const tree = new TreeWriter(outDir, { display: `${shown(outDir)}/` });
   let fileCount = 0;
+  let fleetObjects = 0; // the objects of _bootstrap/ (one per YAML file there)
   let built;
   try {
     const shownDir = path.relative(process.cwd(), vclustersDir) || '.';
@@ -111,6 +112,7 @@ function synthesize({ vclustersDir, outDir, allowEmpty, loadTimeout, log }: Synt
     for (const [rel, content] of fleetFiles(platform, built, inventoryFiles)) {
       tree.addFile(rel, content);
       fileCount++;
+      if (rel.endsWith('.yaml')) fleetObjects++;
     }
   } catch (e) {
     tree.abort();
@@ -118,7 +120,7 @@ function synthesize({ vclustersDir, outDir, allowEmpty, loadTimeout, log }: Synt
   }
   tree.commit();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const objects = built.reduce((n, b) => n + b.objectCount, 0);
+  const objects = built.reduce((n, b) => n + b.objectCount, fleetObjects);
   log(
     `synth: ${built.length} vclusters, ${objects} objects, ${fileCount} files → ${path.relative(process.cwd(), outDir) || '.'} (${ms.toFixed(0)} ms)`,
   );
