@@ -29,6 +29,8 @@ export type {
   VClusterHelmValues,
   WorkloadRepo,
 } from './declaration/platform';
+export { DEFAULT_HOST_API_VERSIONS, DEFAULT_HOST_KUBERNETES_VERSION } from './declaration/hosts';
+export type { HostClusterFacts } from './declaration/hosts';
 export { resolveDeclaration } from './declaration/resolve';
 export type { ResolvedVCluster } from './declaration/resolve';
 

@@ -18,6 +18,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { YAML_OPTIONS } from '../fleet/serialize';
+import { benchVerify } from '../verify/bench';
+import { anyChartAvailable, chartSearch } from '../verify/charts';
 import { CommandSpec, OptionSpecs, USAGE_EXIT_CODE, UsageError, commandLine } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,13 +29,15 @@ const SRC = path.join(ROOT, 'src');
 export const BENCH_COMMAND = {
   usage: 'npm run bench --',
   summary:
-    'Measures how synth scales with the fleet size: for each N, N generated declarations are synthesized in a separate process (wall time, peak RSS, objects) against the serialization floor. Takes minutes.',
+    'Measures how synth scales with the fleet size: for each N, N generated declarations are synthesized in a separate process (wall time, peak RSS, objects) against the serialization floor. Then npm run verify: on dist/ cold and warm, and on fleets made of its vclusters (cold, unchanged, one Application changed). Takes minutes.',
   options: {
     n: { value: 'N,N,...', description: 'fleet sizes (default: 10,100,1000)' },
     runs: { value: 'R', description: 'measured runs per size, the median is reported (default: 3)' },
     from: { value: 'FILE', description: 'use N renamed copies of this declaration instead of the generated mix' },
     cmd: { value: 'CMD', description: 'the synth command (default: npm run --silent synth --); --vclusters/--out are appended' },
     keep: { description: 'keep the temporary folders (their path is printed)' },
+    verifyN: { value: 'N,N,...', description: 'fleet sizes of the verify measurement (default: 100,1000)' },
+    noVerify: { description: 'measure synth only' },
   },
 } satisfies CommandSpec<OptionSpecs>;
 
@@ -214,6 +218,8 @@ interface BenchSettings {
   readonly from?: string;
   readonly cmd: readonly string[];
   readonly keep: boolean;
+  /** Fleet sizes of the verify measurement; none: synth only. */
+  readonly verifySizes: readonly number[];
 }
 
 /** The settings of the command line; prints the problem and returns undefined on a usage error. */
@@ -227,7 +233,8 @@ function benchSettings(): BenchSettings | undefined {
     if (runs.length !== 1) throw new UsageError('--runs: one positive integer');
     if (o.from !== undefined && !fs.existsSync(o.from)) throw new UsageError(`--from: no file ${o.from}`);
     const cmd = (o.cmd ?? 'npm run --silent synth --').split(/\s+/).filter(Boolean);
-    return { ns, runs: runs[0], from: o.from, cmd, keep: o.keep };
+    const verifySizes = o.noVerify ? [] : positiveIntegers('--verify-n', o.verifyN ?? '100,1000');
+    return { ns, runs: runs[0], from: o.from, cmd, keep: o.keep, verifySizes };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`bench: ${e.message}`);
@@ -236,9 +243,26 @@ function benchSettings(): BenchSettings | undefined {
   }
 }
 
+/** The verify measurement (src/verify/bench.ts) when charts are available. */
+function verifyBench(sizes: readonly number[], runs: number): void {
+  if (!sizes.length) return;
+  if (!anyChartAvailable(chartSearch({ env: process.env, root: ROOT }))) {
+    console.log('verify: skipped: no charts available (npm run verify -- --help says where they are looked for)');
+    return;
+  }
+  console.log(`verify: npm run verify, medians of ${runs} runs`);
+  benchVerify({ sizes, runs, log: (l) => console.log(l) });
+}
+
 function main(): void {
   const settings = benchSettings();
   if (!settings) return;
+  synthBench(settings);
+  verifyBench(settings.verifySizes, settings.runs);
+}
+
+/** The synth measurement. */
+function synthBench(settings: BenchSettings): void {
   const { ns, runs, from, cmd, keep } = settings;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-bench-'));
   console.log(

@@ -2,6 +2,7 @@
  * Site configuration: everything that differs between organisations, declared once per repository
  * (in this repository: `vclusters/platform.ts`) and never hard-coded in the library.
  */
+import { HostClusterFacts, checkHosts, resolveHosts } from './hosts';
 import { BackupSettings, ResolvedEtcdSnapshotSettings, checkBackups, resolveEtcdSnapshotSettings } from '../etcd/snapshot-settings';
 import type { GatewayRef } from '../exposure/exposure-mode';
 import { MonitoringSettings, ResolvedMonitoring, checkMonitoring, resolveMonitoring } from '../monitoring/settings';
@@ -237,6 +238,13 @@ export interface PlatformConfig {
   /** Kubernetes version used when a declaration names none. @default "1.34" */
   readonly kubernetesVersion?: string;
   /**
+   * What each host cluster (`argocd.hostClusters`) runs: its Kubernetes version and the API
+   * versions its CRDs serve. `npm run verify` renders the chart for it and checks every object
+   * against it; synth writes it to `dist/hosts.json`.
+   * @default - every host cluster: Kubernetes 1.30.0 serving the CRDs the fleet uses (DEFAULT_HOST_API_VERSIONS)
+   */
+  readonly hosts?: Readonly<Record<string, HostClusterFacts>>;
+  /**
    * Site presets beside the built-in `dev` and `prod`, by name (a DNS label other than those two):
    * each extends a built-in preset and sets some of its sizing, persistence, isolation, deletion
    * policy, environment, chart version and Kubernetes version. A declaration picks one with
@@ -344,6 +352,8 @@ export interface Platform {
   readonly vclusterSecret?: Required<PlatformVClusterSecret>;
   readonly chart: Required<PlatformChart>;
   readonly kubernetesVersion: string;
+  /** What every host cluster of `argocd.hostClusters` runs (declared, else the defaults). */
+  readonly hosts: Readonly<Record<string, Required<HostClusterFacts>>>;
   /** The site presets, each with what it omits taken from the built-in preset it extends (the built-in ones are not listed). */
   readonly presets: Readonly<Record<string, ResolvedPreset>>;
   readonly vcluster: Required<PlatformVCluster>;
@@ -380,7 +390,7 @@ export function definePlatform(config: PlatformConfig): Platform {
   checkPlainData(p, '', config, { functionAt: (path) => /^registration\.(labels|annotations|secretLabels)$/.test(path) });
   p.throwIfAny('platform configuration');
   checkPlatformSections(p, config);
-  checkPlatformArgoCd(p, config.argocd);
+  checkPlatformArgoCd(p, config.argocd, config.hosts);
   checkPlatformNetwork(p, config.network);
   checkPlatformFields(p, config);
   const edition = checkPlatformEdition(p, config);
@@ -446,6 +456,7 @@ function resolvePlatform(config: PlatformConfig, edition: VClusterEdition): Plat
       version: config.chart?.version ?? DEFAULT_CHART.version,
     },
     kubernetesVersion: config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+    hosts: resolveHosts(config.hosts, a.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER }),
     presets: resolveSitePresets(config.presets),
     vcluster: { edition },
     integrations: config.integrations ?? {},
@@ -488,6 +499,7 @@ const PLATFORM_KEYS: Readonly<Record<string, readonly string[]>> = {
     vclusterSecret: true,
     chart: true,
     kubernetesVersion: true,
+    hosts: true,
     presets: true,
     vcluster: true,
     integrations: true,
@@ -547,8 +559,8 @@ function checkPlatformSections(p: Problems, config: PlatformConfig): void {
   }
 }
 
-/** The Argo CD section: host clusters, the default one, the repository and path of dist/. */
-function checkPlatformArgoCd(p: Problems, a: PlatformArgoCd): void {
+/** The Argo CD section: host clusters (and what they run), the default one, the repository and path of dist/. */
+function checkPlatformArgoCd(p: Problems, a: PlatformArgoCd, hosts: unknown): void {
   const hostClusters = a.hostClusters ?? { 'in-cluster': IN_CLUSTER_SERVER };
   const defaultHostCluster = a.defaultHostCluster ?? 'in-cluster';
   if (!hostClusters[defaultHostCluster]) {
@@ -558,6 +570,7 @@ function checkPlatformArgoCd(p: Problems, a: PlatformArgoCd): void {
     p.dnsLabel(`argocd.hostClusters[${JSON.stringify(name)}]`, name);
     p.httpsUrl(`argocd.hostClusters[${JSON.stringify(name)}]`, url);
   }
+  checkHosts(p, hosts, hostClusters);
   if (a.namespace !== undefined) p.dnsLabel('argocd.namespace', a.namespace);
   if (typeof a.repoURL !== 'string' || !/^(https:\/\/\S+|ssh:\/\/\S+|git@[^\s:]+:\S+)$/.test(a.repoURL)) {
     p.add('argocd.repoURL', a.repoURL, 'the git URL Argo CD reads dist/ from: https://…, ssh://… or git@host:path');

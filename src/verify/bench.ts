@@ -3,8 +3,8 @@
  * generated fleets: the repo's `dist/` cold (empty caches) and warm; then fleets of N vclusters made
  * by copying the repo's vcluster folders under new names, each verified cold once, unchanged, and
  * with one vcluster's Application changed (a different one per run, so each run re-renders one
- * chart). Medians of `runs`. Callable from `npm run bench` ({@link benchVerify}) or on its own:
- * `npm run bench:verify [-- --n 100,1000] [--runs 3]`.
+ * chart). Medians of `runs`. `npm run bench` runs it after the synth measurement
+ * (`--verify-n 100,1000`, `--no-verify`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -77,6 +77,8 @@ export function makeFleet(dist: string, out: string, count: number): string[] {
       }
     };
     copy(path.join(dist, base), path.join(out, name));
+    if (i === 0 && fs.existsSync(path.join(dist, 'hosts.json')))
+      fs.copyFileSync(path.join(dist, 'hosts.json'), path.join(out, 'hosts.json'));
     const boot = path.join(dist, '_bootstrap');
     for (const f of fs.existsSync(boot) ? fs.readdirSync(boot).filter((x) => x.includes(`-${base}`)) : []) {
       fs.mkdirSync(path.join(out, '_bootstrap'), { recursive: true });
@@ -140,13 +142,4 @@ export function benchVerify(opts: VerifyBenchOptions = {}): VerifyBenchResult {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-}
-
-if (require.main === module) {
-  const arg = (flag: string) => {
-    const i = process.argv.indexOf(flag);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const sizes = arg('--n')?.split(',').map(Number);
-  benchVerify({ sizes, runs: Number(arg('--runs') ?? 3), log: (l) => console.log(l) });
 }

@@ -12,7 +12,7 @@ import * as YAML from 'yaml';
 import { ChartSearch } from './charts';
 import { RenderRequest, VClusterFolder, parseFolder, readDist, renderRequestOf } from './dist-reader';
 import { HelmBinary } from './helm';
-import { HostCapabilities } from './model';
+import { Destination, HostTable } from './host';
 import { canonicalJson } from './render';
 import { Renderer } from './verify';
 
@@ -23,7 +23,8 @@ export interface DiffOptions {
   readonly charts: ChartSearch;
   readonly cacheDir: string;
   readonly helm: () => HelmBinary;
-  readonly host: HostCapabilities;
+  /** The host clusters of the working tree's dist/ (both sides are rendered for them). */
+  readonly hosts: HostTable;
   readonly out: (text: string) => void;
 }
 
@@ -60,10 +61,13 @@ export function foldersAtRef(dist: string, ref: string): VClusterFolder[] {
 }
 
 /** The chart Application's render request of a folder, or undefined. */
-function requestOf(folder: VClusterFolder | undefined, display: string): { request: RenderRequest; app: unknown } | undefined {
+function requestOf(
+  folder: VClusterFolder | undefined,
+  display: string,
+): { request: RenderRequest; app: unknown; destination: Destination } | undefined {
   if (!folder) return undefined;
   const r = renderRequestOf(parseFolder(folder, display).manifests);
-  return 'request' in r ? { request: r.request, app: r.app.obj } : undefined;
+  return 'request' in r ? { request: r.request, app: r.app.obj, destination: r.destination } : undefined;
 }
 
 function gitDiff(label: string, before: string, after: string): string {
@@ -85,9 +89,16 @@ function gitDiff(label: string, before: string, after: string): string {
   }
 }
 
-async function renderedText(renderer: Renderer, name: string, req: RenderRequest | undefined): Promise<string> {
-  if (!req) return '';
-  const r = await renderer.render(name, req);
+async function renderedText(
+  renderer: Renderer,
+  hosts: HostTable,
+  name: string,
+  r0: { request: RenderRequest; destination: Destination } | undefined,
+): Promise<string> {
+  if (!r0) return '';
+  const host = hosts.hostOf(r0.destination);
+  if (!host) return `# not rendered: its destination is none of the host clusters (${hosts.describe()})\n`;
+  const r = await renderer.render(name, r0.request, host);
   if ('reason' in r) return `# not rendered: ${r.reason}\n`;
   return r.objects.map((m) => `# ${m.file.replace(/^chart \S+ /, '')}\n${YAML.stringify(m.obj, { lineWidth: 0 })}`).join('---\n');
 }
@@ -103,7 +114,7 @@ export async function printDiffs(opts: DiffOptions): Promise<boolean> {
   }
   const now = readDist(opts.dist);
   const names = [...new Set([...before.map((f) => f.name), ...now.map((f) => f.name)])].sort();
-  const renderer = new Renderer(opts, opts.host);
+  const renderer = new Renderer(opts);
   let changed = 0;
   for (const name of names) {
     const a = requestOf(
@@ -121,8 +132,11 @@ export async function printDiffs(opts: DiffOptions): Promise<boolean> {
     const values = (r?: { request: RenderRequest }) => (r ? YAML.stringify(r.request.values, { lineWidth: 0 }) : '');
     opts.out(gitDiff(`${name}.values.yaml`, values(a), values(b)) || 'values: no change\n');
     opts.out(
-      gitDiff(`${name}.rendered.yaml`, await renderedText(renderer, name, a?.request), await renderedText(renderer, name, b?.request)) ||
-        'rendered chart: no change\n',
+      gitDiff(
+        `${name}.rendered.yaml`,
+        await renderedText(renderer, opts.hosts, name, a),
+        await renderedText(renderer, opts.hosts, name, b),
+      ) || 'rendered chart: no change\n',
     );
   }
   opts.out(`verify --diff: ${changed} vcluster Application${changed === 1 ? ' differs' : 's differ'} from ${opts.ref}\n`);

@@ -1,27 +1,54 @@
 /**
- * The host cluster the vcluster chart is rendered for: its Kubernetes version and the API versions
- * it serves. The platform will say (a `host: { kubernetesVersion, apiVersions }` setting); until
- * then {@link DEFAULT_HOST} describes the site's host clusters.
+ * The host clusters the vcluster charts are rendered for: their Kubernetes versions and the API
+ * versions they serve, as the platform declares them (`hosts`) and synth writes them to
+ * `dist/hosts.json`. A dist/ without that file (written before it existed) is verified for
+ * {@link DEFAULT_HOST}.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DEFAULT_HOST_API_VERSIONS, DEFAULT_HOST_KUBERNETES_VERSION, HostCluster } from '../declaration/hosts';
+import { HOSTS_FILE, parseHostsFile } from '../fleet/hosts-file';
 import { HostCapabilities } from './model';
 
-/**
- * A Kubernetes 1.30 host with the CRDs the fleet's objects use: Argo CD, External Secrets (v1 and
- * v1alpha1 for PushSecret), cert-manager, Cilium, Gateway API and the Prometheus Operator.
- */
+/** The host a dist/ without hosts.json is verified for: the platform's defaults. */
 export const DEFAULT_HOST: HostCapabilities = {
-  kubernetesVersion: '1.30.0',
-  apiVersions: [
-    'argoproj.io/v1alpha1',
-    'cert-manager.io/v1',
-    'cilium.io/v2',
-    'external-secrets.io/v1',
-    'external-secrets.io/v1alpha1',
-    'gateway.networking.k8s.io/v1',
-    'monitoring.coreos.com/v1',
-    'policy/v1',
-  ],
+  kubernetesVersion: DEFAULT_HOST_KUBERNETES_VERSION,
+  apiVersions: DEFAULT_HOST_API_VERSIONS,
 };
+
+/** Where an Application deploys: `spec.destination`. */
+export interface Destination {
+  readonly server?: string;
+  readonly name?: string;
+}
+
+/** The host clusters of one dist/ folder. */
+export class HostTable {
+  /** The table of `dist` (its hosts.json), or the problem with that file. */
+  public static of(dist: string): HostTable | { problem: string } {
+    const file = path.join(dist, HOSTS_FILE);
+    if (!fs.existsSync(file)) return new HostTable(undefined);
+    const hosts = parseHostsFile(fs.readFileSync(file, 'utf8'));
+    return typeof hosts === 'string'
+      ? { problem: `${HOSTS_FILE}: ${hosts} (run npm run synth; dist/ is generated)` }
+      : new HostTable(hosts);
+  }
+
+  /** `hosts` undefined: every destination is {@link DEFAULT_HOST}. */
+  constructor(public readonly hosts: readonly HostCluster[] | undefined) {}
+
+  /** The host an Application deploys to, or undefined when the table has none such. */
+  public hostOf(destination: Destination): HostCapabilities | undefined {
+    if (!this.hosts) return DEFAULT_HOST;
+    const h = this.hosts.find((x) => (destination.server ? x.server === destination.server : x.name === destination.name));
+    return h && { kubernetesVersion: h.kubernetesVersion, apiVersions: h.apiVersions };
+  }
+
+  /** What the hosts are, for messages: `in-cluster (https://kubernetes.default.svc)`, ... */
+  public describe(): string {
+    return this.hosts ? this.hosts.map((h) => `${h.name} (${h.server})`).join(', ') : 'any (no hosts.json)';
+  }
+}
 
 /** API versions every supported Kubernetes host serves (1.29 and later). */
 export const BUILTIN_API_VERSIONS: readonly string[] = [
@@ -53,15 +80,4 @@ export function serves(host: HostCapabilities, apiVersion: string, kind: string)
   return (
     BUILTIN_API_VERSIONS.includes(apiVersion) || host.apiVersions.includes(apiVersion) || host.apiVersions.includes(`${apiVersion}/${kind}`)
   );
-}
-
-/** Checks a host description; returns the problems (empty when it is usable). */
-export function hostProblems(host: HostCapabilities): string[] {
-  const out: string[] = [];
-  if (!/^v?\d+\.\d+(\.\d+)?$/.test(host.kubernetesVersion))
-    out.push(`kubernetesVersion '${host.kubernetesVersion}' is not a version like 1.30 or 1.30.0`);
-  for (const a of host.apiVersions)
-    if (!/^[a-z0-9.-]+\/v[0-9a-z]+(\/[A-Za-z]+)?$/.test(a) && a !== 'v1')
-      out.push(`API version '${a}' is not like group/version or group/version/Kind`);
-  return out;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { VClusterFolder } from './dist-reader';
-import { HostCapabilities, Violation } from './model';
+import { Violation } from './model';
 import { canonicalJson } from './render';
 
 /** One stored verdict. */
@@ -34,9 +34,9 @@ export function codeFingerprint(dir = __dirname): string {
   return h.digest('hex');
 }
 
-/** The verdict key of a vcluster folder: its files, the host and the code fingerprint. */
-export function verdictKey(folder: VClusterFolder, host: HostCapabilities, fingerprint: string): string {
-  const h = createHash('sha256').update(fingerprint).update(canonicalJson(host));
+/** The verdict key of a vcluster folder: its files, the hosts and the code fingerprint. */
+export function verdictKey(folder: VClusterFolder, hosts: unknown, fingerprint: string): string {
+  const h = createHash('sha256').update(fingerprint).update(canonicalJson(hosts));
   for (const f of folder.files) h.update('\0').update(f.rel).update('\0').update(f.text);
   return h.digest('hex');
 }

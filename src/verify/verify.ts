@@ -8,7 +8,8 @@ import * as path from 'path';
 import { ChartSearch, anyChartAvailable, findChart, missingChartMessage, pullChart } from './charts';
 import { RenderRequest, VClusterFolder, parseFolder, readDist, renderRequestOf } from './dist-reader';
 import { HelmBinary } from './helm';
-import { DEFAULT_HOST } from './host';
+import { HOSTS_FILE } from '../fleet/hosts-file';
+import { DEFAULT_HOST, HostTable } from './host';
 import { INVARIANTS, checkInvariants } from './invariants';
 import { HostCapabilities, Invariant, Manifest, Violation, WholeVCluster, refOf } from './model';
 import { RenderCache, Rendered, helmTemplate, renderKey, rendered } from './render';
@@ -21,8 +22,8 @@ export interface VerifyOptions {
   /** How `dist` is named in messages. @default - its path relative to the working directory */
   readonly display?: string;
   readonly charts: ChartSearch;
-  /** @default DEFAULT_HOST */
-  readonly host?: HostCapabilities;
+  /** The host clusters the charts are rendered for. @default - those of `dist`'s hosts.json */
+  readonly hosts?: HostTable;
   /** Cache root (renders, verdicts, helm): `node_modules/.cache/vcluster-fleet`. */
   readonly cacheDir: string;
   /** Finds helm; called only when something must be rendered or pulled. Throws when there is none. */
@@ -81,10 +82,7 @@ export class Renderer {
   private readonly pulls = new Map<string, { file: string } | { failed: string }>();
   private readonly cache: RenderCache;
 
-  constructor(
-    private readonly opts: Pick<VerifyOptions, 'charts' | 'helm' | 'cacheDir'>,
-    private readonly host: HostCapabilities,
-  ) {
+  constructor(private readonly opts: Pick<VerifyOptions, 'charts' | 'helm' | 'cacheDir'>) {
     this.cache = new RenderCache(path.join(opts.cacheDir, 'verify', 'renders'));
   }
 
@@ -116,9 +114,9 @@ export class Renderer {
     return this.pulls.get(id)!;
   }
 
-  /** The render of a request, or why there is none. */
-  public async render(name: string, req: RenderRequest): Promise<Rendered | NotRendered> {
-    const key = renderKey(req, this.host);
+  /** The render of a request for a host, or why there is none. */
+  public async render(name: string, req: RenderRequest, host: HostCapabilities): Promise<Rendered | NotRendered> {
+    const key = renderKey(req, host);
     const hit = this.cache.get(key);
     if (hit) {
       this.cacheHits++;
@@ -138,7 +136,7 @@ export class Renderer {
       return { reason: `${name}: ${e instanceof Error ? e.message : String(e)}`, why: 'no-helm' };
     }
     try {
-      const r = rendered(await helmTemplate(helm, chart, req, this.host), `${req.chart}-${req.version}`, req.release);
+      const r = rendered(await helmTemplate(helm, chart, req, host), `${req.chart}-${req.version}`, req.release);
       this.helmRuns++;
       this.cache.put(key, r);
       return r;
@@ -165,14 +163,20 @@ async function verifyFolder(
   folder: VClusterFolder,
   display: string,
   renderer: Renderer,
-  host: HostCapabilities,
+  hosts: HostTable,
   invariants: readonly Invariant[],
 ): Promise<Outcome> {
   const { manifests, problems } = parseFolder(folder, display);
   if (problems.length) return { name: folder.name, violations: problems.map((p) => dataViolation(folder.name, p.split(':')[0], p)) };
   const req = renderRequestOf(manifests);
   if ('problem' in req) return { name: folder.name, violations: [dataViolation(folder.name, `${display}/${folder.name}`, req.problem)] };
-  const r = await renderer.render(folder.name, req.request);
+  const host = hosts.hostOf(req.destination);
+  if (!host) {
+    const where = JSON.stringify(req.destination.server ?? req.destination.name ?? null);
+    const message = `${req.app.file}: spec.destination ${where} is none of the host clusters of ${HOSTS_FILE}: ${hosts.describe()}`;
+    return { name: folder.name, violations: [dataViolation(folder.name, req.app.file, message)] };
+  }
+  const r = await renderer.render(folder.name, req.request, host);
   if ('why' in r) {
     if (r.why !== 'helm-failed') return { name: folder.name, reason: r.reason, missingChart: r.why === 'missing-chart' };
     const message = `helm template of ${req.request.chart} ${req.request.version} fails: ${r.reason}`;
@@ -193,24 +197,31 @@ async function verifyFolder(
   return { name: folder.name, violations: checkInvariants(whole, invariants) };
 }
 
+/** The host table of `dist` (its hosts.json); a broken file is an error (dist/ is generated). */
+export function hostTableOf(dist: string): HostTable {
+  const t = HostTable.of(dist);
+  if ('problem' in t) throw new Error(t.problem);
+  return t;
+}
+
 /** Verifies every vcluster of a `dist/` folder. */
 export async function verifyDist(opts: VerifyOptions): Promise<VerifyResult> {
-  const host = opts.host ?? DEFAULT_HOST;
+  const hosts = opts.hosts ?? hostTableOf(opts.dist);
   const display = opts.display ?? (path.relative(process.cwd(), opts.dist) || '.');
   const folders = readDist(opts.dist);
   const store = new VerdictStore(path.join(opts.cacheDir, 'verify'), opts.dist);
   const fingerprint = codeFingerprint();
-  const renderer = new Renderer(opts, host);
+  const renderer = new Renderer(opts);
   let reused = 0;
   const outcomes = await pool(folders, opts.concurrency ?? os.availableParallelism(), async (folder): Promise<Outcome> => {
-    const key = verdictKey(folder, host, fingerprint);
+    const key = verdictKey(folder, hosts.hosts ?? DEFAULT_HOST, fingerprint);
     const old = opts.reuseVerdicts === false ? undefined : store.get(folder.name, key);
     if (old) {
       reused++;
       store.set(folder.name, old);
       return { name: folder.name, violations: [...old.violations] };
     }
-    const o = await verifyFolder(folder, display, renderer, host, opts.invariants ?? INVARIANTS);
+    const o = await verifyFolder(folder, display, renderer, hosts, opts.invariants ?? INVARIANTS);
     if ('violations' in o) store.set(folder.name, { key, violations: o.violations });
     return o;
   });
