@@ -3,6 +3,7 @@
  * Application installing the loft-sh `vcluster` Helm chart with fully computed values. It
  * implements {@link IVCluster}, what every add-on reads and extends.
  */
+import { HostClusterFacts, checkHostFacts, hostAnnotations, resolveHostFacts } from './declaration/hosts';
 import { isDeepStrictEqual } from 'util';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
@@ -69,6 +70,12 @@ export interface VClusterProps {
   readonly targetRevision?: string;
   /** API server of the host cluster, as registered in Argo CD. @default "https://kubernetes.default.svc" */
   readonly destinationServer?: string;
+  /**
+   * What the host cluster runs (Kubernetes version, API versions), written on the Application as
+   * annotations; `npm run verify` renders the chart for it.
+   * @default - no annotations: verify assumes Kubernetes 1.30.0 with the CRDs the fleet uses
+   */
+  readonly host?: HostClusterFacts;
   /** Application sync policy, deep-merged over the default (lists replace); a retry stays bounded (limit 1..100). @default - automated, selfHeal, prune, CreateNamespace=true, retry 5 times (10s backoff doubling up to 3m) */
   readonly syncPolicy?: ApplicationSpecSyncPolicy;
   /** Sizing preset. @default "dev" */
@@ -180,6 +187,8 @@ export class VCluster extends Construct implements IVCluster {
   public readonly edition: VClusterEdition;
   /** Host API server. */
   public readonly destinationServer: string;
+  /** What the host cluster runs, when given (on the Application as annotations). */
+  public readonly host?: Required<HostClusterFacts>;
   /** Cluster domain inside the vcluster. */
   public readonly clusterDomain: string;
   /** Cluster domain of the host cluster. */
@@ -240,6 +249,8 @@ export class VCluster extends Construct implements IVCluster {
     this.deletionPolicy = props.deletionPolicy ?? preset.deletionPolicy;
     this.edition = props.edition ?? DEFAULT_EDITION;
     this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
+    if (props.host !== undefined) checkHostFacts(p, 'host', props.host);
+    this.host = props.host === undefined || !p.ok ? undefined : resolveHostFacts(props.host);
     this.environment = props.environment ?? preset.environment;
     checkSettings(p, props, this);
     this.names = new VClusterNames({ name: props.releaseName, namespace: props.namespace, project: props.project });
@@ -500,7 +511,7 @@ export class VCluster extends Construct implements IVCluster {
       metadata: {
         name: this.names.application,
         namespace: argocdNamespace,
-        annotations: { 'argocd.argoproj.io/sync-wave': '0', ...keep },
+        annotations: { 'argocd.argoproj.io/sync-wave': '0', ...keep, ...(this.host ? hostAnnotations(this.host) : {}) },
         finalizers: retain ? undefined : [RESOURCES_FINALIZER],
       },
       spec: {

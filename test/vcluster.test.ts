@@ -32,6 +32,23 @@ describe('VCluster', () => {
     expect(v.networking.advanced.clusterDomain).toBe('cluster.local');
   });
 
+  test('host: what the host runs is on the Application (normalized); none without it', () => {
+    const app = (objects: any[]) => objects.find((o) => o.kind === 'Application');
+    const { objects } = build({ host: { kubernetesVersion: 'v1.31', apiVersions: ['cilium.io/v2', 'argoproj.io/v1alpha1'] } });
+    expect(app(objects).metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-wave': '0',
+      'vcluster-fleet/host-kubernetes-version': '1.31.0',
+      'vcluster-fleet/host-api-versions': 'argoproj.io/v1alpha1,cilium.io/v2',
+    });
+    expect(app(build().objects).metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '0' });
+  });
+
+  test('throws on a host with a bad Kubernetes version or API version', () => {
+    expect(() => build({ host: { kubernetesVersion: 'latest', apiVersions: ['--set'] } })).toThrow(
+      /host\.kubernetesVersion: "latest" is not allowed\. Allowed: the version of the host API server, like "1\.30" or "1\.30\.0"[\s\S]*host\.apiVersions\[0\]: "--set" is not allowed/,
+    );
+  });
+
   test('persistence: { enabled: false } is the explicit ephemeral mode (no volume, no size)', () => {
     const { vc } = build({ persistence: { enabled: false } });
     const v = vc.helmValues() as any;

@@ -1,7 +1,8 @@
 /**
  * What the site's host clusters run: the Kubernetes version of each and the API versions its CRDs
- * serve. The chart is rendered for them (`helm template --kube-version --api-versions`) and every
- * object is checked against them by `npm run verify`; synth writes them to `dist/hosts.json`.
+ * serve. Each vcluster's Application carries those of its host as annotations; `npm run verify`
+ * renders the chart for them (`helm template --kube-version --api-versions`) and checks every object
+ * against them.
  */
 import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
 
@@ -15,18 +16,6 @@ export interface HostClusterFacts {
    * @default DEFAULT_HOST_API_VERSIONS - the CRDs the fleet renders objects of
    */
   readonly apiVersions?: readonly string[];
-}
-
-/** A host cluster as synth writes it to `dist/hosts.json` and verify reads it back. */
-export interface HostCluster {
-  /** Its name in `argocd.hostClusters`. */
-  readonly name: string;
-  /** Its API server URL as Argo CD names it (the Applications' `destination.server`). */
-  readonly server: string;
-  /** Kubernetes version, `x.y.z`. */
-  readonly kubernetesVersion: string;
-  /** API versions served beyond the built-in ones, sorted. */
-  readonly apiVersions: readonly string[];
 }
 
 /** The Kubernetes version a host cluster is assumed to run when the site does not say. */
@@ -69,26 +58,40 @@ export function checkHosts(p: Problems, hosts: unknown, hostClusters: Readonly<R
       );
       continue;
     }
-    if (!isPlainObject(facts)) {
-      p.add(at, facts, '{ kubernetesVersion, apiVersions }');
-      continue;
-    }
-    checkKnownKeys(p, at, facts, KEYS);
-    const f = facts as Partial<HostClusterFacts>;
-    if (typeof f.kubernetesVersion !== 'string' || !VERSION.test(f.kubernetesVersion)) {
-      p.add(`${at}.kubernetesVersion`, f.kubernetesVersion, 'the version of the host API server, like "1.30" or "1.30.0"');
-    }
-    if (f.apiVersions === undefined) continue;
-    if (!Array.isArray(f.apiVersions)) {
-      p.add(`${at}.apiVersions`, f.apiVersions, 'a list of API versions ("group/version" or "group/version/Kind")');
-      continue;
-    }
-    f.apiVersions.forEach((v, i) => {
-      if (typeof v !== 'string' || !API_VERSION.test(v)) {
-        p.add(`${at}.apiVersions[${i}]`, v, 'an API version like "cilium.io/v2" or "monitoring.coreos.com/v1/ServiceMonitor"');
-      }
-    });
+    checkHostFacts(p, at, facts);
   }
+}
+
+/** Checks one host's facts (problems under `at`). */
+export function checkHostFacts(p: Problems, at: string, facts: unknown): void {
+  if (!isPlainObject(facts)) {
+    p.add(at, facts, '{ kubernetesVersion, apiVersions }');
+    return;
+  }
+  checkKnownKeys(p, at, facts, KEYS);
+  const f = facts as Partial<HostClusterFacts>;
+  if (typeof f.kubernetesVersion !== 'string' || !VERSION.test(f.kubernetesVersion)) {
+    p.add(`${at}.kubernetesVersion`, f.kubernetesVersion, 'the version of the host API server, like "1.30" or "1.30.0"');
+  }
+  if (f.apiVersions === undefined) return;
+  if (!Array.isArray(f.apiVersions)) {
+    p.add(`${at}.apiVersions`, f.apiVersions, 'a list of API versions ("group/version" or "group/version/Kind")');
+    return;
+  }
+  f.apiVersions.forEach((v, i) => {
+    if (typeof v !== 'string' || !API_VERSION.test(v)) {
+      p.add(`${at}.apiVersions[${i}]`, v, 'an API version like "cilium.io/v2" or "monitoring.coreos.com/v1/ServiceMonitor"');
+    }
+  });
+}
+
+/** One host's facts with the defaults applied: the version as `x.y.z`, API versions deduplicated and sorted. */
+export function resolveHostFacts(facts: HostClusterFacts | undefined): Required<HostClusterFacts> {
+  const m = VERSION.exec(facts?.kubernetesVersion ?? DEFAULT_HOST_KUBERNETES_VERSION)!;
+  return {
+    kubernetesVersion: `${m[1]}.${m[2]}.${m[3] ?? '0'}`,
+    apiVersions: [...new Set(facts?.apiVersions ?? DEFAULT_HOST_API_VERSIONS)].sort(),
+  };
 }
 
 /** Every host cluster (of `argocd.hostClusters`) with its facts: declared, else the defaults; versions as `x.y.z`, API versions sorted. */
@@ -97,28 +100,32 @@ export function resolveHosts(
   hostClusters: Readonly<Record<string, string>>,
 ): Readonly<Record<string, Required<HostClusterFacts>>> {
   const out: Record<string, Required<HostClusterFacts>> = {};
-  for (const name of Object.keys(hostClusters).sort()) {
-    const f = hosts?.[name];
-    const m = VERSION.exec(f?.kubernetesVersion ?? DEFAULT_HOST_KUBERNETES_VERSION)!;
-    out[name] = {
-      kubernetesVersion: `${m[1]}.${m[2]}.${m[3] ?? '0'}`,
-      apiVersions: [...new Set(f?.apiVersions ?? DEFAULT_HOST_API_VERSIONS)].sort(),
-    };
-  }
+  for (const name of Object.keys(hostClusters).sort()) out[name] = resolveHostFacts(hosts?.[name]);
   return out;
 }
 
-/** The host clusters as `dist/hosts.json` lists them: name, server and facts, sorted by name. */
-export function hostClusterList(
-  hosts: Readonly<Record<string, Required<HostClusterFacts>>>,
-  hostClusters: Readonly<Record<string, string>>,
-): HostCluster[] {
-  return Object.keys(hosts)
-    .sort()
-    .map((name) => ({
-      name,
-      server: hostClusters[name],
-      kubernetesVersion: hosts[name].kubernetesVersion,
-      apiVersions: [...hosts[name].apiVersions],
-    }));
+/** The annotations of a vcluster's Application that say what its host cluster runs. */
+export const HOST_ANNOTATIONS = {
+  kubernetesVersion: 'vcluster-fleet/host-kubernetes-version',
+  apiVersions: 'vcluster-fleet/host-api-versions',
+} as const;
+
+/** The annotations for a host's facts (API versions comma-separated, sorted). */
+export function hostAnnotations(host: Required<HostClusterFacts>): Record<string, string> {
+  return {
+    [HOST_ANNOTATIONS.kubernetesVersion]: host.kubernetesVersion,
+    [HOST_ANNOTATIONS.apiVersions]: [...host.apiVersions].sort().join(','),
+  };
+}
+
+/** The host facts of an Application's annotations, or undefined when it has none (or they are malformed). */
+export function hostFromAnnotations(annotations: unknown): Required<HostClusterFacts> | undefined {
+  if (!isPlainObject(annotations)) return undefined;
+  const a = annotations as Record<string, unknown>;
+  const version = a[HOST_ANNOTATIONS.kubernetesVersion];
+  const apis = a[HOST_ANNOTATIONS.apiVersions];
+  if (typeof version !== 'string' || !VERSION.test(version) || typeof apis !== 'string') return undefined;
+  const apiVersions = apis ? apis.split(',') : [];
+  if (apiVersions.some((v) => !API_VERSION.test(v))) return undefined;
+  return { kubernetesVersion: version, apiVersions };
 }

@@ -147,7 +147,7 @@ export function resolveDeclaration(problems: Problems, declared: VClusterSpec, p
     chartVersion,
     endpoint,
     etcdMembers,
-    vcluster: vclusterProps(spec, platform, { ...choices, destinationServer, exposure, exposureDefaults, backingStore }),
+    vcluster: vclusterProps(spec, platform, { ...choices, hostCluster, destinationServer, exposure, exposureDefaults, backingStore }),
     ...addOnProps(spec, platform, choices),
     ...operationsProps(problems, spec, platform, { ...choices, names, etcdMembers, destinationServer }),
   };
@@ -326,6 +326,7 @@ function vclusterProps(
   spec: VClusterSpec,
   platform: Platform,
   r: Choices & {
+    hostCluster: string;
     destinationServer: string;
     exposure: Exposure;
     exposureDefaults: ExposureDefaults;
@@ -344,6 +345,7 @@ function vclusterProps(
     chart: spec.application?.chart ?? platform.chart.name,
     targetRevision: r.chartVersion,
     destinationServer: r.destinationServer,
+    host: Object.hasOwn(platform.hosts, r.hostCluster) ? platform.hosts[r.hostCluster] : undefined,
     syncPolicy: spec.application?.syncPolicy,
     // the construct knows the built-in presets only: every value a preset sets is resolved here
     preset: r.preset.extends,

@@ -10,7 +10,6 @@ import { JsonObject } from '../vcluster/helm-values';
 import { PlatformError, Problem, Problems, ValidationError } from '../validation';
 import { bootstrapObjects, fleetAlertObjects } from './bootstrap';
 import type { BuiltVCluster } from './built';
-import { HOSTS_FILE, hostsFile } from './hosts-file';
 import { toYaml } from './serialize';
 import { checkUniqueNames } from './unique-names';
 
@@ -136,7 +135,7 @@ export function vclusterFiles(platform: Platform, b: BuiltVCluster): Map<string,
   return files;
 }
 
-/** The fleet-wide files of `dist/` (path → content): `_bootstrap/*.yaml`, `hosts.json` and `extra`'s. */
+/** The fleet-wide files of `dist/` (path → content): `_bootstrap/*.yaml` and `extra`'s. */
 export function fleetFiles(
   platform: Platform,
   built: readonly BuiltVCluster[],
@@ -146,7 +145,6 @@ export function fleetFiles(
   for (const obj of [...bootstrapObjects(platform, built), ...fleetAlertObjects(platform, built)]) {
     files.set(`${BOOTSTRAP_DIR}/${objectFileName(obj)}`, toYaml(obj));
   }
-  files.set(HOSTS_FILE, hostsFile(platform));
   for (const [k, v] of extra(built)) files.set(k, v);
   return files;
 }

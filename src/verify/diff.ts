@@ -12,7 +12,7 @@ import * as YAML from 'yaml';
 import { ChartSearch } from './charts';
 import { RenderRequest, VClusterFolder, parseFolder, readDist, renderRequestOf } from './dist-reader';
 import { HelmBinary } from './helm';
-import { Destination, HostTable } from './host';
+import { hostOfApplication } from './host';
 import { canonicalJson } from './render';
 import { Renderer } from './verify';
 
@@ -23,8 +23,6 @@ export interface DiffOptions {
   readonly charts: ChartSearch;
   readonly cacheDir: string;
   readonly helm: () => HelmBinary;
-  /** The host clusters of the working tree's dist/ (both sides are rendered for them). */
-  readonly hosts: HostTable;
   readonly out: (text: string) => void;
 }
 
@@ -61,13 +59,10 @@ export function foldersAtRef(dist: string, ref: string): VClusterFolder[] {
 }
 
 /** The chart Application's render request of a folder, or undefined. */
-function requestOf(
-  folder: VClusterFolder | undefined,
-  display: string,
-): { request: RenderRequest; app: unknown; destination: Destination } | undefined {
+function requestOf(folder: VClusterFolder | undefined, display: string): { request: RenderRequest; app: unknown } | undefined {
   if (!folder) return undefined;
   const r = renderRequestOf(parseFolder(folder, display).manifests);
-  return 'request' in r ? { request: r.request, app: r.app.obj, destination: r.destination } : undefined;
+  return 'request' in r ? { request: r.request, app: r.app.obj } : undefined;
 }
 
 function gitDiff(label: string, before: string, after: string): string {
@@ -89,16 +84,10 @@ function gitDiff(label: string, before: string, after: string): string {
   }
 }
 
-async function renderedText(
-  renderer: Renderer,
-  hosts: HostTable,
-  name: string,
-  r0: { request: RenderRequest; destination: Destination } | undefined,
-): Promise<string> {
+async function renderedText(renderer: Renderer, name: string, r0: { request: RenderRequest; app: unknown } | undefined): Promise<string> {
   if (!r0) return '';
-  const host = hosts.hostOf(r0.destination);
-  if (!host) return `# not rendered: its destination is none of the host clusters (${hosts.describe()})\n`;
-  const r = await renderer.render(name, r0.request, host);
+  // each side for the host its own Application names
+  const r = await renderer.render(name, r0.request, hostOfApplication(r0.app).host);
   if ('reason' in r) return `# not rendered: ${r.reason}\n`;
   return r.objects.map((m) => `# ${m.file.replace(/^chart \S+ /, '')}\n${YAML.stringify(m.obj, { lineWidth: 0 })}`).join('---\n');
 }
@@ -132,11 +121,8 @@ export async function printDiffs(opts: DiffOptions): Promise<boolean> {
     const values = (r?: { request: RenderRequest }) => (r ? YAML.stringify(r.request.values, { lineWidth: 0 }) : '');
     opts.out(gitDiff(`${name}.values.yaml`, values(a), values(b)) || 'values: no change\n');
     opts.out(
-      gitDiff(
-        `${name}.rendered.yaml`,
-        await renderedText(renderer, opts.hosts, name, a),
-        await renderedText(renderer, opts.hosts, name, b),
-      ) || 'rendered chart: no change\n',
+      gitDiff(`${name}.rendered.yaml`, await renderedText(renderer, name, a), await renderedText(renderer, name, b)) ||
+        'rendered chart: no change\n',
     );
   }
   opts.out(`verify --diff: ${changed} vcluster Application${changed === 1 ? ' differs' : 's differ'} from ${opts.ref}\n`);

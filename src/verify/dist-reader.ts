@@ -104,9 +104,7 @@ function chartApplications(manifests: readonly Manifest[]): Manifest[] {
  * The render request of the vcluster's chart Application (the one Application with a chart, else
  * the one whose chart is `vcluster`), or a problem saying why there is none.
  */
-export function renderRequestOf(
-  manifests: readonly Manifest[],
-): { request: RenderRequest; app: Manifest; destination: { server?: string; name?: string } } | { problem: string } {
+export function renderRequestOf(manifests: readonly Manifest[]): { request: RenderRequest; app: Manifest } | { problem: string } {
   const apps = chartApplications(manifests);
   const app = apps.length === 1 ? apps[0] : apps.find((m) => at(m.obj, 'spec', 'source', 'chart') === 'vcluster');
   if (!app)
@@ -127,11 +125,8 @@ export function renderRequestOf(
   const values = (helm.valuesObject as Json | undefined) ?? fromString;
   const namespace = at(app.obj, 'spec', 'destination', 'namespace');
   if (typeof namespace !== 'string' || !namespace) return { problem: `${app.file}: spec.destination.namespace is not set` };
-  const server = at(app.obj, 'spec', 'destination', 'server');
-  const name = at(app.obj, 'spec', 'destination', 'name');
   return {
     app,
-    destination: { ...(typeof server === 'string' ? { server } : {}), ...(typeof name === 'string' ? { name } : {}) },
     request: {
       chart: String(source.chart),
       repoURL: String(source.repoURL ?? ''),

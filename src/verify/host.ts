@@ -1,53 +1,23 @@
 /**
- * The host clusters the vcluster charts are rendered for: their Kubernetes versions and the API
- * versions they serve, as the platform declares them (`hosts`) and synth writes them to
- * `dist/hosts.json`. A dist/ without that file (written before it existed) is verified for
- * {@link DEFAULT_HOST}.
+ * The host cluster a vcluster's chart is rendered for: its Kubernetes version and the API versions
+ * it serves, as the platform declares them (`hosts`) and synth writes them on the vcluster's
+ * Application (annotations `vcluster-fleet/host-*`). An Application without them (synthesized before
+ * they existed, or by the VCluster construct without `host`) is verified for {@link DEFAULT_HOST}.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { DEFAULT_HOST_API_VERSIONS, DEFAULT_HOST_KUBERNETES_VERSION, HostCluster } from '../declaration/hosts';
-import { HOSTS_FILE, parseHostsFile } from '../fleet/hosts-file';
+import { DEFAULT_HOST_API_VERSIONS, DEFAULT_HOST_KUBERNETES_VERSION, hostFromAnnotations } from '../declaration/hosts';
 import { HostCapabilities } from './model';
 
-/** The host a dist/ without hosts.json is verified for: the platform's defaults. */
+/** The host of an Application without host annotations: the platform's defaults. */
 export const DEFAULT_HOST: HostCapabilities = {
   kubernetesVersion: DEFAULT_HOST_KUBERNETES_VERSION,
   apiVersions: DEFAULT_HOST_API_VERSIONS,
 };
 
-/** Where an Application deploys: `spec.destination`. */
-export interface Destination {
-  readonly server?: string;
-  readonly name?: string;
-}
-
-/** The host clusters of one dist/ folder. */
-export class HostTable {
-  /** The table of `dist` (its hosts.json), or the problem with that file. */
-  public static of(dist: string): HostTable | { problem: string } {
-    const file = path.join(dist, HOSTS_FILE);
-    if (!fs.existsSync(file)) return new HostTable(undefined);
-    const hosts = parseHostsFile(fs.readFileSync(file, 'utf8'));
-    return typeof hosts === 'string'
-      ? { problem: `${HOSTS_FILE}: ${hosts} (run npm run synth; dist/ is generated)` }
-      : new HostTable(hosts);
-  }
-
-  /** `hosts` undefined: every destination is {@link DEFAULT_HOST}. */
-  constructor(public readonly hosts: readonly HostCluster[] | undefined) {}
-
-  /** The host an Application deploys to, or undefined when the table has none such. */
-  public hostOf(destination: Destination): HostCapabilities | undefined {
-    if (!this.hosts) return DEFAULT_HOST;
-    const h = this.hosts.find((x) => (destination.server ? x.server === destination.server : x.name === destination.name));
-    return h && { kubernetesVersion: h.kubernetesVersion, apiVersions: h.apiVersions };
-  }
-
-  /** What the hosts are, for messages: `in-cluster (https://kubernetes.default.svc)`, ... */
-  public describe(): string {
-    return this.hosts ? this.hosts.map((h) => `${h.name} (${h.server})`).join(', ') : 'any (no hosts.json)';
-  }
+/** The host an Application deploys to (its annotations), and whether it had to be assumed. */
+export function hostOfApplication(app: unknown): { host: HostCapabilities; assumed: boolean } {
+  const annotations = (app as { metadata?: { annotations?: unknown } } | null)?.metadata?.annotations;
+  const host = hostFromAnnotations(annotations);
+  return host ? { host, assumed: false } : { host: DEFAULT_HOST, assumed: true };
 }
 
 /** API versions every supported Kubernetes host serves (1.29 and later). */

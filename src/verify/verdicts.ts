@@ -9,12 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { VClusterFolder } from './dist-reader';
 import { Violation } from './model';
-import { canonicalJson } from './render';
 
 /** One stored verdict. */
 export interface Verdict {
   readonly key: string;
   readonly violations: readonly Violation[];
+  /** The Application named no host: rendered for the default one. @default false */
+  readonly assumedHost?: boolean;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -34,9 +35,9 @@ export function codeFingerprint(dir = __dirname): string {
   return h.digest('hex');
 }
 
-/** The verdict key of a vcluster folder: its files, the hosts and the code fingerprint. */
-export function verdictKey(folder: VClusterFolder, hosts: unknown, fingerprint: string): string {
-  const h = createHash('sha256').update(fingerprint).update(canonicalJson(hosts));
+/** The verdict key of a vcluster folder: its files (the host is on its Application) and the code fingerprint. */
+export function verdictKey(folder: VClusterFolder, fingerprint: string): string {
+  const h = createHash('sha256').update(fingerprint);
   for (const f of folder.files) h.update('\0').update(f.rel).update('\0').update(f.text);
   return h.digest('hex');
 }

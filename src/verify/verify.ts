@@ -8,8 +8,7 @@ import * as path from 'path';
 import { ChartSearch, anyChartAvailable, findChart, missingChartMessage, pullChart } from './charts';
 import { RenderRequest, VClusterFolder, parseFolder, readDist, renderRequestOf } from './dist-reader';
 import { HelmBinary } from './helm';
-import { HOSTS_FILE } from '../fleet/hosts-file';
-import { DEFAULT_HOST, HostTable } from './host';
+import { hostOfApplication } from './host';
 import { INVARIANTS, checkInvariants } from './invariants';
 import { HostCapabilities, Invariant, Manifest, Violation, WholeVCluster, refOf } from './model';
 import { RenderCache, Rendered, helmTemplate, renderKey, rendered } from './render';
@@ -22,8 +21,6 @@ export interface VerifyOptions {
   /** How `dist` is named in messages. @default - its path relative to the working directory */
   readonly display?: string;
   readonly charts: ChartSearch;
-  /** The host clusters the charts are rendered for. @default - those of `dist`'s hosts.json */
-  readonly hosts?: HostTable;
   /** Cache root (renders, verdicts, helm): `node_modules/.cache/vcluster-fleet`. */
   readonly cacheDir: string;
   /** Finds helm; called only when something must be rendered or pulled. Throws when there is none. */
@@ -58,6 +55,8 @@ export interface VerifyResult {
   readonly reused: number;
   /** True when nothing could be verified because no chart is available anywhere. */
   readonly noChartsAnywhere: boolean;
+  /** Vclusters whose Application says nothing of its host (rendered for {@link DEFAULT_HOST}). */
+  readonly assumedHost: readonly string[];
 }
 
 /** Runs `fn` on every item with at most `n` at a time; results in item order. */
@@ -152,7 +151,7 @@ export interface NotRendered {
   readonly why: 'missing-chart' | 'no-helm' | 'helm-failed';
 }
 
-type Outcome = { name: string; violations: Violation[] } | Skipped;
+type Outcome = { name: string; violations: Violation[]; assumedHost?: boolean } | Skipped;
 
 function dataViolation(name: string, file: string, message: string): Violation {
   return { invariant: 'dist-readable', vcluster: name, object: '(file)', file, message, fix: 'run npm run synth; dist/ is generated' };
@@ -163,19 +162,13 @@ async function verifyFolder(
   folder: VClusterFolder,
   display: string,
   renderer: Renderer,
-  hosts: HostTable,
   invariants: readonly Invariant[],
 ): Promise<Outcome> {
   const { manifests, problems } = parseFolder(folder, display);
   if (problems.length) return { name: folder.name, violations: problems.map((p) => dataViolation(folder.name, p.split(':')[0], p)) };
   const req = renderRequestOf(manifests);
   if ('problem' in req) return { name: folder.name, violations: [dataViolation(folder.name, `${display}/${folder.name}`, req.problem)] };
-  const host = hosts.hostOf(req.destination);
-  if (!host) {
-    const where = JSON.stringify(req.destination.server ?? req.destination.name ?? null);
-    const message = `${req.app.file}: spec.destination ${where} is none of the host clusters of ${HOSTS_FILE}: ${hosts.describe()}`;
-    return { name: folder.name, violations: [dataViolation(folder.name, req.app.file, message)] };
-  }
+  const { host, assumed } = hostOfApplication(req.app.obj);
   const r = await renderer.render(folder.name, req.request, host);
   if ('why' in r) {
     if (r.why !== 'helm-failed') return { name: folder.name, reason: r.reason, missingChart: r.why === 'missing-chart' };
@@ -194,19 +187,11 @@ async function verifyFolder(
     objects: [...manifests, ...(r.objects as Manifest[])],
     host,
   };
-  return { name: folder.name, violations: checkInvariants(whole, invariants) };
-}
-
-/** The host table of `dist` (its hosts.json); a broken file is an error (dist/ is generated). */
-export function hostTableOf(dist: string): HostTable {
-  const t = HostTable.of(dist);
-  if ('problem' in t) throw new Error(t.problem);
-  return t;
+  return { name: folder.name, violations: checkInvariants(whole, invariants), ...(assumed ? { assumedHost: true } : {}) };
 }
 
 /** Verifies every vcluster of a `dist/` folder. */
 export async function verifyDist(opts: VerifyOptions): Promise<VerifyResult> {
-  const hosts = opts.hosts ?? hostTableOf(opts.dist);
   const display = opts.display ?? (path.relative(process.cwd(), opts.dist) || '.');
   const folders = readDist(opts.dist);
   const store = new VerdictStore(path.join(opts.cacheDir, 'verify'), opts.dist);
@@ -214,15 +199,15 @@ export async function verifyDist(opts: VerifyOptions): Promise<VerifyResult> {
   const renderer = new Renderer(opts);
   let reused = 0;
   const outcomes = await pool(folders, opts.concurrency ?? os.availableParallelism(), async (folder): Promise<Outcome> => {
-    const key = verdictKey(folder, hosts.hosts ?? DEFAULT_HOST, fingerprint);
+    const key = verdictKey(folder, fingerprint);
     const old = opts.reuseVerdicts === false ? undefined : store.get(folder.name, key);
     if (old) {
       reused++;
       store.set(folder.name, old);
-      return { name: folder.name, violations: [...old.violations] };
+      return { name: folder.name, violations: [...old.violations], ...(old.assumedHost ? { assumedHost: true } : {}) };
     }
-    const o = await verifyFolder(folder, display, renderer, hosts, opts.invariants ?? INVARIANTS);
-    if ('violations' in o) store.set(folder.name, { key, violations: o.violations });
+    const o = await verifyFolder(folder, display, renderer, opts.invariants ?? INVARIANTS);
+    if ('violations' in o) store.set(folder.name, { key, violations: o.violations, ...(o.assumedHost ? { assumedHost: true } : {}) });
     return o;
   });
   store.save();
@@ -235,6 +220,7 @@ export async function verifyDist(opts: VerifyOptions): Promise<VerifyResult> {
     checked,
     skipped,
     violations: outcomes.flatMap((o) => ('violations' in o ? o.violations : [])),
+    assumedHost: outcomes.filter((o) => 'violations' in o && o.assumedHost).map((o) => o.name),
     rendered: renderer.helmRuns,
     cachedRenders: renderer.cacheHits,
     reused,

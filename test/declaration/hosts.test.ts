@@ -2,7 +2,7 @@
  * The platform's `hosts`: what each host cluster runs, checked against argocd.hostClusters and
  * resolved for every host cluster (the defaults where the site says nothing).
  */
-import { DEFAULT_HOST_API_VERSIONS, hostClusterList } from '../../src/declaration/hosts';
+import { DEFAULT_HOST_API_VERSIONS, HOST_ANNOTATIONS, hostAnnotations, hostFromAnnotations } from '../../src/declaration/hosts';
 import { PlatformConfig, ValidationError, definePlatform } from '../../src';
 import { config as fixture } from '../fixtures/integratn/platform';
 
@@ -29,10 +29,12 @@ describe('platform hosts', () => {
       edge: { kubernetesVersion: '1.29.0', apiVersions: ['argoproj.io/v1alpha1', 'cilium.io/v2'] },
       'in-cluster': { kubernetesVersion: '1.30.0', apiVersions: [...DEFAULT_HOST_API_VERSIONS].sort() },
     });
-    expect(hostClusterList(p.hosts, p.argocd.hostClusters).map((h) => [h.name, h.server, h.kubernetesVersion])).toEqual([
-      ['edge', 'https://edge.example.com:6443', '1.29.0'],
-      ['in-cluster', 'https://kubernetes.default.svc', '1.30.0'],
-    ]);
+    // what the Application carries, and what verify reads back
+    expect(hostAnnotations(p.hosts.edge)).toEqual({
+      'vcluster-fleet/host-kubernetes-version': '1.29.0',
+      'vcluster-fleet/host-api-versions': 'argoproj.io/v1alpha1,cilium.io/v2',
+    });
+    expect(hostFromAnnotations(hostAnnotations(p.hosts.edge))).toEqual(p.hosts.edge);
   });
 
   test('a site without hosts: each host cluster runs the defaults', () => {
@@ -63,5 +65,16 @@ describe('platform hosts', () => {
       'platform.hosts["edge"].kubernetesVersion: undefined → the version of the host API server, like "1.30" or "1.30.0"',
       'platform.hosts["edge"].apiVersions: "cilium.io/v2" → a list of API versions ("group/version" or "group/version/Kind")',
     ]);
+  });
+});
+
+describe('host annotations', () => {
+  test('anything but well-formed host annotations reads as no host', () => {
+    const ok = { [HOST_ANNOTATIONS.kubernetesVersion]: '1.31.2', [HOST_ANNOTATIONS.apiVersions]: '' };
+    expect(hostFromAnnotations(ok)).toEqual({ kubernetesVersion: '1.31.2', apiVersions: [] });
+    expect(hostFromAnnotations(undefined)).toBeUndefined();
+    expect(hostFromAnnotations({ [HOST_ANNOTATIONS.kubernetesVersion]: '1.31.2' })).toBeUndefined();
+    expect(hostFromAnnotations({ ...ok, [HOST_ANNOTATIONS.kubernetesVersion]: 'latest' })).toBeUndefined();
+    expect(hostFromAnnotations({ ...ok, [HOST_ANNOTATIONS.apiVersions]: 'cilium.io/v2,--set x=y' })).toBeUndefined();
   });
 });

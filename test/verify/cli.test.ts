@@ -74,39 +74,28 @@ describe('verify command line', () => {
       expect(lines[1]).toMatch(/^verify: 1\/1 vclusters verified \(1 rendered, 0 renders cached, 0 unchanged\), 1 violation \(/);
     });
 
-    test('without hosts.json every host is the default one, said on stderr', () => {
+    test('an Application that names no host is rendered for the default host, said on stderr', () => {
       const r = cli(['--dist', path.join(dir, 'dist'), '--charts', path.join(dir, 'charts')], env);
       expect(r.stderr).toBe(
-        `verify: no hosts.json in ${path.join(dir, 'dist')} (written by synth): every host taken as Kubernetes 1.30.0\n`,
+        'verify: a: the Application names no host (annotations vcluster-fleet/host-*; run npm run synth): rendered for Kubernetes 1.30.0\n',
       );
     });
 
-    test('each chart is rendered for the host its Application deploys to (hosts.json); an unknown destination is a violation', () => {
+    test('each chart is rendered for the host its Application names (vcluster-fleet/host-* annotations)', () => {
       const dist = path.join(dir, 'dist-hosts');
-      const app = (name: string, server: string) =>
-        applicationYaml(name, '0.31.3', {}).replace('  destination:\n', `  destination:\n    server: ${server}\n`);
-      writeDist(dist, { edge: app('edge', 'https://edge.example.com:6443'), lost: app('lost', 'https://gone.example.com') });
-      const hosts = {
-        hosts: [
-          { name: 'edge', server: 'https://edge.example.com:6443', kubernetesVersion: '1.29.4', apiVersions: ['argoproj.io/v1alpha1'] },
-          { name: 'in-cluster', server: 'https://kubernetes.default.svc', kubernetesVersion: '1.30.0', apiVersions: [] },
-        ],
-      };
-      fs.writeFileSync(path.join(dist, 'hosts.json'), JSON.stringify(hosts));
+      const annotated = applicationYaml('edge', '0.31.3', {}).replace(
+        '  namespace: argocd\n',
+        '  namespace: argocd\n  annotations:\n    vcluster-fleet/host-kubernetes-version: 1.29.4\n    vcluster-fleet/host-api-versions: argoproj.io/v1alpha1,cilium.io/v2\n',
+      );
+      writeDist(dist, { edge: annotated });
       const bin = path.join(dir, 'bin-hosts');
       const r = cli(['--dist', dist, '--charts', path.join(dir, 'charts')], { ...env, HELM: writeFakeHelm(bin) });
       expect(r.stderr).toBe('');
-      expect(r.status).toBe(1);
-      expect(r.stdout).toContain(
-        'lost/argocd/application-vcluster-lost.yaml: spec.destination "https://gone.example.com" is none of the host clusters of hosts.json: edge (https://edge.example.com:6443), in-cluster (https://kubernetes.default.svc)',
-      );
       const calls = helmCalls(bin);
       expect(calls).toHaveLength(1);
-      expect(calls[0]).toMatch(/^template edge .* --kube-version 1\.29\.4 .*--api-versions argoproj\.io\/v1alpha1/);
-      fs.writeFileSync(path.join(dist, 'hosts.json'), '{"hosts": 3}');
-      const broken = cli(['--dist', dist, '--charts', path.join(dir, 'charts')], env);
-      expect(broken.status).toBe(2);
-      expect(broken.stderr).toBe(`verify: ${dist}/hosts.json: no "hosts" list (run npm run synth; dist/ is generated)\n`);
+      expect(calls[0]).toMatch(
+        /^template edge .* --kube-version 1\.29\.4 .*--api-versions argoproj\.io\/v1alpha1 --api-versions cilium\.io\/v2/,
+      );
     });
 
     test('no chart anywhere: says so and exits 0', () => {

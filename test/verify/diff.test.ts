@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { foldersAtRef, printDiffs } from '../../src/verify/diff';
-import { HostTable } from '../../src/verify/host';
 import { applicationYaml, writeDist, writeFakeHelm } from './fake-helm';
 
 describe('--diff', () => {
@@ -36,7 +35,6 @@ describe('--diff', () => {
       charts: { dirs: [path.join(repo, 'charts')], how: '--charts' },
       cacheDir: path.join(repo, '.cache'),
       helm: () => ({ path: helm, from: 'HELM' }),
-      hosts: new HostTable(undefined),
       out: (s) => (out += s),
     });
     return { ok, out };
