@@ -874,6 +874,12 @@ function checkAgainstFleet(
   );
 }
 
+/** The site configuration for declarations written into `outDir`: its platform.ts, else that of the working directory's vclusters/. */
+function sitePlatformFile(outDir: string): string {
+  const own = path.join(outDir, PLATFORM_FILE);
+  return fs.existsSync(own) ? own : path.join(defaultDeclarationsDir(), PLATFORM_FILE);
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -882,11 +888,7 @@ export function runMigrate(opts: MigrateOptions): string[] {
     throw new MigrationError([
       { field: '(arguments)', value: '', allowed: 'one or more request files: npm run migrate -- <request.yaml>... [--out DIR] [--force]' },
     ]);
-  const platformFile =
-    opts.platformFile ??
-    (fs.existsSync(path.join(outDir, PLATFORM_FILE))
-      ? path.join(outDir, PLATFORM_FILE)
-      : path.join(defaultDeclarationsDir(), PLATFORM_FILE));
+  const platformFile = opts.platformFile ?? sitePlatformFile(outDir);
   const platform = loadDefault<Platform>(platformFile);
   const problems: Problem[] = [];
   const results: Array<{ m: Migration; file: string; target: string }> = [];

@@ -111,7 +111,7 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const r = await verifyDist({ dist, display: args.dist.replace(/\/+$/, ''), charts, cacheDir, helm, host: DEFAULT_HOST });
   if (r.noChartsAnywhere) {
-    console.log(`verify: skipped: no charts available (looked in ${charts.dirs.join(', ')}; see npm run verify -- --help)`);
+    console.log(`verify: skipped: no charts available (looked in ${charts.dirs.join(', ')}; see ${commandUsage('verify')} --help)`);
     return 0;
   }
   for (const s of r.skipped) console.log(`verify: ${s.reason}`);
