@@ -198,7 +198,10 @@ export class TreeWriter {
 }
 
 /**
- * Replaces `outDir` with exactly `files` (relative path → content), atomically (see {@link TreeWriter}).
+ * Replaces `outDir` with exactly `files` (relative path → content), atomically (see
+ * {@link TreeWriter}): `outDir` ends as the old tree or the new one, never a mix, never missing.
+ * It replaces whatever `outDir` holds; the synth command first refuses a folder that is not absent,
+ * empty or an earlier synth output.
  */
 export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
   const tree = new TreeWriter(outDir);
