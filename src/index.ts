@@ -97,9 +97,26 @@ export type { DeletionPolicy, Preset, PresetChoice, PresetName } from './presets
 export { ValidationError } from './validation';
 export type { Problem } from './validation';
 
-// The fleet: a folder of declarations checked, built and written.
-export { FleetError, buildFleet, loadFleet, renderFleet } from './fleet/fleet';
-export type { BuiltVCluster, Declaration } from './fleet/fleet';
+// The fleet: a folder of declarations loaded with its platform, checked, built, rendered and
+// written atomically (what `vcluster-fleet synth` does, step by step).
+export {
+  BOOTSTRAP_DIR,
+  FleetError,
+  LOAD_TIMEOUT_ENV,
+  PLATFORM_FILE,
+  buildFleet,
+  fleetFiles,
+  loadFleet,
+  renderFleet,
+  toYaml,
+  vclusterFiles,
+} from './fleet/fleet';
+export type { BuiltVCluster, Declaration, LoadFleetOptions, VClusterFacts } from './fleet/fleet';
+export { bootstrapObjects, fleetAlertObjects } from './fleet/bootstrap';
+export { inventoryFiles, inventoryMarkdown } from './fleet/inventory';
+export { OutputBusyError, OutputNotWritableError, TreeWriter, writeTreeAtomically } from './fleet/output';
+export type { TreeWriterOptions } from './fleet/output';
+export type { JsonObject } from './vcluster/helm-values';
 
 // Alerts as code.
 export { FleetAlerts } from './monitoring/fleet-alerts';

@@ -2,8 +2,8 @@
  * VClusterChart: the composition root. One resolved declaration becomes one cdk8s Chart holding
  * every host-cluster object of that vcluster: the {@link VCluster} and the add-ons bound to it.
  */
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { App, Chart, Names } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { ArgoRegistration } from './argo-registration';
 import { PvCleanupHook } from './cleanup/pv-cleanup-hook';
 import { CoreDnsPatch } from './coredns-patch';
@@ -17,7 +17,7 @@ import { StrictIsolation } from './isolation/strict-isolation';
 import { KubeconfigSync } from './kubeconfig-sync';
 import { VClusterAlerts } from './monitoring/vcluster-alerts';
 import { VClusterSecretSync } from './registration/vcluster-secret-sync';
-import { Problems, ValidationError } from './validation';
+import { Problem, Problems, ValidationError, formatProblem } from './validation';
 import { VCluster } from './vcluster';
 import type { JsonObject } from './vcluster/helm-values';
 
@@ -53,10 +53,20 @@ export class VClusterChart extends Chart {
   /** The VCluster construct. */
   public readonly vcluster: VCluster;
 
+  /**
+   * @throws ValidationError when the App holds this vcluster already, or a chart of the same id
+   * (anywhere in the tree)
+   */
   constructor(scope: Construct, id: string, props: VClusterChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const r = props.resolved;
     this.resolved = r;
+    try {
+      registerInApp(this);
+    } catch (e) {
+      scope.node.tryRemoveChild(id); // a refused chart leaves nothing in the App
+      throw e;
+    }
     const vcluster = new VCluster(this, 'VCluster', r.vcluster);
     this.vcluster = vcluster;
     inSection('coredns', () => new CoreDnsPatch(this, 'CoreDnsPatch', { vcluster, ...r.dns }));
@@ -71,6 +81,86 @@ export class VClusterChart extends Chart {
     if (r.pvCleanup) new PvCleanupHook(this, 'PvCleanupHook', { vcluster, ...r.pvCleanup });
     if (r.alerts) VClusterAlerts.forVCluster(this, 'Alerts', { vcluster, ...r.alerts });
   }
+}
+
+/** The VClusterCharts of one App, by vcluster name and by id. */
+interface AppCharts {
+  readonly byName: Map<string, VClusterChart>;
+  readonly byId: Map<string, VClusterChart>;
+}
+
+/** The VClusterCharts of each App (keyed by the root of the construct tree). */
+const APPS = new WeakMap<IConstruct, AppCharts>();
+
+/** The output file of a chart: cdk8s names it after the chart's path as a DNS label. */
+function outputFile(chart: Chart): string {
+  return `${Names.toDnsLabel(chart)}.k8s.yaml`;
+}
+
+/** How `chart` clashes with `other`, an earlier chart of the same App. */
+type Clash = 'vcluster' | 'id' | 'file';
+
+/**
+ * The problem of two charts in one App: the same vcluster twice (its objects would be rendered
+ * twice, and two copies would fight over them in the cluster), two charts of one id (wherever they
+ * are in the tree: the id names the chart in messages and files), or two charts writing one file
+ * (cdk8s would keep only the last).
+ */
+function clash(chart: Chart, other: Chart, kind: Clash): Problem {
+  const first = `chart "${other.node.path}"`;
+  if (kind === 'vcluster') {
+    const name = (chart as VClusterChart).resolved.names.release;
+    return {
+      field: 'name',
+      value: name,
+      allowed: `one chart per vcluster in an App (${first} renders vcluster "${name}" already)`,
+      fix: 'build each declaration once',
+    };
+  }
+  const allowed =
+    kind === 'id'
+      ? `an id no other chart of the App has (${first} has it already)`
+      : `an id whose output file no other chart of the App writes (${first} writes ${outputFile(other)} already)`;
+  return { field: 'id', value: chart.node.id, allowed, fix: 'give the chart another id' };
+}
+
+/**
+ * Refuses a VClusterChart whose vcluster or id the App holds already and, for the first one of an
+ * App, adds the App's check of every chart (plain ones and those added later too) for synth time.
+ */
+function registerInApp(chart: VClusterChart): void {
+  const root = chart.node.root;
+  let charts = APPS.get(root);
+  if (!charts) {
+    charts = { byName: new Map(), byId: new Map() };
+    APPS.set(root, charts);
+    root.node.addValidation({ validate: () => appProblems(root).map((p) => formatProblem(p)) });
+  }
+  const name = chart.resolved.names.release;
+  const twin = charts.byName.get(name);
+  if (twin) throw new ValidationError([clash(chart, twin, 'vcluster')], 'VClusterChart');
+  const namesake = charts.byId.get(chart.node.id);
+  if (namesake) throw new ValidationError([clash(chart, namesake, 'id')], 'VClusterChart');
+  charts.byName.set(name, chart);
+  charts.byId.set(chart.node.id, chart);
+}
+
+/** The clashes of ids and output files among every chart of the App at `root`. */
+function appProblems(root: IConstruct): Problem[] {
+  const byId = new Map<string, Chart>();
+  const byFile = new Map<string, Chart>();
+  const problems: Problem[] = [];
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof Chart)) continue;
+    const file = outputFile(c);
+    const namesake = byId.get(c.node.id);
+    const sameFile = byFile.get(file);
+    if (namesake) problems.push(clash(c, namesake, 'id'));
+    else if (sameFile) problems.push(clash(c, sameFile, 'file'));
+    byId.set(c.node.id, namesake ?? c);
+    byFile.set(file, sameFile ?? c);
+  }
+  return problems;
 }
 
 /**

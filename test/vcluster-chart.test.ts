@@ -1,6 +1,8 @@
 import media from './fixtures/integratn/media';
 import sandbox from './fixtures/integratn/sandbox';
-import { Exposure, resolveDeclaration } from '../src';
+import { App, Chart, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Exposure, VClusterChart, VClusterSpec, ValidationError, resolveDeclaration } from '../src';
 import { Problems } from '../src/validation';
 import { find, helmValues, platform, render } from './util';
 
@@ -165,5 +167,90 @@ describe('resolveDeclaration', () => {
     const p = new Problems();
     resolveDeclaration(p, { name: 'ok', replica: 3 } as any, platform);
     expect(p.list).toEqual([expect.objectContaining({ field: 'replica', value: 3 })]);
+  });
+});
+
+describe('VClusterChart: one App holds each vcluster once, each chart id once, one chart per output file', () => {
+  const resolved = (spec: VClusterSpec) => {
+    const p = new Problems();
+    const r = resolveDeclaration(p, spec, platform);
+    p.throwIfAny();
+    return r;
+  };
+  const thrown = (fn: () => unknown): ValidationError => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof ValidationError) return e;
+      throw e;
+    }
+    throw new Error('nothing thrown');
+  };
+  const ids = (app: App) => app.node.children.map((c) => c.node.id);
+
+  test('the same vcluster under another id is refused, naming the chart that has it; the refused chart leaves nothing behind', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new VClusterChart(app, 'sandbox', { resolved: resolved(sandbox) });
+    const e = thrown(() => new VClusterChart(app, 'sandbox-again', { resolved: resolved(sandbox) }));
+    expect(e.problems).toEqual([
+      {
+        field: 'name',
+        value: 'sandbox',
+        allowed: 'one chart per vcluster in an App (chart "sandbox" renders vcluster "sandbox" already)',
+        fix: 'build each declaration once',
+      },
+    ]);
+    expect(e.message).toBe(
+      'invalid VClusterChart: name: "sandbox" is not allowed. Allowed: one chart per vcluster in an App (chart "sandbox" renders vcluster "sandbox" already). Fix: build each declaration once',
+    );
+    expect(ids(app)).toEqual(['sandbox']);
+    // fromSpec goes through the same check
+    expect(() => VClusterChart.fromSpec(app, 'third', sandbox, platform)).toThrow(/one chart per vcluster in an App/);
+    expect(ids(app)).toEqual(['sandbox']);
+  });
+
+  test('a second chart of the same id is refused, wherever it is in the tree', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new VClusterChart(app, 'team', { resolved: resolved({ name: 'team-a' }) });
+    const group = new Construct(app, 'group');
+    const e = thrown(() => new VClusterChart(group, 'team', { resolved: resolved({ name: 'team-b' }) }));
+    expect(e.problems).toEqual([
+      {
+        field: 'id',
+        value: 'team',
+        allowed: 'an id no other chart of the App has (chart "team" has it already)',
+        fix: 'give the chart another id',
+      },
+    ]);
+    expect(group.node.children).toEqual([]);
+    // in one scope, the construct tree refuses it first
+    expect(() => new VClusterChart(app, 'team', { resolved: resolved({ name: 'team-c' }) })).toThrow(
+      "There is already a Construct with name 'team' in App",
+    );
+  });
+
+  test("plain charts added later: a same id or a same output file fails the App's validation at synth, before any chart is serialized", () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new VClusterChart(app, 'sandbox', { resolved: resolved(sandbox) });
+    new Chart(new Construct(app, 'group'), 'sandbox');
+    expect(() => app.synthYaml()).toThrow(
+      '[] id: "sandbox" is not allowed. Allowed: an id no other chart of the App has (chart "sandbox" has it already). Fix: give the chart another id',
+    );
+    // cdk8s names a nested chart's file after its path and a hash: a top-level id can be that very name
+    const other = new App({ outdir: '/nonexistent' });
+    const nested = new Chart(new Construct(other, 'team'), 'a');
+    new VClusterChart(other, Names.toDnsLabel(nested), { resolved: resolved({ name: 'team-a' }) });
+    expect(() => other.synthYaml()).toThrow(
+      `id: "${Names.toDnsLabel(nested)}" is not allowed. Allowed: an id whose output file no other chart of the App writes (chart "team/a" writes ${Names.toDnsLabel(nested)}.k8s.yaml already). Fix: give the chart another id`,
+    );
+  });
+
+  test('different vclusters under different ids synthesize together', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new VClusterChart(app, 'team-a', { resolved: resolved({ name: 'team-a' }) });
+    new VClusterChart(app, 'team-b', { resolved: resolved({ name: 'team-b' }) });
+    new Chart(app, 'extra');
+    const namespaces = app.charts.flatMap((c) => c.toJson()).filter((o) => o.kind === 'Namespace');
+    expect(namespaces.map((o) => o.metadata.name)).toEqual(['team-a', 'team-b']);
   });
 });

@@ -189,6 +189,31 @@ export function usageText(spec: CommandSpec<OptionSpecs>): string {
 }
 
 /**
+ * Parses the command line of a running command: the parsed arguments, or the exit code when the
+ * command is done already: 0 after printing the usage for `--help`, 2 after printing
+ * `<name>: <problem>` for a usage error.
+ */
+export function parseCommandLine<O extends OptionSpecs>(
+  name: string,
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+): ParsedArgs<O> | number {
+  let parsed: ParsedArgs<O>;
+  try {
+    parsed = parseArgs(spec, argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${name}: ${e.message}`);
+    return USAGE_EXIT_CODE;
+  }
+  if (parsed.help) {
+    console.log(usageText(spec));
+    return 0;
+  }
+  return parsed;
+}
+
+/**
  * Parses the command line of a running command: prints the usage and returns undefined for
  * `--help`; prints `<name>: <problem>` and sets exit code 2 (returning undefined) for a usage error.
  */
@@ -197,18 +222,8 @@ export function commandLine<O extends OptionSpecs>(
   spec: CommandSpec<O>,
   argv: readonly string[] = process.argv.slice(2),
 ): ParsedArgs<O> | undefined {
-  let parsed: ParsedArgs<O>;
-  try {
-    parsed = parseArgs(spec, argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`${name}: ${e.message}`);
-    process.exitCode = USAGE_EXIT_CODE;
-    return undefined;
-  }
-  if (parsed.help) {
-    console.log(usageText(spec));
-    return undefined;
-  }
-  return parsed;
+  const parsed = parseCommandLine(name, spec, argv);
+  if (typeof parsed !== 'number') return parsed;
+  if (parsed !== 0) process.exitCode = parsed;
+  return undefined;
 }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Platform, VClusterSpec } from '..';
 import { Declaration, FleetError, PLATFORM_FILE, buildFleet, loadFleet } from '../fleet/fleet';
+import { requireDeclarationFile } from '../fleet/library';
 import { Problem } from '../validation';
 
 /** A declaration about to be written. */
@@ -52,10 +53,9 @@ function existingDeclarations(dir: string, replaced: ReadonlySet<string>): Decla
     .map((f) => ({ file: f.file, spec: defaultExport(f.abs) as VClusterSpec }));
 }
 
-/** The default export of a module (loaded as synth loads declarations: through require). */
+/** The default export of a module (loaded as synth loads the platform: sharing the running library). */
 function defaultExport(file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as { default?: unknown };
+  const mod = requireDeclarationFile(file) as { default?: unknown };
   return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
 }
 

@@ -17,9 +17,28 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
 import { ETCD_EXTRA_ARGS_PATH, weakensClientAuth } from '../etcd/client-auth';
 import { isPlainObject } from '../validation';
+
+/**
+ * The TypeScript compiler, loaded when a declaration is first rewritten: a project that installed
+ * the package brings its own (the package does not depend on it; only this command needs it).
+ */
+let ts: typeof TS;
+
+function compiler(): typeof TS {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('typescript') as typeof TS;
+    if (typeof loaded.createSourceFile === 'function') return loaded;
+  } catch {
+    // not installed: said below
+  }
+  throw new Error(
+    'migrate --declarations edits the declarations with the TypeScript 5 compiler API: install it in the project (npm install --save-dev typescript@5)',
+  );
+}
 
 /** One change made (or, with `--check`, needed) in a declaration file. */
 export interface DeclarationEdit {
@@ -46,15 +65,15 @@ interface Removal {
 }
 
 /** The name of a property as written (`etcdPki`, `'etcdPki'`), or undefined for computed names. */
-function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
+function propertyName(p: TS.ObjectLiteralElementLike): string | undefined {
   if (!ts.isPropertyAssignment(p)) return undefined;
   const n = p.name;
   return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : undefined;
 }
 
 /** The value of the property `name` of an object literal, if it is an object literal itself. */
-function objectProperty(o: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | undefined {
-  return o.properties.find((p): p is ts.PropertyAssignment => propertyName(p) === name);
+function objectProperty(o: TS.ObjectLiteralExpression, name: string): TS.PropertyAssignment | undefined {
+  return o.properties.find((p): p is TS.PropertyAssignment => propertyName(p) === name);
 }
 
 /**
@@ -62,7 +81,7 @@ function objectProperty(o: ts.ObjectLiteralExpression, name: string): ts.Propert
  * element, the comma after it, and the comment lines directly above it (not those separated from
  * it by a blank line).
  */
-function removalOf(source: ts.SourceFile, node: ts.Node): Removal {
+function removalOf(source: TS.SourceFile, node: TS.Node): Removal {
   const text = source.text;
   const fullStart = node.getFullStart();
   const start = node.getStart(source);
@@ -77,9 +96,9 @@ function removalOf(source: ts.SourceFile, node: ts.Node): Removal {
 }
 
 /** The first argument of every `defineVCluster({...})` call of a file. */
-function declarationLiterals(source: ts.SourceFile): ts.ObjectLiteralExpression[] {
-  const found: ts.ObjectLiteralExpression[] = [];
-  const visit = (n: ts.Node): void => {
+function declarationLiterals(source: TS.SourceFile): TS.ObjectLiteralExpression[] {
+  const found: TS.ObjectLiteralExpression[] = [];
+  const visit = (n: TS.Node): void => {
     if (
       ts.isCallExpression(n) &&
       ts.isIdentifier(n.expression) &&
@@ -97,11 +116,12 @@ function declarationLiterals(source: ts.SourceFile): ts.ObjectLiteralExpression[
 
 /** Rewrites one declaration's source text (see the module comment for what is removed). */
 export function rewriteDeclaration(fileName: string, text: string): DeclarationRewrite {
+  ts ??= compiler();
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const removals: Removal[] = [];
   const edits: DeclarationEdit[] = [];
   const manual: DeclarationEdit[] = [];
-  const lineOf = (n: ts.Node) => source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1;
+  const lineOf = (n: TS.Node) => source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1;
   for (const spec of declarationLiterals(source)) {
     const etcdPki = objectProperty(spec, 'etcdPki');
     if (etcdPki) {
@@ -121,16 +141,16 @@ export function rewriteDeclaration(fileName: string, text: string): DeclarationR
 
 /** Removes the etcd arguments of `backingStore` that weaken client-certificate auth (the list too when nothing is left). */
 function weakEtcdArgs(
-  source: ts.SourceFile,
-  spec: ts.ObjectLiteralExpression,
+  source: TS.SourceFile,
+  spec: TS.ObjectLiteralExpression,
   removals: Removal[],
   edits: DeclarationEdit[],
   manual: DeclarationEdit[],
-  lineOf: (n: ts.Node) => number,
+  lineOf: (n: TS.Node) => number,
 ): void {
-  let holder: ts.ObjectLiteralExpression | undefined = spec;
+  let holder: TS.ObjectLiteralExpression | undefined = spec;
   for (const key of ['backingStore', ...ETCD_EXTRA_ARGS_PATH.slice(0, -1)]) {
-    const p: ts.PropertyAssignment | undefined = holder ? objectProperty(holder, key) : undefined;
+    const p: TS.PropertyAssignment | undefined = holder ? objectProperty(holder, key) : undefined;
     holder = p && ts.isObjectLiteralExpression(p.initializer) ? p.initializer : undefined;
   }
   const prop = holder && objectProperty(holder, 'extraArgs');
@@ -143,7 +163,7 @@ function weakEtcdArgs(
     });
     return;
   }
-  const weak: ts.Expression[] = [];
+  const weak: TS.Expression[] = [];
   prop.initializer.elements.forEach((e, i) => {
     if (!ts.isStringLiteral(e) && !ts.isNoSubstitutionTemplateLiteral(e)) {
       manual.push({

@@ -42,14 +42,17 @@ import { Exposure } from '../exposure/exposure';
 import { ExposureMode } from '../exposure/exposure-mode';
 import { LoadBalancerExposureProps } from '../exposure/load-balancer';
 import { App } from 'cdk8s';
+import { PLATFORM_FILE } from '../fleet/declaration-folder';
+import { requireDeclarationFile } from '../fleet/library';
 import { VClusterChart, synthVCluster } from '../vcluster-chart';
 import { enabledBackingStores } from '../vcluster/backing-store';
 import type { GuardFinding } from '../vcluster/exceptions';
 import { JsonObject, cloneJson, deepMerge, valueAtPath as at } from '../vcluster/helm-values';
 import { Problem, Problems, ValidationError, checkPlainData, formatProblem, isPlainObject } from '../validation';
-import { CommandSpec, OptionSpecs, commandLine } from './args';
+import { CommandSpec, OptionSpecs, parseCommandLine } from './args';
 import { fleetFileLabel, fleetProblems } from './fleet-check';
 import { dropWeakEtcdArgs, runMigrateDeclarations } from './migrate-declarations';
+import { commandHint, commandUsage, defaultDeclarationsDir, libraryImport } from './project';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
 /** apiVersion of the original requests. */
@@ -826,31 +829,23 @@ function declarationSource(
 export interface MigrateOptions {
   /** Request files. */
   readonly files: readonly string[];
-  /** Folder the declarations are written to. @default "vclusters" (of the repository) */
+  /** Folder the declarations are written to. @default - `vclusters/` of the working directory */
   readonly outDir?: string;
   /** Replace existing files. @default false */
   readonly force?: boolean;
-  /** Site configuration module. @default `<outDir>/platform.ts`, else the repository's */
+  /** Site configuration module. @default - `<outDir>/platform.ts`, else that of the working directory's vclusters/ */
   readonly platformFile?: string;
   /** Where messages go. @default console */
   readonly log?: (line: string) => void;
 }
 
-/** Repository root (src/cli/../..). */
-const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Loads the default export of a TypeScript module (works under tsx and jest). */
+/**
+ * Loads the default export of a TypeScript module (the platform, a declaration) as synth's loader
+ * loads the platform: sharing the running library, through tsx when nothing else compiles it.
+ */
 export function loadDefault<T>(file: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(path.resolve(file)) as { default?: T };
+  const mod = requireDeclarationFile(path.resolve(file)) as { default?: T };
   return (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as T;
-}
-
-/** The import specifier of the library from a file in `outDir`. */
-export function libraryImport(outDir: string): string {
-  let rel = path.relative(path.resolve(outDir), path.join(ROOT, 'src')).split(path.sep).join('/');
-  if (!rel.startsWith('.')) rel = `./${rel}`;
-  return rel;
 }
 
 /**
@@ -879,17 +874,21 @@ function checkAgainstFleet(
   );
 }
 
+/** The site configuration for declarations written into `outDir`: its platform.ts, else that of the working directory's vclusters/. */
+function sitePlatformFile(outDir: string): string {
+  const own = path.join(outDir, PLATFORM_FILE);
+  return fs.existsSync(own) ? own : path.join(defaultDeclarationsDir(), PLATFORM_FILE);
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const outDir = path.resolve(opts.outDir ?? path.join(ROOT, 'vclusters'));
+  const outDir = opts.outDir !== undefined ? path.resolve(opts.outDir) : defaultDeclarationsDir();
   if (!opts.files.length)
     throw new MigrationError([
       { field: '(arguments)', value: '', allowed: 'one or more request files: npm run migrate -- <request.yaml>... [--out DIR] [--force]' },
     ]);
-  const platformFile =
-    opts.platformFile ??
-    (fs.existsSync(path.join(outDir, 'platform.ts')) ? path.join(outDir, 'platform.ts') : path.join(ROOT, 'vclusters', 'platform.ts'));
+  const platformFile = opts.platformFile ?? sitePlatformFile(outDir);
   const platform = loadDefault<Platform>(platformFile);
   const problems: Problem[] = [];
   const results: Array<{ m: Migration; file: string; target: string }> = [];
@@ -948,13 +947,13 @@ export function runMigrate(opts: MigrateOptions): string[] {
     written.push(target);
   }
   if (!results.length) log('migrate: no requests found');
-  else log('Next: npm run synth, review the diff of dist/, commit.');
+  else log(`Next: ${commandHint('synth')}, review the diff of dist/, commit.`);
   return written;
 }
 
 /** The command line of `npm run migrate`. */
 export const MIGRATE_COMMAND = {
-  usage: 'npm run migrate --',
+  usage: commandUsage('migrate'),
   summary:
     'Turns VClusterOrchestratorV2 requests of the original platform into declarations <spec.name>.ts. Every request is validated, and checked against the declarations already in the folder, before anything is written.',
   options: {
@@ -963,12 +962,14 @@ export const MIGRATE_COMMAND = {
     platform: { value: 'FILE', description: 'site configuration (default: <out>/platform.ts, else vclusters/platform.ts)' },
   },
   positionals: { name: '<request.yaml>...', description: 'request files (several documents per file allowed)', min: 1 },
-  notes: ['npm run migrate -- --declarations [DIR] [--check] brings existing declarations up to date instead (see --declarations --help).'],
+  notes: [
+    `${commandUsage('migrate')} --declarations [DIR] [--check] brings existing declarations up to date instead (see --declarations --help).`,
+  ],
 } satisfies CommandSpec<OptionSpecs>;
 
 /** The command line of `npm run migrate -- --declarations`. */
 export const MIGRATE_DECLARATIONS_COMMAND = {
-  usage: 'npm run migrate -- --declarations',
+  usage: `${commandUsage('migrate')} --declarations`,
   summary:
     'Brings existing declarations up to date in place: removes settings the library no longer accepts (etcdPki, etcd arguments that weaken client-certificate auth). Idempotent.',
   options: {
@@ -977,26 +978,32 @@ export const MIGRATE_DECLARATIONS_COMMAND = {
   positionals: { name: '[DIR]', description: 'folder of declarations (default: vclusters/)', max: 1 },
 } satisfies CommandSpec<OptionSpecs>;
 
-function main(argv: readonly string[] = process.argv.slice(2)): void {
+function main(argv: readonly string[]): number {
   if (argv[0] === '--declarations') {
-    const args = commandLine('migrate --declarations', MIGRATE_DECLARATIONS_COMMAND, argv.slice(1));
-    if (!args) return;
-    const dir = path.resolve(args.positionals[0] ?? path.join(ROOT, 'vclusters'));
+    const args = parseCommandLine('migrate --declarations', MIGRATE_DECLARATIONS_COMMAND, argv.slice(1));
+    if (typeof args === 'number') return args;
+    const dir = args.positionals[0] !== undefined ? path.resolve(args.positionals[0]) : defaultDeclarationsDir();
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`not a folder of declarations: ${dir}`);
-    process.exitCode = runMigrateDeclarations({ dir, check: args.options.check });
-    return;
+    return runMigrateDeclarations({ dir, check: args.options.check });
   }
-  const args = commandLine('migrate', MIGRATE_COMMAND, argv);
-  if (!args) return;
+  const args = parseCommandLine('migrate', MIGRATE_COMMAND, argv);
+  if (typeof args === 'number') return args;
   const { out, force, platform } = args.options;
   runMigrate({ files: args.positionals, outDir: out, force, platformFile: platform });
+  return 0;
 }
 
-if (require.main === module) {
+/**
+ * Runs `npm run migrate` (`vcluster-fleet migrate` from the package) with the given arguments;
+ * returns the exit code (1 when the input was refused: nothing is written then).
+ */
+export function runMigrateCommand(argv: readonly string[]): number {
   try {
-    main();
+    return main(argv);
   } catch (e) {
     console.error(`migrate failed; nothing was written.\n${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    return 1;
   }
 }
+
+if (require.main === module) process.exitCode = runMigrateCommand(process.argv.slice(2));

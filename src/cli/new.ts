@@ -19,7 +19,8 @@ import { synthVCluster } from '../vcluster-chart';
 import { Problem, Problems, ValidationError, formatProblem } from '../validation';
 import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, parseArgs, usageText } from './args';
 import { fleetFileLabel, fleetProblems } from './fleet-check';
-import { libraryImport, loadDefault } from './migrate';
+import { loadDefault } from './migrate';
+import { commandHint, commandUsage, defaultDeclarationsDir, libraryImport } from './project';
 import { TsCode, tsString, tsValue } from './ts-literal';
 
 /** Options of {@link scaffold}. */
@@ -36,7 +37,7 @@ export interface NewOptions {
   readonly environment?: string;
   /** vcluster chart version the declaration pins. @default - the preset's chart version, else the newest supported (NEWEST_CHART_VERSION) */
   readonly chartVersion?: string;
-  /** Folder of the declarations. @default the repository's vclusters/ */
+  /** Folder of the declarations. @default - `vclusters/` of the working directory */
   readonly outDir?: string;
   /** Replace an existing file. @default false */
   readonly force?: boolean;
@@ -67,8 +68,6 @@ export class UnknownPresetError extends ScaffoldError {
     this.name = 'UnknownPresetError';
   }
 }
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The preset `--preset` names (dev when none). @throws UnknownPresetError for a preset the site does not offer */
 function presetOption(name: string | undefined, platform: Platform): { name: string; preset: ResolvedPreset } {
@@ -138,15 +137,19 @@ function optionOf(field: string): string {
   return field;
 }
 
-/** The site configuration `new` uses for a folder of declarations: its own platform.ts, else the repository's. */
+/**
+ * The site configuration `new` uses for a folder of declarations: its own platform.ts, else that of
+ * the working directory's vclusters/.
+ */
 export function platformFileFor(outDir: string | undefined): string {
-  const dir = path.resolve(outDir ?? path.join(ROOT, 'vclusters'));
-  return fs.existsSync(path.join(dir, PLATFORM_FILE)) ? path.join(dir, PLATFORM_FILE) : path.join(ROOT, 'vclusters', PLATFORM_FILE);
+  const dir = outDir !== undefined ? path.resolve(outDir) : defaultDeclarationsDir();
+  const own = path.join(dir, PLATFORM_FILE);
+  return fs.existsSync(own) ? own : path.join(defaultDeclarationsDir(), PLATFORM_FILE);
 }
 
 /** Writes the scaffold; returns its path. */
 export function scaffold(opts: NewOptions): string {
-  const outDir = path.resolve(opts.outDir ?? path.join(ROOT, 'vclusters'));
+  const outDir = opts.outDir !== undefined ? path.resolve(opts.outDir) : defaultDeclarationsDir();
   const target = path.join(outDir, `${opts.name}.ts`);
   const platform = loadDefault<Platform>(platformFileFor(opts.outDir));
   const { spec, source } = scaffoldSource(opts, platform, libraryImport(outDir));
@@ -192,7 +195,7 @@ export function newCommand(platform?: Platform, notes: readonly string[] = []) {
 
 /** The command line of `npm run new` (the built-in presets only; {@link newCommand} adds the site's). */
 export const NEW_COMMAND = {
-  usage: 'npm run new --',
+  usage: commandUsage('new'),
   summary:
     'Scaffolds vclusters/<name>.ts: a declaration with the given options, the rest left to the preset and the platform. It is validated, and checked against the declarations already in the folder, before it is written.',
   options: {
@@ -250,7 +253,7 @@ export function runNew(argv: readonly string[]): number {
   }
   try {
     const file = scaffold(newOptions(args));
-    console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, npm run synth, review dist/, commit.`);
+    console.log(`new: wrote ${path.relative(process.cwd(), file)}. Next: edit it, ${commandHint('synth')}, review dist/, commit.`);
     return 0;
   } catch (e) {
     if (e instanceof UnknownPresetError) {

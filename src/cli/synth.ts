@@ -16,18 +16,17 @@ import { FleetError, buildFleet, fleetFiles, vclusterFiles } from '../fleet/flee
 import { inventoryFiles } from '../fleet/inventory';
 import { DEFAULT_LOAD_TIMEOUT_SECONDS, LOAD_TIMEOUT_ENV, loadFleet } from '../fleet/loader';
 import { OutputBusyError, TreeWriter } from '../fleet/output';
-import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, commandLine } from './args';
+import { CommandSpec, OptionSpecs, ParsedArgs, USAGE_EXIT_CODE, UsageError, parseCommandLine } from './args';
 import { cdk8sOutDir, runAsCdk8sApp } from './cdk8s-app';
 import { checkOutputTarget, shown } from './output-target';
+import { commandUsage, defaultDeclarationsDir, defaultOutputDir, projectRoot } from './project';
 
 /** Fleets at least this large serialize and write on a second thread while the next vclusters build. */
 const PARALLEL_FROM = 32;
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
-/** The command line of `npm run synth`. */
+/** The command line of `npm run synth` (`vcluster-fleet synth` from the package). */
 export const SYNTH_COMMAND = {
-  usage: 'npm run synth --',
+  usage: commandUsage('synth'),
   summary:
     'Validates every declaration (each one and the whole fleet) and renders the fleet into the output folder, replacing it only when everything succeeded.',
   options: {
@@ -48,13 +47,13 @@ export const SYNTH_COMMAND = {
 
 type SynthArgs = ParsedArgs<typeof SYNTH_COMMAND.options>;
 
-/** The declarations folder and the output folder of a command line. */
-function folders(args: SynthArgs): { vclustersDir: string; outDir: string } {
+/** The declarations folder and the output folder of a command line (default: those of the working directory). */
+export function folders(args: SynthArgs): { vclustersDir: string; outDir: string } {
   const o = args.options;
   if (o.cdk8s && o.out !== undefined)
     throw new UsageError('--out and --cdk8s exclude each other (the cdk8s CLI names the folder: cdk8s synth -o DIR)');
-  const vclustersDir = path.resolve(o.vclusters ?? path.join(ROOT, 'vclusters'));
-  const outDir = o.cdk8s ? cdk8sOutDir() : path.resolve(o.out ?? path.join(ROOT, 'dist'));
+  const vclustersDir = o.vclusters !== undefined ? path.resolve(o.vclusters) : defaultDeclarationsDir();
+  const outDir = o.cdk8s ? cdk8sOutDir() : o.out !== undefined ? path.resolve(o.out) : defaultOutputDir();
   return { vclustersDir, outDir };
 }
 
@@ -126,14 +125,16 @@ function synthesize({ vclustersDir, outDir, allowEmpty, loadTimeout, log }: Synt
   );
 }
 
-function main(): void {
-  const args = commandLine('synth', SYNTH_COMMAND);
-  if (!args) return;
+/** Runs synth with the given arguments (without `node` and the script); returns the exit code. */
+export function runSynth(argv: readonly string[]): number {
+  const args = parseCommandLine('synth', SYNTH_COMMAND, argv);
+  if (typeof args === 'number') return args; // --help, or a usage error
   let target = 'the output folder';
   try {
     const { vclustersDir, outDir } = folders(args);
     target = `${shown(outDir)}/`;
-    const ctx = { root: ROOT, declarations: vclustersDir };
+    const root = projectRoot();
+    const ctx = { root, declarations: vclustersDir };
     const loadTimeout = loadTimeoutOf(args);
     // The cdk8s CLI swallows its app's stdout: the summary goes to stderr there.
     const log = args.options.cdk8s ? console.error : console.log;
@@ -141,20 +142,20 @@ function main(): void {
       checkOutputTarget(out, ctx);
       synthesize({ vclustersDir, outDir: out, allowEmpty: args.options.allowEmpty, loadTimeout, log });
     };
-    if (args.options.cdk8s) runAsCdk8sApp(outDir, ROOT, run);
+    if (args.options.cdk8s) runAsCdk8sApp(outDir, root, run);
     else run(outDir);
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`synth: ${e.message}`);
-      process.exitCode = USAGE_EXIT_CODE;
-      return;
+      return USAGE_EXIT_CODE;
     }
     // One line per problem, never a stack trace: the output folder is untouched on every failure.
     const message = e instanceof FleetError ? e.message : e instanceof Error ? e.message.split('\n').slice(0, 3).join('\n') : String(e);
     // a busy output folder is one line: the other run is no fault of this input
     console.error(e instanceof OutputBusyError ? `synth: ${e.message}` : `synth failed; nothing was written to ${target}\n${message}`);
-    process.exitCode = 1;
+    return 1;
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) process.exitCode = runSynth(process.argv.slice(2));

@@ -11,8 +11,7 @@ import { DEFAULT_HOST } from '../verify/host';
 import { INVARIANTS } from '../verify/invariants';
 import { formatViolation } from '../verify/model';
 import { verifyDist } from '../verify/verify';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { commandUsage, projectRoot } from './project';
 
 /** The parsed command line. */
 export interface VerifyArgs {
@@ -50,7 +49,9 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | { error: 
 /** The `--help` text. */
 export function usage(): string {
   const ids = INVARIANTS.map((i) => `  ${i.id.padEnd(32)}${i.summary}`).join('\n');
-  return `Usage: npm run verify [-- --dist DIR] [--charts DIR] [--diff [REF]] [--help]
+  const head = commandUsage('verify');
+  const open = head.endsWith(' --') ? `${head.slice(0, -3)} [-- ` : `${head} [`;
+  return `Usage: ${open}--dist DIR] [--charts DIR] [--diff [REF]] [--help]
 
 Renders the vcluster Helm chart of every vcluster folder of DIR with \`helm template\`, at the chart
 version, release, namespace and values its Argo CD Application gives, for the host's Kubernetes
@@ -84,18 +85,23 @@ ${ids}
 `;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs `npm run verify` (`vcluster-fleet verify` from the package) with the given arguments;
+ * returns the exit code. Folders are those of the working directory.
+ */
+export async function runVerify(argv: readonly string[]): Promise<number> {
   const args = parseVerifyArgs(argv);
   if ('error' in args) {
-    console.error(`verify: ${args.error}\n(npm run verify -- --help for usage)`);
+    console.error(`verify: ${args.error}\n(${commandUsage('verify')} --help for usage)`);
     return 2;
   }
   if (args.help) {
     process.stdout.write(usage());
     return 0;
   }
-  const cacheDir = path.resolve(process.env.VCLUSTER_FLEET_CACHE || path.join(ROOT, 'node_modules', '.cache', 'vcluster-fleet'));
-  const charts = chartSearch({ charts: args.charts, env: process.env, root: ROOT });
+  const root = projectRoot();
+  const cacheDir = path.resolve(process.env.VCLUSTER_FLEET_CACHE || path.join(root, 'node_modules', '.cache', 'vcluster-fleet'));
+  const charts = chartSearch({ charts: args.charts, env: process.env, root });
   const helm = () => resolveHelm(process.env, cacheDir, true, (l) => console.error(l));
   const dist = path.resolve(args.dist);
   if (args.diff !== undefined) {
@@ -110,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   if (r.noChartsAnywhere) {
-    console.log(`verify: skipped: no charts available (looked in ${charts.dirs.join(', ')}; see npm run verify -- --help)`);
+    console.log(`verify: skipped: no charts available (looked in ${charts.dirs.join(', ')}; see ${commandUsage('verify')} --help)`);
     return 0;
   }
   for (const s of r.skipped) console.log(`verify: ${s.reason}`);
@@ -123,7 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  runVerify(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

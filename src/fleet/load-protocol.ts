@@ -45,8 +45,10 @@ export interface LoadWorkerData {
   readonly first: number;
   /** Files per event-loop turn: {@link BATCH}, or 1 to tell which file a late fault came from. */
   readonly batch: number;
-  /** The library every declaration imports (`src/index.ts`), loaded before the first file. */
+  /** The library every declaration imports (`src/index.ts`, or `lib/src/index.js` built), loaded before the first file. */
   readonly library: string;
+  /** The TypeScript loader (`tsx/cjs`), registered once the library has loaded (when it is not yet). */
+  readonly typescript: string;
   readonly state: SharedArrayBuffer;
   /** `Date.now()` when the thread was started; {@link Slot.Started} counts from here. */
   readonly epoch: number;

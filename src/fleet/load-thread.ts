@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, Worker } from 'worker_threads';
 import { DeclarationFolder, PLATFORM_FILE, readDeclarationFolder } from './declaration-folder';
+import { LIBRARY_ENTRY } from './library';
 import { BATCH, LoadWorkerData, SLOTS, Slot } from './load-protocol';
 
 /** One loader thread and what is needed to talk to it. */
@@ -41,19 +42,21 @@ export function startLoaderThread(files: readonly string[], first: number, batch
   try {
     tsx = require.resolve('tsx/cjs');
   } catch {
-    throw new Error('loading declarations needs the TypeScript loader tsx: run `npm ci`');
+    throw new Error('loading declarations needs the TypeScript loader tsx (a dependency of vcluster-fleet): reinstall it (npm ci)');
   }
   const shared = new SharedArrayBuffer(4 * SLOTS);
   // the thread's start-up loads the library: under the library's time limit
   new Int32Array(shared)[Slot.Current] = -1;
   const { port1, port2 } = new MessageChannel();
   const epoch = Date.now();
-  const library = path.resolve(__dirname, '..', 'index.ts');
-  const data: LoadWorkerData = { files, first, batch, library, state: shared, epoch, port: port2 };
+  const data: LoadWorkerData = { files, first, batch, library: LIBRARY_ENTRY, typescript: tsx, state: shared, epoch, port: port2 };
+  // From the sources the thread's own modules are TypeScript: tsx first. Built (lib/*.js), the
+  // thread loads them and the library as they are, and tsx only for the declarations.
+  const ext = path.extname(__filename);
   const code = [
-    `require(${JSON.stringify(tsx)});`,
+    ...(ext === '.ts' ? [`require(${JSON.stringify(tsx)});`] : []),
     'process.setSourceMapsEnabled(false);',
-    `require(${JSON.stringify(path.join(__dirname, 'load-worker.ts'))});`,
+    `require(${JSON.stringify(path.join(__dirname, `load-worker${ext}`))});`,
   ].join('\n');
   const worker = new Worker(code, {
     eval: true,

@@ -17,11 +17,12 @@ import { workerData } from 'worker_threads';
 import { PLATFORM_FILE } from './declaration-folder';
 import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, LoadWorkerData, SentProblem, Slot, settling } from './load-protocol';
 import { loadErrorMessage } from './load-error';
+import { shareLibrary } from './library';
 import { deepFreeze } from '../validation';
 import { printable, toPlainData } from './plain-data';
 
 const init = workerData as LoadWorkerData;
-const { files, first, batch: batchSize, library, port, epoch } = init;
+const { files, first, batch: batchSize, library, typescript, port, epoch } = init;
 const state = new Int32Array(init.state);
 // Declarations can read workerData: leave nothing there to forge messages with.
 for (const key of Object.keys(init)) delete (init as unknown as Record<string, unknown>)[key];
@@ -191,9 +192,14 @@ async function main(): Promise<void> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     lib = require(library) as Record<string, unknown>;
+    // the declarations are TypeScript (the built library loads without it, faster)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (!('.ts' in require.extensions)) require(typescript);
   } catch (e) {
     return send({ type: 'library', message: loadErrorMessage(e) });
   }
+  // every file gets this very library for `vcluster-fleet` (see ./library.ts)
+  shareLibrary();
   const made = recordFactories(lib.Exposure as Record<string, unknown>);
   for (let i = first; i < files.length;) {
     pendingFault = undefined;
@@ -218,4 +224,5 @@ async function main(): Promise<void> {
   send({ type: 'done' });
 }
 
-void main();
+// a fault of the thread itself (not of a file) ends the run with its message
+main().catch((e: unknown) => send({ type: 'library', message: `the loader thread failed: ${loadErrorMessage(e)}` }));

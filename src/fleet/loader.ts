@@ -13,6 +13,7 @@ import { Problem, ValidationError, deepFreeze, formatProblem } from '../validati
 import { Exposure } from '../exposure/exposure';
 import { Declaration, FleetError, PLATFORM_FILE, fileNameProblem } from './declaration-folder';
 import { loadErrorMessage } from './load-error';
+import { requireDeclarationFile } from './library';
 import { EXPOSURE_FACTORIES, FileOutcome, LoadMessage, Slot } from './load-protocol';
 import { LoadSession, LoaderThread, loadSession, startLoaderThread } from './load-thread';
 import { formatPath, fromPrintable, rebuild } from './plain-data';
@@ -122,8 +123,7 @@ function loadPlatform(session: LoadSession, source: string, outcome: LoaderOutco
   if (outcome.kind !== 'loaded' && outcome.kind !== 'threw') return [];
   const file = session.files[session.platformIndex];
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file) as { default?: unknown };
+    const mod = requireDeclarationFile(file) as { default?: unknown };
     if (!fs.readFileSync(file).equals(session.platformSource!)) {
       const allowed = 'a platform file that stays as it is while synth runs';
       return [

@@ -153,21 +153,23 @@ export class TreeWriter {
    */
   public useWriterThread(): void {
     if (this.worker || this.closed) return;
-    let tsx: string;
+    // From the sources the thread's modules are TypeScript (loaded through tsx); built, JavaScript.
+    const ext = path.extname(__filename);
+    let tsx: string | undefined;
     try {
-      tsx = require.resolve('tsx/cjs');
+      if (ext === '.ts') tsx = require.resolve('tsx/cjs');
     } catch {
       return; // no TypeScript loader to start the thread with: serialize on this thread
     }
-    const entry = path.join(__dirname, 'serialize-worker.ts');
+    const entry = path.join(__dirname, `serialize-worker${ext}`);
     const shared = new SharedArrayBuffer(8);
     const { port1, port2 } = new MessageChannel();
-    // The writer thread loads only ./serialize.ts (and yaml) through tsx's require hook. If it dies
+    // The writer thread loads only ./serialize (and yaml). If it dies
     // without finishing, it marks itself failed so that commit() never waits forever.
     const code = [
       `const state = new Int32Array(require('worker_threads').workerData.state);`,
       `process.on('exit', () => { const s = Atomics.load(state, 0); if (s === 0 || s === 3) { Atomics.store(state, 0, s === 0 ? 2 : 4); Atomics.notify(state, 0); } });`,
-      `require(${JSON.stringify(tsx)});`,
+      ...(tsx ? [`require(${JSON.stringify(tsx)});`] : []),
       `require(${JSON.stringify(entry)});`,
     ].join('\n');
     this.state = new Int32Array(shared);
@@ -196,7 +198,10 @@ export class TreeWriter {
 }
 
 /**
- * Replaces `outDir` with exactly `files` (relative path → content), atomically (see {@link TreeWriter}).
+ * Replaces `outDir` with exactly `files` (relative path → content), atomically (see
+ * {@link TreeWriter}): `outDir` ends as the old tree or the new one, never a mix, never missing.
+ * It replaces whatever `outDir` holds; the synth command first refuses a folder that is not absent,
+ * empty or an earlier synth output.
  */
 export function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
   const tree = new TreeWriter(outDir);

@@ -186,6 +186,20 @@ describe('declarations come back as plain data', () => {
     ]);
   });
 
+  test('declarations importing the package by name (as in a project that installed it) get the library that loads them', () => {
+    const dir = fleetDir({
+      'a.ts':
+        "import { Exposure, defineVCluster } from 'vcluster-fleet';\nexport default defineVCluster({ name: 'a', exposure: Exposure.loadBalancer({ hostname: 'a.integratn.tech' }) });\n",
+      'b.ts': declaration("name: 'b', exposure: Exposure.internal()"),
+    });
+    const { declarations } = loadFleet(dir, 'vclusters');
+    expect(declarations.map((d) => [d.file, d.spec.exposure])).toEqual([
+      ['vclusters/a.ts', Exposure.loadBalancer({ hostname: 'a.integratn.tech' })],
+      ['vclusters/b.ts', Exposure.internal()],
+    ]);
+    expect(declarations[0].spec.exposure).toBeInstanceOf(ExposureMode);
+  });
+
   test('one declaration cannot change the factories for the next one', () => {
     const dir = fleetDir({
       // named after the outcome its name reports (another name would be refused as misnamed)
