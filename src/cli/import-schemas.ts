@@ -39,10 +39,6 @@ const LOCAL_COPIES: Record<string, string> = {
     'external-secrets-v2.9.0-pushsecrets-crd.yaml',
   'https://raw.githubusercontent.com/external-secrets/external-secrets/v2.9.0/config/crds/bases/external-secrets.io_secretstores.yaml':
     'external-secrets-v2.9.0-secretstores-crd.yaml',
-  'https://raw.githubusercontent.com/cert-manager/cert-manager/v1.21.1/deploy/crds/cert-manager.io_certificates.yaml':
-    'cert-manager-v1.21.1-certificates-crd.yaml',
-  'https://raw.githubusercontent.com/cert-manager/cert-manager/v1.21.1/deploy/crds/cert-manager.io_issuers.yaml':
-    'cert-manager-v1.21.1-issuers-crd.yaml',
   'https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.6.1/config/crd/standard/gateway.networking.k8s.io_tlsroutes.yaml':
     'gateway-api-v1.6.1-standard-tlsroutes-crd.yaml',
   'https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.6.1/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml':
