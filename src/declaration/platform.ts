@@ -239,8 +239,9 @@ export interface PlatformConfig {
   readonly kubernetesVersion?: string;
   /**
    * What each host cluster (`argocd.hostClusters`) runs: its Kubernetes version and the API
-   * versions its CRDs serve. `npm run verify` renders the chart for it and checks every object
-   * against it; synth writes it to `dist/hosts.json`.
+   * versions its CRDs serve. Synth writes them onto each vcluster's Application (annotations
+   * `vcluster-fleet/host-kubernetes-version`, `vcluster-fleet/host-api-versions`); `npm run verify`
+   * renders the chart for that host and checks every object against it.
    * @default - every host cluster: Kubernetes 1.30.0 serving the CRDs the fleet uses (DEFAULT_HOST_API_VERSIONS)
    */
   readonly hosts?: Readonly<Record<string, HostClusterFacts>>;

@@ -77,8 +77,6 @@ export function makeFleet(dist: string, out: string, count: number): string[] {
       }
     };
     copy(path.join(dist, base), path.join(out, name));
-    if (i === 0 && fs.existsSync(path.join(dist, 'hosts.json')))
-      fs.copyFileSync(path.join(dist, 'hosts.json'), path.join(out, 'hosts.json'));
     const boot = path.join(dist, '_bootstrap');
     for (const f of fs.existsSync(boot) ? fs.readdirSync(boot).filter((x) => x.includes(`-${base}`)) : []) {
       fs.mkdirSync(path.join(out, '_bootstrap'), { recursive: true });

@@ -5,36 +5,15 @@
  * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
  */
 
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+import { parseQuantity as parseQuantityText } from '../validation';
 
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
-
-/** The number a quantity stands for (cores for `cpu`, bytes for memory), or undefined when it is not one. */
+/**
+ * The number a quantity stands for (cores for `cpu`, bytes for memory), or undefined when it is not
+ * one. Rendered objects may carry a quantity as a YAML number or with surrounding blanks.
+ */
 export function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
-  if (typeof q !== 'string') return undefined;
-  const m = QUANTITY.exec(q.trim());
-  if (!m) return undefined;
-  const base = Number(m[1]);
-  if (m[3] !== undefined) return base * 10 ** Number(m[3]);
-  return base * SUFFIX[m[2] ?? ''];
+  return typeof q === 'string' ? parseQuantityText(q.trim()) : undefined;
 }
 
 /** Rounds away float noise (sums of `0.1` steps) so comparisons and output are stable. */

@@ -12,24 +12,10 @@
  */
 import { Invariant, Json, Violation, WholeVCluster, at, kindOf, listAt, nameOf, objAt, stringsAt, violation } from '../model';
 import { containersOf, podsOf } from '../pods';
+import { BASELINE_CAPABILITIES } from '../../vcluster/guard-scans';
 
 const ID = 'pod-security-admits';
 
-const BASELINE_CAPABILITIES = [
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-];
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
 /** What the baseline level refuses in a pod spec. */
