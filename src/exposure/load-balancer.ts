@@ -5,7 +5,7 @@
 import { Address4 } from 'ip-address';
 import type { ApiEndpoint, IVCluster } from '../vcluster/ivcluster';
 import type { JsonObject } from '../vcluster/helm-values';
-import { Problems, keysOf, specialIpv4 } from '../validation';
+import { DNS_1035_LABEL, Problems, keysOf, specialIpv4 } from '../validation';
 import { API_TARGET_PORT, DEFAULT_VIP_OFFSET, ExposureContext, ExposureMode } from './exposure-mode';
 
 /** Options of the `loadBalancer` exposure. */
@@ -87,7 +87,8 @@ export function defaultHostname(problems: Problems, hostname: string | undefined
     return '';
   }
   const value = hostname ?? `${ctx.release}.${ctx.baseDomain}`;
-  problems.hostname('exposure.hostname', value);
+  // A hostname derived from an invalid name is the name's problem, reported once by its own check.
+  if (hostname !== undefined || DNS_1035_LABEL.test(ctx.release)) problems.hostname('exposure.hostname', value);
   return value;
 }
 

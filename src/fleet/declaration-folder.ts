@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import type { VClusterSpec } from '../declaration/spec';
-import { Problem, formatProblem } from '../validation';
+import { DNS_1035_LABEL, Problem, formatProblem } from '../validation';
 
 /** File name of the site configuration inside the declarations folder. */
 export const PLATFORM_FILE = 'platform.ts';
@@ -99,7 +99,8 @@ export function declarationFileNames(name: string): string[] {
 
 /** A problem when the file `source` (e.g. `vclusters/team-a.ts`) declares a vcluster its name does not name. */
 export function fileNameProblem(source: string, name: unknown): Problem | undefined {
-  if (typeof name !== 'string' || name === '') return undefined; // the name's own check reports it
+  // An invalid name gets the name's own check (a file named after it would not help).
+  if (typeof name !== 'string' || !DNS_1035_LABEL.test(name)) return undefined;
   const file = source.slice(source.lastIndexOf('/') + 1);
   const wanted = declarationFileNames(name);
   if (wanted.includes(file)) return undefined;

@@ -958,6 +958,18 @@ describe('invalid declarations', () => {
     expect(message).toMatch(/^1 problem in the vcluster declarations:/);
   });
 
+  test('an invalid name is reported once, not again through the hostname derived from it', () => {
+    const message = fleetRefusal([{ name: 'Team-A', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24' }) }]);
+    expect(message).toMatch(/^1 problem in the vcluster declarations:/);
+    expect(message).toContain('vclusters/f0.ts: name: "Team-A" is not allowed.');
+  });
+
+  test('an explicit hostname is still checked on its own', () => {
+    const message = fleetRefusal([{ name: 'Team-A', exposure: lb({ hostname: 'Team-A.integratn.tech' }) }]);
+    expect(message).toMatch(/^2 problems in the vcluster declarations:/);
+    expect(message).toContain('vclusters/f0.ts: exposure.hostname: "Team-A.integratn.tech" is not allowed.');
+  });
+
   test('no message carries a stack trace', () => {
     for (const [, change] of corpus.slice(0, 10)) expect(refusal({ ...base, ...change })).not.toMatch(/\n\s+at /);
   });

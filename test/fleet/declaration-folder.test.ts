@@ -37,4 +37,11 @@ describe('a declaration file is named after its vcluster', () => {
     expect(fileNameProblem('vclusters/a.ts', 42)).toBeUndefined();
     expect(fileNameProblem('vclusters/a.ts', '')).toBeUndefined();
   });
+
+  test('an invalid name is left to the name check (a file named after it would not help)', () => {
+    expect(fileNameProblem('vclusters/e5.ts', 'E5x')).toBeUndefined();
+    expect(fileNameProblem('vclusters/e5.ts', '5x')).toBeUndefined();
+    expect(fileNameProblem('vclusters/e5.ts', 'a_b')).toBeUndefined();
+    expect(fileNameProblem('vclusters/e5.ts', 'e5x')?.field).toBe('name');
+  });
 });
