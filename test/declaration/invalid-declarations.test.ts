@@ -958,6 +958,20 @@ describe('invalid declarations', () => {
     expect(message).toMatch(/^1 problem in the vcluster declarations:/);
   });
 
+  test('problems found while building are reported with those found while resolving', () => {
+    // GIVEN one declaration with a bad field and another whose Helm values the guard refuses
+    const message = fleetRefusal([
+      { name: 'a', replicas: 0 },
+      { name: 'b', helmValues: { controlPlane: { statefulSet: { security: { containerSecurityContext: { privileged: true } } } } } },
+    ]);
+    // THEN both are in the one error
+    expect(message).toMatch(/^2 problems in the vcluster declarations:/);
+    expect(message).toContain('vclusters/f0.ts: replicas: 0 is not allowed.');
+    expect(message).toContain(
+      'vclusters/f1.ts: helmValues.controlPlane.statefulSet.security.containerSecurityContext.privileged: true is not allowed.',
+    );
+  });
+
   test('an invalid name is reported once, not again through the hostname derived from it', () => {
     const message = fleetRefusal([{ name: 'Team-A', exposure: Exposure.loadBalancer({ subnet: '10.0.4.0/24' }) }]);
     expect(message).toMatch(/^1 problem in the vcluster declarations:/);
