@@ -906,7 +906,19 @@ export function runMigrate(opts: MigrateOptions): string[] {
         problems.push({ source: where, field: '(yaml)', value: doc.errors[0].message, allowed: 'valid YAML' });
         return;
       }
-      const value = doc.toJS();
+      let value: unknown;
+      try {
+        value = doc.toJS(); // aliases expand here: the yaml library refuses alias bombs
+      } catch (e) {
+        problems.push({
+          source: where,
+          field: '(yaml)',
+          value: e instanceof Error ? e.message : String(e),
+          allowed: 'YAML whose aliases expand to a request of ordinary size',
+          fix: 'write the values out instead of nesting aliases',
+        });
+        return;
+      }
       if (value === null || value === undefined) return;
       try {
         const m = migrateRequest(value, platform, where);

@@ -358,6 +358,22 @@ describe('migrate', () => {
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 
+  test('a request whose aliases expand without bound is refused, naming the file', () => {
+    // GIVEN a request nesting aliases nine deep (a "billion laughs" document)
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [i, l] of ['b', 'c', 'd', 'e', 'f'].entries()) levels.push(`${l}: &${l} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`);
+    const bomb = path.join(out, 'bomb.yaml');
+    fs.writeFileSync(
+      bomb,
+      `apiVersion: platform.integratn.tech/v1alpha1\nkind: VClusterOrchestratorV2\nmetadata: {name: bomb}\nspec:\n  name: bomb\n${levels.map((l) => `  ${l}`).join('\n')}\n`,
+    );
+    // WHEN migrated / THEN one problem names the file, and nothing is written
+    expect(() => runMigrate({ platformFile: SITE, files: [bomb], outDir: out, log: () => undefined })).toThrow(
+      /bomb\.yaml: \(yaml\): "Excessive alias count[^"]*" is not allowed\. Allowed: YAML whose aliases expand to a request of ordinary size/,
+    );
+    expect(fs.readdirSync(out).filter((f) => f.endsWith('.ts'))).toEqual([]);
+  });
+
   test('an existing declaration is not overwritten without --force', () => {
     const target = path.join(out, 'scratch.ts');
     fs.writeFileSync(target, '// hand-written\n');
