@@ -880,6 +880,46 @@ function sitePlatformFile(outDir: string): string {
   return fs.existsSync(own) ? own : path.join(defaultDeclarationsDir(), PLATFORM_FILE);
 }
 
+/**
+ * The documents of the request files, each with where it comes from (`file`, or `file#n` in a
+ * file of several); empty documents are skipped, and a file or document that cannot be read is
+ * added to `problems` instead.
+ */
+function requestDocuments(files: readonly string[], problems: Problem[]): Array<{ where: string; value: unknown }> {
+  const out: Array<{ where: string; value: unknown }> = [];
+  const refuse = (where: string, field: string, e: unknown, allowed: string, fix?: string) =>
+    problems.push({ source: where, field, value: e instanceof Error ? e.message : String(e), allowed, ...(fix ? { fix } : {}) });
+  for (const file of files) {
+    let docs: YAML.Document.Parsed[];
+    try {
+      docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      refuse(file, '(file)', e, 'a readable YAML file');
+      continue;
+    }
+    docs.forEach((doc, i) => {
+      const where = docs.length > 1 ? `${file}#${i + 1}` : file;
+      if (doc.errors.length) {
+        refuse(where, '(yaml)', doc.errors[0].message, 'valid YAML');
+        return;
+      }
+      try {
+        const value = doc.toJS(); // aliases expand here: the yaml library refuses alias bombs
+        if (value !== null && value !== undefined) out.push({ where, value });
+      } catch (e) {
+        refuse(
+          where,
+          '(yaml)',
+          e,
+          'YAML whose aliases expand to a request of ordinary size',
+          'write the values out instead of nesting aliases',
+        );
+      }
+    });
+  }
+  return out;
+}
+
 /** Reads every request, validates them all, and writes the declarations. Returns the written paths. */
 export function runMigrate(opts: MigrateOptions): string[] {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -892,59 +932,31 @@ export function runMigrate(opts: MigrateOptions): string[] {
   const platform = loadDefault<Platform>(platformFile);
   const problems: Problem[] = [];
   const results: Array<{ m: Migration; file: string; target: string }> = [];
-  for (const file of opts.files) {
-    let docs: YAML.Document.Parsed[];
+  for (const { where, value } of requestDocuments(opts.files, problems)) {
     try {
-      docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      problems.push({ source: file, field: '(file)', value: e instanceof Error ? e.message : String(e), allowed: 'a readable YAML file' });
-      continue;
-    }
-    docs.forEach((doc, i) => {
-      const where = docs.length > 1 ? `${file}#${i + 1}` : file;
-      if (doc.errors.length) {
-        problems.push({ source: where, field: '(yaml)', value: doc.errors[0].message, allowed: 'valid YAML' });
-        return;
-      }
-      let value: unknown;
-      try {
-        value = doc.toJS(); // aliases expand here: the yaml library refuses alias bombs
-      } catch (e) {
+      const m = migrateRequest(value, platform, where);
+      const target = path.join(outDir, `${m.name}.ts`);
+      const twin = results.find((r) => r.m.name === m.name);
+      if (twin)
         problems.push({
           source: where,
-          field: '(yaml)',
-          value: e instanceof Error ? e.message : String(e),
-          allowed: 'YAML whose aliases expand to a request of ordinary size',
-          fix: 'write the values out instead of nesting aliases',
+          field: 'spec.name',
+          value: m.name,
+          allowed: `a name no other migrated request uses (${twin.file} already does)`,
         });
-        return;
-      }
-      if (value === null || value === undefined) return;
-      try {
-        const m = migrateRequest(value, platform, where);
-        const target = path.join(outDir, `${m.name}.ts`);
-        const twin = results.find((r) => r.m.name === m.name);
-        if (twin)
-          problems.push({
-            source: where,
-            field: 'spec.name',
-            value: m.name,
-            allowed: `a name no other migrated request uses (${twin.file} already does)`,
-          });
-        else if (fs.existsSync(target) && !opts.force) {
-          problems.push({
-            source: where,
-            field: 'spec.name',
-            value: m.name,
-            allowed: `a name without a declaration yet: ${path.relative(process.cwd(), target)} exists`,
-            fix: 'pass --force to replace it',
-          });
-        } else results.push({ m, file: where, target });
-      } catch (e) {
-        if (e instanceof MigrationError) problems.push(...e.problems);
-        else throw e;
-      }
-    });
+      else if (fs.existsSync(target) && !opts.force) {
+        problems.push({
+          source: where,
+          field: 'spec.name',
+          value: m.name,
+          allowed: `a name without a declaration yet: ${path.relative(process.cwd(), target)} exists`,
+          fix: 'pass --force to replace it',
+        });
+      } else results.push({ m, file: where, target });
+    } catch (e) {
+      if (e instanceof MigrationError) problems.push(...e.problems);
+      else throw e;
+    }
   }
   if (problems.length) throw new MigrationError(problems);
   // A request the fleet already declares (under another file name) is refused, naming the file.
