@@ -405,7 +405,8 @@ export class VCluster extends Construct implements IVCluster {
    */
   public guardFindings(): GuardFinding[] {
     const values = this.helmValues();
-    return applyExceptions(guardHelmValues(values, { namespace: this.names.namespace }), values, this.guardOptions()).uncovered;
+    const options = this.guardOptions();
+    return applyExceptions(guardHelmValues(values, options), values, options).uncovered;
   }
 
   /** The guard's context: the namespace, the site's exceptions and values, the values the library's constructs added. */

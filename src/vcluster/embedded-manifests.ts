@@ -62,11 +62,19 @@ export interface ManifestContext {
   readonly namespace?: string;
 }
 
-/** Every embedded manifest and chart of `values`, checked; findings carry Helm values paths. */
-export function scanEmbedded(out: Findings, values: unknown, ctx: ManifestContext): void {
+/**
+ * Every embedded manifest and chart of `values`, checked; findings carry Helm values paths.
+ * Manifests `skip` names (text the caller knows it would not report on) are not read.
+ */
+export function scanEmbedded(
+  out: Findings,
+  values: unknown,
+  ctx: ManifestContext,
+  skip: (path: readonly string[], text: string) => boolean = () => false,
+): void {
   for (const m of EMBEDDED_MANIFESTS) {
     const text = valueAtPath(values, m.path);
-    if (typeof text !== 'string' || text.trim() === '') continue;
+    if (typeof text !== 'string' || text.trim() === '' || skip(m.path, text)) continue;
     const path = m.path.join('.');
     if (m.template && text.includes('{{')) {
       find(

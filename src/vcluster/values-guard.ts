@@ -28,10 +28,11 @@ const RBAC_RULE_LISTS: ReadonlyArray<[path: readonly string[], clusterWide: bool
 ];
 
 /**
- * Every finding of the guard in `values`, sorted by path. Pure: the same values give the same
- * findings.
+ * Every finding of the guard in `values`, sorted by path, that {@link applyExceptions} could
+ * report with the same options: embedded manifests a library construct set and nobody changed are
+ * not parsed (see {@link libraryManifestsKept}). Pure: the same values give the same findings.
  */
-export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): GuardFinding[] {
+export function guardHelmValues(values: unknown, ctx: GuardOptions = {}): GuardFinding[] {
   const out: Findings = [];
   if (!isPlainObject(values)) return out;
   const plain = withoutEmbedded(values);
@@ -41,7 +42,7 @@ export function guardHelmValues(values: unknown, ctx: ManifestContext = {}): Gua
   scanChartSwitches(out, values);
   scanTemplated(out, values);
   scanRbac(out, values);
-  scanEmbedded(out, values, ctx);
+  scanEmbedded(out, values, ctx, (path, text) => libraryManifestsKept(path, text, ctx));
   const seen = new Set<string>();
   return out
     .filter((f) => {
@@ -224,6 +225,19 @@ export function applyExceptions(
     else if (!(o.siteExceptions ?? []).some((e) => covers(e, f) && siteValueKept(e, values, o.siteValues))) uncovered.push(f);
   }
   return { uncovered, used };
+}
+
+/**
+ * Whether the embedded manifests at `path` are exactly the text a library construct set there
+ * (the volume cleanup hook's host manifests) and no own exception names a path on, above or below
+ * them. Every finding inside them would then be dropped by {@link libraryValueKept}, so the guard
+ * does not parse them at all (their YAML was just written from objects by the construct).
+ */
+function libraryManifestsKept(path: readonly string[], text: string, o: GuardOptions): boolean {
+  if (o.libraryValues === undefined || valueAtPath(o.libraryValues, path) !== text) return false;
+  const at = path.join('.');
+  const related = (p: string) => p === at || at.startsWith(`${p}.`) || p.startsWith(`${at}.`) || p.startsWith(`${at}[`);
+  return !(o.exceptions ?? []).some((e) => related(e.path));
 }
 
 /** Whether the final value at a finding's path is what a library construct set there (and nobody changed). */

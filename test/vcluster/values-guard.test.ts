@@ -373,4 +373,22 @@ describe("the library's own values", () => {
     };
     expect(fields(changed)).toContain('helmValues.experimental.deploy.host.manifests[0].kind');
   });
+
+  test('are not read while they are what the library set (every finding in them would be dropped)', () => {
+    expect(guardHelmValues(libraryValues, { namespace: 'x', libraryValues })).toEqual([]);
+    // without the library's values the same text is read and refused
+    expect(guardHelmValues(libraryValues, { namespace: 'x' }).map((f) => f.path)).toEqual(['experimental.deploy.host.manifests[0].kind']);
+  });
+
+  test('are read when an own exception names them, so the exception is used and not reported as waiving nothing', () => {
+    for (const path of ['experimental.deploy.host.manifests', 'experimental.deploy', 'experimental.deploy.host.manifests[0].kind']) {
+      const exceptions: GuardException[] = [{ rule: 'outsideNamespace', path, reason: 'test' }];
+      expect(guardHelmValues(libraryValues, { namespace: 'x', libraryValues, exceptions }).map((f) => f.rule)).toEqual([
+        'outsideNamespace',
+      ]);
+      const p = new Problems();
+      checkHelmValueGuard(p, 'helmValues', libraryValues, { namespace: 'x', libraryValues, exceptions });
+      expect(p.list).toEqual([]);
+    }
+  });
 });
