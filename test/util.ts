@@ -2,6 +2,7 @@
  * Shared test fixtures: the repository's own platform configuration and helpers to build one
  * vcluster and look its rendered objects up by kind and name.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import platform from './fixtures/integratn/platform';
 import { Platform, VClusterSpec, synthVCluster } from '../src';
@@ -52,4 +53,18 @@ export function helmValues(objects: readonly Obj[]): any {
   const app = objects.find((o) => o.kind === 'Application');
   if (!app) throw new Error('no Application rendered');
   return app.spec.source.helm.valuesObject;
+}
+
+/** Every file below `dir` (relative path → content), in path order. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
+    }
+  };
+  walk('');
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -14,7 +14,7 @@ import { writeTreeAtomically } from '../../src/fleet/output';
 import { showValue } from '../../src/validation';
 import media from '../fixtures/integratn/media';
 import sandbox from '../fixtures/integratn/sandbox';
-import { ROOT, platform } from '../util';
+import { ROOT, platform, readTree } from '../util';
 
 const FILE = 'vclusters/team-a.ts';
 
@@ -1000,25 +1000,12 @@ describe('a refused declaration leaves the synth target byte-identical', () => {
   /** What `npm run synth` does, in process (as test/fleet/safe-synth.test.ts does it). */
   const synth = (declarations: Declaration[]) =>
     writeTreeAtomically(dist, renderFleet(platform, buildFleet(platform, declarations), inventoryFiles));
-  /** Every file below `dir` (relative path → content). */
-  const tree = (dir: string): Map<string, string> => {
-    const out = new Map<string, string>();
-    const walk = (rel: string) => {
-      for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(r);
-        else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
-      }
-    };
-    walk('');
-    return out;
-  };
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-corpus-'));
     dist = path.join(work, 'dist');
     synth(good);
-    before = tree(dist);
+    before = readTree(dist);
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -1039,7 +1026,7 @@ describe('a refused declaration leaves the synth target byte-identical', () => {
     );
     for (const [what, bad] of [...cases, ...fleetCases]) {
       expect(() => synth([...good, ...bad])).toThrow(FleetError);
-      const after = tree(dist);
+      const after = readTree(dist);
       if (after.size !== before.size || [...after].some(([f, c]) => before.get(f) !== c)) throw new Error(`dist/ changed after "${what}"`);
     }
     expect(fs.readdirSync(work).sort()).toEqual(['dist']);
@@ -1067,7 +1054,7 @@ describe('a refused declaration leaves the synth target byte-identical', () => {
         },
       );
     expect(cli().status).toBe(0);
-    const good = tree(cliDist);
+    const good = readTree(cliDist);
     const lib = JSON.stringify(path.join(ROOT, 'src'));
     const one = (spec: string) => `import { defineVCluster } from ${lib};\nexport default defineVCluster(${spec});\n`;
     for (const [files, expected] of [
@@ -1100,7 +1087,7 @@ describe('a refused declaration leaves the synth target byte-identical', () => {
       expect(r.stderr).toContain(expected);
       expect(r.status).toBe(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(tree(cliDist)).toEqual(good);
+      expect(readTree(cliDist)).toEqual(good);
     }
   }, 120_000);
 });

@@ -10,27 +10,13 @@ import { Exposure, VClusterSpec } from '../../src';
 import { buildFleet, fleetFiles, renderFleet, vclusterFiles } from '../../src/fleet/fleet';
 import { inventoryFiles } from '../../src/fleet/inventory';
 import { TreeWriter, writeTreeAtomically } from '../../src/fleet/output';
-import { platform } from '../util';
+import { platform, readTree } from '../util';
 
 let work: string;
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'vcluster-parallel-output-'));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** Every file below `dir` (relative path → content). */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
-    }
-  };
-  walk('');
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 /** A mixed fleet: presets, the three exposures, strict isolation, extra egress. */
 function fleet(n: number): Array<{ file: string; spec: VClusterSpec }> {
@@ -66,17 +52,17 @@ test('the writer thread writes exactly the bytes of the plain path', () => {
   for (const [rel, content] of fleetFiles(platform, built, inventoryFiles)) out.addFile(rel, content);
   out.commit();
 
-  expect(tree(fast)).toEqual(tree(plain));
+  expect(readTree(fast)).toEqual(readTree(plain));
   expect(fs.readdirSync(work).filter((f) => f.startsWith('.'))).toEqual([]);
 });
 
 test('an aborted run leaves the output folder untouched and no temporary tree', () => {
   const dist = path.join(work, 'dist');
   writeTreeAtomically(dist, new Map([['a/namespace-a.yaml', 'kind: Namespace\n']]));
-  const before = tree(dist);
+  const before = readTree(dist);
   const out = new TreeWriter(dist, { parallel: true });
   for (const [rel, obj] of vclusterFiles(platform, buildFleet(platform, fleet(2))[0])) out.addObject(rel, obj);
   out.abort();
-  expect(tree(dist)).toEqual(before);
+  expect(readTree(dist)).toEqual(before);
   expect(fs.readdirSync(work).filter((f) => f.startsWith('.dist'))).toEqual([]);
 });

@@ -14,7 +14,7 @@ import { ROOT_APPLICATION } from '../../src/fleet/bootstrap';
 import { FleetError, buildFleet, loadErrorMessage, loadFleet, renderFleet } from '../../src/fleet/fleet';
 import { inventoryFiles } from '../../src/fleet/inventory';
 import { writeTreeAtomically } from '../../src/fleet/output';
-import { ROOT, platform } from '../util';
+import { ROOT, platform, readTree } from '../util';
 
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const KEEP = 'Prune=false,Delete=false';
@@ -59,20 +59,6 @@ function mediaWith(from: string, to: string): string {
 function synth(dir: string, out: string): void {
   const { platform: site, declarations } = loadFleet(dir, 'vclusters');
   writeTreeAtomically(out, renderFleet(site, buildFleet(site, declarations), inventoryFiles));
-}
-
-/** Every file below `dir` (relative path → content), sorted. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
-    }
-  };
-  walk('');
-  return out;
 }
 
 /** The parsed YAML objects of a tree, by path. */
@@ -249,7 +235,7 @@ describe('a synth that cannot destroy dist/', () => {
     const dist = path.join(work, 'dist-a');
     // GIVEN a dist/ from a good run, plus a hand-placed file
     synth(fleetDir(), dist);
-    const good = tree(dist);
+    const good = readTree(dist);
     expect([...good.keys()].some((f) => f.startsWith('sandbox/'))).toBe(true);
     // WHEN runs with a bad declaration fail
     for (const bad of [
@@ -258,7 +244,7 @@ describe('a synth that cannot destroy dist/', () => {
     ]) {
       expect(() => synth(fleetDir({ 'media.ts': bad }), dist)).toThrow(FleetError);
       // THEN dist/ is exactly as it was, and no temporary folder is left behind
-      expect(tree(dist)).toEqual(good);
+      expect(readTree(dist)).toEqual(good);
       expect(fs.readdirSync(work).filter((f) => f.startsWith('.dist-a'))).toEqual([]);
     }
     // WHEN a good run follows the removal of sandbox.ts, with a stray file in dist/
@@ -267,7 +253,7 @@ describe('a synth that cannot destroy dist/', () => {
     fs.writeFileSync(path.join(dist, 'old-tenant', 'namespace-old-tenant.yaml'), 'kind: Namespace\n');
     synth(fleetDir({ 'sandbox.ts': null }), dist);
     // THEN only generated files remain: sandbox's folder and bootstrap child are gone, media is unchanged
-    const after = tree(dist);
+    const after = readTree(dist);
     expect(
       [...after.keys()].filter(
         (f) => f.startsWith('sandbox/') || f.includes('fleet-sandbox') || f === 'hand-edit.yaml' || f.startsWith('old-tenant/'),
@@ -279,7 +265,7 @@ describe('a synth that cannot destroy dist/', () => {
   test('the README command (npm run synth) fails on a bad media.ts naming file and value, dist/ untouched', () => {
     const dist = path.join(work, 'dist-cli');
     synth(fleetDir(), dist);
-    const before = tree(dist);
+    const before = readTree(dist);
     const dir = fleetDir({
       'media.ts': mediaWith("cidr: '10.0.3.1/32'", "cidr: '10.0.3.1/33'")
         .replace('replicas: 3,', "replicas: 3, resources: { requests: { cpu: '250 millicores' } },")
@@ -291,17 +277,17 @@ describe('a synth that cannot destroy dist/', () => {
     expect(r.stderr).toMatch(/vclusters\/media\.ts: networkPolicies\.extraEgress\[0\]\.cidr: "10\.0\.3\.1\/33" is not allowed/);
     expect(r.stderr).toMatch(/vclusters\/media\.ts: resources\.requests\.cpu: "250 millicores" is not allowed/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(tree(dist)).toEqual(before);
+    expect(readTree(dist)).toEqual(before);
   });
 
   test('an empty declarations folder is refused (it would prune every vcluster)', () => {
     const dist = path.join(work, 'dist-empty');
     synth(fleetDir(), dist);
-    const before = tree(dist);
+    const before = readTree(dist);
     const r = runCli(['--vclusters', fleetDir({ 'media.ts': null, 'sandbox.ts': null }), '--out', dist]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('refusing to write an empty fleet');
-    expect(tree(dist)).toEqual(before);
+    expect(readTree(dist)).toEqual(before);
   });
 });
 
@@ -385,6 +371,6 @@ describe('deterministic output', () => {
     // THEN it writes exactly what this process renders for the same declarations
     const here = path.join(work, 'dist-here');
     synth(fleetDir(), here);
-    expect(tree(out)).toEqual(tree(here));
+    expect(readTree(out)).toEqual(readTree(here));
   });
 });
