@@ -34,9 +34,6 @@ export function settling(first: number): number {
 /** The static factories of `Exposure` whose results travel as factory calls. */
 export const EXPOSURE_FACTORIES = ['internal', 'loadBalancer', 'gateway'] as const;
 
-/** Name of one of {@link EXPOSURE_FACTORIES}. */
-export type ExposureFactory = (typeof EXPOSURE_FACTORIES)[number];
-
 /** What the thread is started with. */
 export interface LoadWorkerData {
   /** Absolute paths of every file of the run; index = position. The platform file, when present, is the first. */

@@ -3,7 +3,7 @@
  * the site may take to one of them: a named rule, the path it applies to, and a reason, shown in
  * the inventory. The rules are a closed set; an exception that waives nothing is an error.
  */
-import { Problems, checkKnownKeys, isPlainObject, keysOf, showValue } from '../validation';
+import { Problems, checkKnownKeys, isPlainObject, keysOf } from '../validation';
 
 /**
  * What the guard refuses, by rule name. Each rule says why the value is dangerous; the guard
@@ -117,9 +117,4 @@ export function covers(exception: GuardException, finding: GuardFinding): boolea
   if (exception.rule !== finding.rule) return false;
   const p = exception.path;
   return finding.path === p || finding.path.startsWith(`${p}.`) || finding.path.startsWith(`${p}[`);
-}
-
-/** One line per exception, for messages and the inventory: `rule at path: reason`. */
-export function describeException(e: GuardException): string {
-  return `${e.rule} at ${e.path}: ${showValue(e.reason)}`;
 }

